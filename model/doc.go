@@ -1,0 +1,15 @@
+// Package model is launchready's typed picture of a zone: DNS record sets, single live
+// records, zone settings and edge rules, plus the normalisation that makes a desired
+// value (from launch.hcl) and a live value (from a provider) compare equal when they
+// mean the same thing.
+//
+// It is not for I/O, HCL, or any provider's wire format: schema fills it from HCL,
+// providers fill it from their APIs, and plan compares the two.
+//
+// Conventions every package relies on:
+//   - Names are fully qualified, lower case, Punycode (IDNA), without a trailing dot.
+//   - Record values are in canonical presentation form (see CanonicalValue); host names
+//     inside values are absolute, lower case, without a trailing dot; TXT values are the
+//     unquoted text (character-strings joined without separator).
+//   - TTL 0 means "automatic" (the provider's default; Cloudflare's ttl=1).
+package model
