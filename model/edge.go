@@ -107,10 +107,14 @@ type Capabilities struct {
 	Cache     bool // cache blocks
 	MinTTL    int  // smallest explicit TTL
 	MaxTTL    int
+	// DefaultTTL is the TTL a record declared without one (automatic, 0) gets on this
+	// provider. 0 means the provider has an automatic TTL of its own (Cloudflare), so
+	// "automatic" is stored and read back as 0.
+	DefaultTTL int
 }
 
 // ProviderKinds is the capability table, by provider kind ("cloudflare", "rfc2136").
 var ProviderKinds = map[string]Capabilities{
-	"cloudflare": {Proxied: true, Comments: true, Settings: true, Redirects: true, Cache: true, MinTTL: 60, MaxTTL: 86400},
-	"rfc2136":    {MinTTL: 1, MaxTTL: 2147483647},
+	"cloudflare": {Proxied: true, Comments: true, Settings: true, Redirects: true, Cache: true, MinTTL: 60, MaxTTL: 86400, DefaultTTL: 0},
+	"rfc2136":    {MinTTL: 1, MaxTTL: 2147483647, DefaultTTL: 300},
 }
