@@ -111,10 +111,13 @@ type Capabilities struct {
 	// provider. 0 means the provider has an automatic TTL of its own (Cloudflare), so
 	// "automatic" is stored and read back as 0.
 	DefaultTTL int
+	// ApexCNAME: a CNAME may sit at the zone apex (Cloudflare flattens it). Elsewhere
+	// the apex holds SOA and NS, which a CNAME cannot share a name with.
+	ApexCNAME bool
 }
 
 // ProviderKinds is the capability table, by provider kind ("cloudflare", "rfc2136").
 var ProviderKinds = map[string]Capabilities{
-	"cloudflare": {Proxied: true, Comments: true, Settings: true, Redirects: true, Cache: true, MinTTL: 60, MaxTTL: 86400, DefaultTTL: 0},
+	"cloudflare": {Proxied: true, Comments: true, Settings: true, Redirects: true, Cache: true, MinTTL: 60, MaxTTL: 86400, DefaultTTL: 0, ApexCNAME: true},
 	"rfc2136":    {MinTTL: 1, MaxTTL: 2147483647, DefaultTTL: 300},
 }
