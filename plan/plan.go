@@ -88,6 +88,10 @@ type ZonePlan struct {
 	// ManagedRecords counts live records launchready owned before this plan; with the
 	// record ops it decides the mass-change guard.
 	ManagedRecords int `json:"managed_records"`
+	// ManagedRewrites counts the live records launchready owned before this plan that
+	// the record ops delete or rewrite (ownership marks and adoptions not included): the
+	// numerator of the mass-change guard (Plan.MassChanges).
+	ManagedRewrites int `json:"managed_rewrites"`
 
 	// RecordOps are the record writes, ordered deletes → updates → creates, including
 	// ownership marks.

@@ -1,0 +1,365 @@
+package plan
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/launchready/launchready/model"
+)
+
+// planRules plans the redirect and cache phases. launchready's rules (ref with
+// model.RefPrefix) are created, updated and deleted to match the blocks; rules made by
+// hand keep their content and relative order. A phase is written (one PUT of the whole
+// list) only when something in it changes.
+func (st *zoneState) planRules() error {
+	phases := []struct {
+		phase string
+		kind  Kind
+		rules []model.Rule
+		names []string
+	}{
+		{phase: model.PhaseRedirect, kind: KindRedirect},
+		{phase: model.PhaseCache, kind: KindCache},
+	}
+	for _, r := range st.z.Redirects {
+		phases[0].rules = append(phases[0].rules, r.Rule)
+		phases[0].names = append(phases[0].names, r.Name)
+	}
+	for _, c := range st.z.Caches {
+		phases[1].rules = append(phases[1].rules, c.Rule)
+		phases[1].names = append(phases[1].names, c.Name)
+	}
+	for _, ph := range phases {
+		desired := make([]model.Rule, len(ph.rules))
+		seen := map[string]bool{}
+		for i, r := range ph.rules {
+			r.Phase = ph.phase
+			if r.Ref == "" {
+				r.Ref = model.RefPrefix + string(ph.kind) + ":" + ph.names[i]
+			}
+			if !r.Owned() {
+				return fmt.Errorf("%s rule %q has ref %q without the %q prefix", ph.kind, ph.names[i], r.Ref, model.RefPrefix)
+			}
+			if seen[r.Ref] {
+				return fmt.Errorf("%s rule ref %q is declared twice", ph.kind, r.Ref)
+			}
+			seen[r.Ref] = true
+			desired[i] = r
+		}
+		live, read := st.live.Rules[ph.phase]
+		if !read {
+			if len(desired) > 0 {
+				return fmt.Errorf("live rules of phase %s were not read", ph.phase)
+			}
+			continue
+		}
+		if len(desired) > 0 {
+			if ph.kind == KindRedirect && !st.caps.Redirects || ph.kind == KindCache && !st.caps.Cache {
+				return fmt.Errorf("provider %s cannot manage %s rules", st.z.Provider, ph.kind)
+			}
+		}
+		st.planPhase(ph.phase, ph.kind, desired, live)
+	}
+	return nil
+}
+
+func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Rule) {
+	liveByRef := map[string]int{}
+	for i, r := range live {
+		if !r.Owned() {
+			continue
+		}
+		if _, dup := liveByRef[r.Ref]; !dup {
+			liveByRef[r.Ref] = i
+		}
+	}
+	var changes []Change
+	matched := map[int]bool{}
+	ours := make([]model.Rule, len(desired))
+	for i, d := range desired {
+		w := d
+		after := d
+		if idx, ok := liveByRef[d.Ref]; ok {
+			matched[idx] = true
+			l := live[idx]
+			w.ID = l.ID
+			if !rulesEqual(l, d) {
+				before := l
+				changes = append(changes, Change{
+					Action: ActionUpdate, Kind: kind, Zone: st.z.Name, Key: d.Ref,
+					Before: &Object{Rule: &before}, After: &Object{Rule: &after},
+					Fields: ruleUpdateFields(kind, l, d),
+				})
+			}
+		} else {
+			changes = append(changes, Change{
+				Action: ActionCreate, Kind: kind, Zone: st.z.Name, Key: d.Ref,
+				After:  &Object{Rule: &after},
+				Fields: ruleViewFields(kind, d, false),
+			})
+		}
+		ours[i] = w
+	}
+	for i, l := range live {
+		if !l.Owned() || matched[i] {
+			continue
+		}
+		before := l
+		changes = append(changes, Change{
+			Action: ActionDelete, Kind: kind, Zone: st.z.Name, Key: l.Ref,
+			Before: &Object{Rule: &before},
+			Fields: ruleViewFields(kind, l, true),
+			Reason: "no longer declared in launch.hcl",
+		})
+	}
+
+	out := make([]model.Rule, 0, len(live)+len(ours))
+	inserted := false
+	for _, l := range live {
+		if l.Owned() {
+			if !inserted {
+				out = append(out, ours...)
+				inserted = true
+			}
+			continue
+		}
+		out = append(out, l)
+	}
+	if !inserted {
+		out = append(out, ours...)
+	}
+
+	if len(changes) == 0 {
+		if sameOrder(live, out) {
+			return
+		}
+		changes = append(changes, Change{
+			Action: ActionUpdate, Kind: kind, Zone: st.z.Name, Key: phase,
+			Fields: []FieldChange{{Field: "order", Before: ruleNames(live), After: ruleNames(out)}},
+			Reason: "launchready's rules move to the order of launch.hcl; rules made by hand keep theirs",
+		})
+	}
+	st.ruleChanges = append(st.ruleChanges, changes...)
+	if st.zp.RuleWrites == nil {
+		st.zp.RuleWrites = map[string][]model.Rule{}
+	}
+	st.zp.RuleWrites[phase] = out
+}
+
+// rulesEqual compares what Cloudflare stores of a rule launchready writes: expression,
+// action, enabled, description and the modelled action parameters. IDs, versions and
+// the display-only fields (From/To, Hosts, PathPrefix) are ignored.
+func rulesEqual(a, b model.Rule) bool {
+	if a.Expression != b.Expression || a.Action != b.Action || a.Enabled != b.Enabled || a.Description != b.Description {
+		return false
+	}
+	ra, rb := redirectOf(a), redirectOf(b)
+	if ra.TargetURL != rb.TargetURL || ra.TargetExpression != rb.TargetExpression || ra.StatusCode != rb.StatusCode || ra.PreserveQuery != rb.PreserveQuery {
+		return false
+	}
+	ca, cb := cacheOf(a), cacheOf(b)
+	return ca.Bypass == cb.Bypass && ca.EdgeTTL == cb.EdgeTTL && ca.BrowserTTL == cb.BrowserTTL
+}
+
+// redirectOf returns the rule's redirect parameters with defaults applied (status 301).
+func redirectOf(r model.Rule) model.RedirectAction {
+	var a model.RedirectAction
+	if r.Redirect != nil {
+		a = *r.Redirect
+	}
+	if a.StatusCode == 0 {
+		a.StatusCode = 301
+	}
+	return a
+}
+
+func cacheOf(r model.Rule) model.CacheAction {
+	if r.Cache != nil {
+		return *r.Cache
+	}
+	return model.CacheAction{}
+}
+
+type ruleField struct{ name, value string }
+
+// ruleView is a rule as readable fields, the way the plan shows it.
+func ruleView(kind Kind, r model.Rule) []ruleField {
+	var out []ruleField
+	switch {
+	case kind == KindRedirect && r.Action == "redirect":
+		a := redirectOf(r)
+		out = append(out,
+			ruleField{"from", redirectFrom(r)},
+			ruleField{"to", redirectTo(r)},
+			ruleField{"status", strconv.Itoa(a.StatusCode)},
+			ruleField{"preserve_query", strconv.FormatBool(a.PreserveQuery)})
+	case kind == KindCache && r.Action == "set_cache_settings":
+		c := cacheOf(r)
+		if len(c.Hosts) > 0 || c.PathPrefix != "" {
+			out = append(out, ruleField{"hosts", strings.Join(c.Hosts, ", ")}, ruleField{"path_prefix", c.PathPrefix})
+		} else {
+			out = append(out, ruleField{"expression", r.Expression})
+		}
+		cache := "eligible"
+		if c.Bypass {
+			cache = "bypass"
+		}
+		out = append(out, ruleField{"cache", cache})
+		if !c.Bypass {
+			out = append(out, ruleField{"edge_ttl", durationString(c.EdgeTTL)}, ruleField{"browser_ttl", durationString(c.BrowserTTL)})
+		}
+	default:
+		out = append(out, ruleField{"action", r.Action}, ruleField{"expression", r.Expression})
+	}
+	out = append(out, ruleField{"enabled", strconv.FormatBool(r.Enabled)}, ruleField{"description", r.Description})
+	return out
+}
+
+// ruleViewFields lists a created (or, with gone, deleted) rule's readable fields.
+func ruleViewFields(kind Kind, r model.Rule, gone bool) []FieldChange {
+	var out []FieldChange
+	for _, f := range ruleView(kind, r) {
+		if f.value == "" || f.name == "enabled" && f.value == "true" {
+			continue
+		}
+		fc := FieldChange{Field: f.name, After: f.value}
+		if gone {
+			fc = FieldChange{Field: f.name, Before: f.value}
+		}
+		out = append(out, fc)
+	}
+	return out
+}
+
+// ruleUpdateFields lists the readable fields that differ between two versions of a
+// rule. A field is listed only when what Cloudflare stores differs; the match is shown
+// as from (redirects) or hosts/path_prefix (cache rules) when both versions have that
+// readable form, and as the raw expression otherwise.
+func ruleUpdateFields(kind Kind, before, after model.Rule) []FieldChange {
+	var out []FieldChange
+	bm, am := viewMap(kind, before), viewMap(kind, after)
+	field := func(name string) {
+		if bm[name] != am[name] {
+			out = append(out, FieldChange{Field: name, Before: bm[name], After: am[name]})
+		}
+	}
+	if before.Action != after.Action {
+		out = append(out, FieldChange{Field: "action", Before: before.Action, After: after.Action})
+	}
+	if before.Expression != after.Expression {
+		n := len(out)
+		switch kind {
+		case KindRedirect:
+			field("from")
+		case KindCache:
+			if _, raw := bm["expression"]; !raw {
+				if _, raw := am["expression"]; !raw {
+					field("hosts")
+					field("path_prefix")
+				}
+			}
+		}
+		if len(out) == n {
+			out = append(out, FieldChange{Field: "expression", Before: before.Expression, After: after.Expression})
+		}
+	}
+	rb, ra := redirectOf(before), redirectOf(after)
+	if rb.TargetURL != ra.TargetURL || rb.TargetExpression != ra.TargetExpression {
+		if bm["to"] != am["to"] {
+			field("to")
+		} else {
+			out = append(out, FieldChange{Field: "target", Before: rb.TargetURL + rb.TargetExpression, After: ra.TargetURL + ra.TargetExpression})
+		}
+	}
+	for _, name := range []string{"status", "preserve_query", "cache", "edge_ttl", "browser_ttl", "enabled", "description"} {
+		field(name)
+	}
+	return out
+}
+
+func viewMap(kind Kind, r model.Rule) map[string]string {
+	m := map[string]string{}
+	for _, f := range ruleView(kind, r) {
+		m[f.name] = f.value
+	}
+	return m
+}
+
+func redirectFrom(r model.Rule) string {
+	if r.Redirect != nil && r.Redirect.From != "" {
+		return r.Redirect.From
+	}
+	return r.Expression
+}
+
+func redirectTo(r model.Rule) string {
+	a := redirectOf(r)
+	switch {
+	case a.To != "":
+		return a.To
+	case a.TargetURL != "":
+		return a.TargetURL
+	}
+	return a.TargetExpression
+}
+
+// durationString shows a cache TTL in seconds the way launch.hcl writes it ("30d");
+// 0 means the origin's headers decide.
+func durationString(sec int) string {
+	switch {
+	case sec == 0:
+		return "origin"
+	case sec%86400 == 0:
+		return strconv.Itoa(sec/86400) + "d"
+	case sec%3600 == 0:
+		return strconv.Itoa(sec/3600) + "h"
+	case sec%60 == 0:
+		return strconv.Itoa(sec/60) + "m"
+	}
+	return strconv.Itoa(sec) + "s"
+}
+
+// ruleIdentity names a rule in a list: its id, or for a rule not yet created its ref.
+func ruleIdentity(r model.Rule) string {
+	if r.ID != "" {
+		return "id:" + r.ID
+	}
+	return "ref:" + r.Ref + "\x00" + r.Expression
+}
+
+func sameOrder(a, b []model.Rule) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if ruleIdentity(a[i]) != ruleIdentity(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// ruleNames lists rules for an order change: launchready's by block name, hand-made
+// ones by description or id.
+func ruleNames(rs []model.Rule) string {
+	names := make([]string, 0, len(rs))
+	for _, r := range rs {
+		names = append(names, ruleName(r))
+	}
+	return strings.Join(names, ", ")
+}
+
+func ruleName(r model.Rule) string {
+	if r.Owned() {
+		rest := strings.TrimPrefix(r.Ref, model.RefPrefix)
+		if _, name, ok := strings.Cut(rest, ":"); ok {
+			return name
+		}
+		return rest
+	}
+	if r.Description != "" {
+		return "(hand-made) " + r.Description
+	}
+	return "(hand-made) " + r.ID
+}
