@@ -1,0 +1,305 @@
+package verify
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/launchready/launchready/schema"
+)
+
+// Options tune a Run. The zero value checks the real world: name servers found through
+// the system resolver, system roots, no wait, ports 80 and 443.
+type Options struct {
+	// Resolver ("HOST:PORT") receives every DNS query: it is taken as the zone's only
+	// authoritative server, and the HTTP client resolves host names through it.
+	// "" finds each zone's authoritative servers through the system resolver and lets
+	// the HTTP client use the system resolver.
+	Resolver string
+	// CAFile is a PEM file of extra trusted roots, added to the system roots. Certificate
+	// verification is never disabled.
+	CAFile string
+	// Wait is how long DNS checks wait for every authoritative server to serve the
+	// desired data (after an apply); 0 checks once. The CLI uses 2 minutes after apply.
+	Wait time.Duration
+	// PollInterval is the pause between DNS polls while waiting; 0 means 2 s.
+	PollInterval time.Duration
+	// Concurrency bounds the checks run at once; 0 means 8.
+	Concurrency int
+	// Timeout bounds each DNS query and each HTTP request or TLS handshake; 0 means 10 s.
+	Timeout time.Duration
+	// Now is the clock used for certificate validity and the report time; nil = time.Now.
+	Now func() time.Time
+	// Progress, when set, is called after every finished check and while DNS waits,
+	// with the number done, the total and what is being worked on. Calls never overlap.
+	Progress func(done, total int, current string)
+	// HTTPPort and HTTPSPort are dialled instead of 80 and 443 (the URL's host still
+	// names the server for SNI and Host); 0 means 80 and 443.
+	HTTPPort  int
+	HTTPSPort int
+	// Baseline is an earlier report; a check whose p95 regressed by more than
+	// MaxRegression (a fraction; 0 means 0.20) against it fails.
+	Baseline      *Report
+	MaxRegression float64
+	// EmailAnalyze runs the online email analysis (SPF tree, DKIM, DMARC) of a domain
+	// and returns its results (Kind and Zone are filled in when empty). When nil, zones
+	// with an email block get a skipped email result saying so.
+	EmailAnalyze func(ctx context.Context, domain string) []Result
+}
+
+const (
+	defaultWaitPoll      = 2 * time.Second
+	defaultConcurrency   = 8
+	defaultTimeout       = 10 * time.Second
+	defaultMaxRegression = 0.20
+)
+
+// runner is one Run's shared state.
+type runner struct {
+	opts   Options
+	now    func() time.Time
+	roots  *x509.CertPool
+	dialer *dialer
+	// client never follows redirects; clientTLS10 is only used for TLS handshakes.
+	client    *http.Client
+	transport *http.Transport
+
+	progressMu sync.Mutex
+	done       int
+	total      int
+}
+
+// Run checks the live world against cfg and returns the report. An error means the
+// checks could not run at all (bad options, unreadable CA file, cancelled context);
+// failing checks are results, not errors.
+func Run(ctx context.Context, cfg *schema.Config, opts Options) (*Report, error) {
+	if cfg == nil {
+		return nil, fmt.Errorf("verify: no configuration")
+	}
+	r, err := newRunner(opts)
+	if err != nil {
+		return nil, err
+	}
+	defer r.transport.CloseIdleConnections()
+	began := time.Now()
+	rep := &Report{FormatVersion: FormatVersion, StartedAt: r.now().UTC()}
+
+	// DNS first: after an apply the other checks need the new data to be served.
+	var dnsTasks, otherTasks []task
+	for _, z := range cfg.Zones {
+		dnsTasks = append(dnsTasks, r.dnsTasks(z)...)
+		otherTasks = append(otherTasks, r.tlsTasks(z)...)
+		otherTasks = append(otherTasks, r.redirectTasks(z)...)
+		otherTasks = append(otherTasks, r.httpTasks(z)...)
+		otherTasks = append(otherTasks, r.emailTasks(z)...)
+	}
+	r.total = len(dnsTasks) + len(otherTasks)
+	results := r.runTasks(ctx, dnsTasks)
+	if ctx.Err() == nil {
+		results = append(results, r.runTasks(ctx, otherTasks)...)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("verify interrupted: %w", err)
+	}
+
+	byZone := map[string]*ZoneReport{}
+	for _, z := range cfg.Zones {
+		if byZone[z.Name] != nil {
+			continue
+		}
+		rep.Zones = append(rep.Zones, ZoneReport{Zone: z.Name})
+		byZone[z.Name] = &rep.Zones[len(rep.Zones)-1]
+	}
+	for _, res := range results {
+		zr := byZone[res.Zone]
+		if zr == nil { // a hook reported for another zone name: keep it, visibly
+			rep.Zones = append(rep.Zones, ZoneReport{Zone: res.Zone})
+			// re-point the map (append may have moved the slice)
+			for i := range rep.Zones {
+				byZone[rep.Zones[i].Zone] = &rep.Zones[i]
+			}
+			zr = byZone[res.Zone]
+		}
+		zr.Results = append(zr.Results, res)
+	}
+	rep.finish()
+	rep.DurationMs = ms(time.Since(began))
+	return rep, nil
+}
+
+func newRunner(opts Options) (*runner, error) {
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = defaultConcurrency
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = defaultTimeout
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = defaultWaitPoll
+	}
+	if opts.MaxRegression <= 0 {
+		opts.MaxRegression = defaultMaxRegression
+	}
+	if opts.HTTPPort <= 0 {
+		opts.HTTPPort = 80
+	}
+	if opts.HTTPSPort <= 0 {
+		opts.HTTPSPort = 443
+	}
+	if opts.Resolver != "" {
+		if _, _, err := net.SplitHostPort(opts.Resolver); err != nil {
+			return nil, fmt.Errorf("verify: resolver %q must be HOST:PORT: %w", opts.Resolver, err)
+		}
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	roots, err := loadRoots(opts.CAFile)
+	if err != nil {
+		return nil, err
+	}
+	r := &runner{opts: opts, now: now, roots: roots}
+	r.dialer = &dialer{resolver: opts.Resolver, httpPort: opts.HTTPPort, httpsPort: opts.HTTPSPort, timeout: opts.Timeout}
+	r.transport = &http.Transport{
+		DialContext:           r.dialer.DialContext,
+		TLSClientConfig:       r.tlsConfig("", 0),
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   32,
+		IdleConnTimeout:       30 * time.Second,
+		TLSHandshakeTimeout:   opts.Timeout,
+		ResponseHeaderTimeout: opts.Timeout,
+	}
+	r.client = &http.Client{
+		Transport: r.transport,
+		Timeout:   opts.Timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse // hops are followed one at a time, by us
+		},
+	}
+	return r, nil
+}
+
+// loadRoots returns the system roots plus the certificates of caFile.
+func loadRoots(caFile string) (*x509.CertPool, error) {
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if caFile == "" {
+		return pool, nil
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("verify: reading CA file: %w", err)
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("verify: CA file %s holds no PEM certificate", caFile)
+	}
+	return pool, nil
+}
+
+// tlsConfig is the client configuration of every TLS connection: system roots plus
+// the CA file, verification always on, the run's clock. minVersion 0 keeps Go's
+// default minimum (TLS 1.2) as browsers do.
+func (r *runner) tlsConfig(serverName string, minVersion uint16) *tls.Config {
+	return &tls.Config{
+		ServerName: serverName,
+		RootCAs:    r.roots,
+		MinVersion: minVersion,
+		Time:       r.now,
+	}
+}
+
+// task is one unit of concurrent work producing results.
+type task struct {
+	label string
+	run   func(ctx context.Context) []Result
+}
+
+// runTasks runs tasks with at most opts.Concurrency at once and returns their results
+// in task order.
+func (r *runner) runTasks(ctx context.Context, tasks []task) []Result {
+	out := make([][]Result, len(tasks))
+	sem := make(chan struct{}, r.opts.Concurrency)
+	var wg sync.WaitGroup
+	for i, t := range tasks {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			out[i] = t.run(ctx)
+			r.progress(true, t.label)
+		}()
+	}
+	wg.Wait()
+	var all []Result
+	for _, rs := range out {
+		all = append(all, rs...)
+	}
+	return all
+}
+
+// progress reports to Options.Progress; finished counts one more task done.
+func (r *runner) progress(finished bool, current string) {
+	r.progressMu.Lock()
+	defer r.progressMu.Unlock()
+	if finished {
+		r.done++
+	}
+	if r.opts.Progress != nil {
+		r.opts.Progress(r.done, r.total, current)
+	}
+}
+
+// emailTasks calls the email hook for zones with an email block.
+func (r *runner) emailTasks(z *schema.Zone) []task {
+	if z.Email == nil {
+		return nil
+	}
+	zone := z.Name
+	return []task{{label: "email " + zone, run: func(ctx context.Context) []Result {
+		if r.opts.EmailAnalyze == nil {
+			return []Result{{Zone: zone, Kind: KindEmail, Name: zone, Check: CheckEmail, Status: Skip,
+				Reason: "email analysis not run: no email analyzer wired into this verify (Options.EmailAnalyze is nil)"}}
+		}
+		rs := r.opts.EmailAnalyze(ctx, zone)
+		for i := range rs {
+			if rs[i].Zone == "" {
+				rs[i].Zone = zone
+			}
+			if rs[i].Kind == "" {
+				rs[i].Kind = KindEmail
+			}
+		}
+		return rs
+	}}}
+}
+
+// ms converts a duration to milliseconds rounded to the microsecond.
+func ms(d time.Duration) float64 {
+	return float64(d.Round(time.Microsecond).Microseconds()) / 1000
+}
+
+// joinLimit joins at most n items, adding "and N more".
+func joinLimit(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:n], ", ") + fmt.Sprintf(" and %d more", len(items)-n)
+}
