@@ -115,6 +115,21 @@ func (p *Provider) transportError(ctx context.Context, op, zone string, err erro
 	return p.newError(op, zone, err.Error(), nil, err)
 }
 
+// exchangeError explains an error from a single-message exchange, whose answer r
+// (possibly nil) may carry the server's TSIG error code: miekg/dns reports any NOTAUTH
+// answer as dns.ErrAuth without looking at it.
+func (p *Provider) exchangeError(ctx context.Context, op, zone string, r *dns.Msg, err error) *Error {
+	if r != nil {
+		if t := r.IsTsig(); t != nil && t.Error != dns.RcodeSuccess {
+			return p.tsigError(op, zone, t.Error, err)
+		}
+		if r.Rcode == dns.RcodeNotAuth {
+			return p.newError(op, zone, "the server is not authoritative for the zone (NOTAUTH)", ErrRefused, err)
+		}
+	}
+	return p.transportError(ctx, op, zone, err)
+}
+
 // xfrRcode extracts the rcode from miekg/dns's "bad xfr rcode: N" transfer error.
 func xfrRcode(err error) (int, bool) {
 	_, after, ok := strings.Cut(err.Error(), "bad xfr rcode: ")

@@ -2,6 +2,7 @@ package rfc2136
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -33,7 +34,7 @@ func (p *Provider) ReadZone(ctx context.Context, zone string) (*model.LiveZone, 
 func (p *Provider) transfer(ctx context.Context, zone string, qtype uint16, serial uint32) ([]dns.RR, error) {
 	m := new(dns.Msg)
 	if qtype == dns.TypeIXFR {
-		m.SetIxfr(dns.Fqdn(zone), serial, "", "")
+		m.SetIxfr(dns.Fqdn(zone), serial, ".", ".")
 	} else {
 		m.SetAxfr(dns.Fqdn(zone))
 	}
@@ -75,9 +76,33 @@ func (p *Provider) transfer(ctx context.Context, zone string, qtype uint16, seri
 		if rc, ok := xfrRcode(failed); ok {
 			return nil, p.transferRcodeError(zone, rc, failed)
 		}
+		if errors.Is(failed, dns.ErrAuth) {
+			return nil, p.diagnoseNotAuth(ctx, zone, failed)
+		}
 		return nil, p.transportError(ctx, opRead, zone, failed)
 	}
 	return rrs, nil
+}
+
+// diagnoseNotAuth explains a transfer answered NOTAUTH. miekg/dns's transfer drops
+// that answer (and its TSIG error code) and reports only dns.ErrAuth, so ask the same
+// question in one signed SOA query, whose answer can be inspected: a TSIG error code
+// (wrong secret, unknown key, clock skew) or a zone the server does not serve.
+func (p *Provider) diagnoseNotAuth(ctx context.Context, zone string, cause error) *Error {
+	m := new(dns.Msg)
+	m.SetQuestion(dns.Fqdn(zone), dns.TypeSOA)
+	m.RecursionDesired = false
+	m.SetTsig(p.key.name, p.key.algorithm, 300, time.Now().Unix())
+	r, err := p.exchange(ctx, m)
+	if r != nil {
+		if t := r.IsTsig(); t != nil && t.Error != dns.RcodeSuccess {
+			return p.tsigError(opRead, zone, t.Error, cause)
+		}
+	}
+	if err != nil && !errors.Is(err, dns.ErrAuth) {
+		return p.transportError(ctx, opRead, zone, err)
+	}
+	return p.transferRcodeError(zone, dns.RcodeNotAuth, cause)
 }
 
 // liveZone turns a transfer's RRs into a LiveZone. It accepts an AXFR and an

@@ -279,7 +279,7 @@ func (p *Provider) send(ctx context.Context, zone string, soa *dns.SOA, batch []
 	m.SetTsig(p.key.name, p.key.algorithm, 300, time.Now().Unix()) // last: signs everything above
 	r, err := p.exchange(ctx, m)
 	if err != nil {
-		return p.transportError(ctx, opUpdate, zone, err)
+		return p.exchangeError(ctx, opUpdate, zone, r, err)
 	}
 	switch r.Rcode {
 	case dns.RcodeSuccess:
@@ -331,7 +331,7 @@ func (p *Provider) currentSOA(ctx context.Context, zone string) (*dns.SOA, error
 	m.SetTsig(p.key.name, p.key.algorithm, 300, time.Now().Unix())
 	r, err := p.exchange(ctx, m)
 	if err != nil {
-		return nil, p.transportError(ctx, opUpdate, zone, err)
+		return nil, p.exchangeError(ctx, opUpdate, zone, r, err)
 	}
 	if r.Rcode != dns.RcodeSuccess {
 		return nil, p.newError(opUpdate, zone, "asking for the zone's SOA: the server answered "+rcodeName(r.Rcode), nil, nil)
