@@ -1,0 +1,279 @@
+package cloudflare
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// api is the narrow slice of the Cloudflare API the provider uses. Its types are this
+// package's own, shaped like the API's JSON, so the provider's logic (conversion,
+// chunking, error mapping) is tested against an in-memory fake, and only sdkAPI knows
+// cloudflare-go.
+type api interface {
+	// zoneIDs returns the ids of the zones called name (usually one).
+	zoneIDs(ctx context.Context, name string) ([]wireZone, error)
+	// listRecords returns every DNS record of the zone.
+	listRecords(ctx context.Context, zoneID string) ([]wireRecord, error)
+	// batch sends one batch request; it is atomic at the API.
+	batch(ctx context.Context, zoneID string, b wireBatch) error
+	// settings returns every zone setting (one request).
+	settings(ctx context.Context, zoneID string) ([]wireSetting, error)
+	// setting returns one zone setting.
+	setting(ctx context.Context, zoneID, id string) (wireSetting, error)
+	// editSetting changes one zone setting.
+	editSetting(ctx context.Context, zoneID, id string, value any) error
+	// entrypoint returns the zone's entrypoint ruleset of phase, or nil when the phase
+	// was never configured.
+	entrypoint(ctx context.Context, zoneID, phase string) (*wireRuleset, error)
+	// putEntrypoint replaces the phase's rule list.
+	putEntrypoint(ctx context.Context, zoneID, phase string, rules []wireRule) error
+	// verifyToken checks the credentials; it returns the token status.
+	verifyToken(ctx context.Context) (string, error)
+}
+
+type wireZone struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Status string `json:"status"`
+}
+
+// wireRecord is a DNS record as the API sends and receives it.
+type wireRecord struct {
+	ID       string      `json:"id,omitempty"`
+	Name     string      `json:"name"`
+	Type     string      `json:"type"`
+	Content  string      `json:"content,omitempty"`
+	Data     *recordData `json:"data,omitempty"`
+	Priority *int        `json:"priority,omitempty"`
+	TTL      int         `json:"ttl"`
+	Proxied  bool        `json:"proxied"`
+	Comment  string      `json:"comment"`
+}
+
+// recordData holds the structured value of SRV and CAA records (the only two
+// data-typed records launchready writes). Numbers are pointers so that "absent" and
+// "0" differ on read.
+type recordData struct {
+	// SRV
+	Priority *int   `json:"priority,omitempty"`
+	Weight   *int   `json:"weight,omitempty"`
+	Port     *int   `json:"port,omitempty"`
+	Target   string `json:"target,omitempty"`
+	// CAA
+	Flags *int   `json:"flags,omitempty"`
+	Tag   string `json:"tag,omitempty"`
+	Value string `json:"value,omitempty"`
+}
+
+// UnmarshalJSON accepts numbers written as floats ("10.0") as the API's schema types
+// them as JSON numbers; unknown fields are ignored.
+func (d *recordData) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	num := func(k string) (*int, error) {
+		v, ok := raw[k]
+		if !ok || string(v) == "null" {
+			return nil, nil
+		}
+		var f float64
+		if err := json.Unmarshal(v, &f); err != nil {
+			var s string // some clients send numbers as strings
+			if json.Unmarshal(v, &s) != nil {
+				return nil, fmt.Errorf("data.%s: %s is not a number", k, v)
+			}
+			if _, err := fmt.Sscan(s, &f); err != nil {
+				return nil, fmt.Errorf("data.%s: %q is not a number", k, s)
+			}
+		}
+		n := int(f)
+		return &n, nil
+	}
+	str := func(k string) string {
+		var s string
+		if v, ok := raw[k]; ok {
+			_ = json.Unmarshal(v, &s)
+		}
+		return s
+	}
+	var err error
+	out := recordData{Target: str("target"), Tag: str("tag"), Value: str("value")}
+	for k, p := range map[string]**int{"priority": &out.Priority, "weight": &out.Weight, "port": &out.Port, "flags": &out.Flags} {
+		if *p, err = num(k); err != nil {
+			return err
+		}
+	}
+	*d = out
+	return nil
+}
+
+// wireBatch is the body of POST /zones/{id}/dns_records/batch. The API runs deletes,
+// then patches, then puts, then posts, each in the order given.
+type wireBatch struct {
+	Deletes []string     `json:"-"` // record ids
+	Patches []wireRecord `json:"-"` // with ID, every field sent
+	Posts   []wireRecord `json:"-"`
+}
+
+// size is the number of records the batch touches (what the API's limit counts).
+func (b wireBatch) size() int { return len(b.Deletes) + len(b.Patches) + len(b.Posts) }
+
+// wireSetting is one zone setting.
+type wireSetting struct {
+	ID       string          `json:"id"`
+	Value    json.RawMessage `json:"value"`
+	Editable *bool           `json:"editable,omitempty"`
+}
+
+// wireRuleset is an entrypoint ruleset.
+type wireRuleset struct {
+	ID      string     `json:"id"`
+	Name    string     `json:"name"`
+	Phase   string     `json:"phase"`
+	Version string     `json:"version"`
+	Rules   []wireRule `json:"rules"`
+}
+
+// wireRule is one ruleset rule. Fields the provider does not model (logging,
+// ratelimit, …) are kept in Extra and written back unchanged; read-only fields
+// (version, last_updated) are dropped on write.
+type wireRule struct {
+	ID               string
+	Ref              string
+	Expression       string
+	Action           string
+	ActionParameters json.RawMessage
+	Description      string
+	Enabled          bool
+	Extra            map[string]json.RawMessage
+}
+
+var ruleReadOnly = map[string]bool{"version": true, "last_updated": true}
+
+func (r *wireRule) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	out := wireRule{Enabled: true}
+	fields := map[string]*string{"id": &out.ID, "ref": &out.Ref, "expression": &out.Expression, "action": &out.Action, "description": &out.Description}
+	for k, v := range raw {
+		switch {
+		case fields[k] != nil:
+			if string(v) != "null" {
+				if err := json.Unmarshal(v, fields[k]); err != nil {
+					return fmt.Errorf("rule field %s: %w", k, err)
+				}
+			}
+		case k == "enabled":
+			if string(v) != "null" {
+				if err := json.Unmarshal(v, &out.Enabled); err != nil {
+					return fmt.Errorf("rule field enabled: %w", err)
+				}
+			}
+		case k == "action_parameters":
+			if string(v) != "null" {
+				out.ActionParameters = append(json.RawMessage(nil), v...)
+			}
+		case ruleReadOnly[k]:
+		default:
+			if out.Extra == nil {
+				out.Extra = map[string]json.RawMessage{}
+			}
+			out.Extra[k] = append(json.RawMessage(nil), v...)
+		}
+	}
+	*r = out
+	return nil
+}
+
+func (r wireRule) MarshalJSON() ([]byte, error) {
+	m := map[string]any{}
+	for k, v := range r.Extra {
+		m[k] = v
+	}
+	if r.ID != "" {
+		m["id"] = r.ID
+	}
+	if r.Ref != "" {
+		m["ref"] = r.Ref
+	}
+	m["expression"] = r.Expression
+	m["action"] = r.Action
+	if len(r.ActionParameters) > 0 {
+		m["action_parameters"] = r.ActionParameters
+	}
+	if r.Description != "" {
+		m["description"] = r.Description
+	}
+	m["enabled"] = r.Enabled
+	return json.Marshal(m)
+}
+
+// apiError is a failed API call: the HTTP status and the envelope's errors. The
+// adapter wraps the SDK's error in it (Unwrap returns the SDK error, so callers may
+// still errors.As to *cloudflare.Error).
+type apiError struct {
+	Op     string // "POST zones/…/dns_records/batch"
+	Status int
+	Errors []apiMessage
+	// RetryAfter is the Retry-After header of a 429 answer that was not retried
+	// (retries exhausted or the wait longer than the context allows).
+	RetryAfter string
+	Err        error
+}
+
+type apiMessage struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+	// Pointer is source.pointer: a JSON pointer into the request (e.g. "/posts/3").
+	Pointer string `json:"-"`
+	// Chain is the nested error_chain, when the API sends one.
+	Chain []apiMessage `json:"-"`
+}
+
+func (e *apiError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: HTTP %d", e.Op, e.Status)
+	for i, m := range e.Errors {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(m.String())
+	}
+	if e.Status == 429 {
+		b.WriteString("; Cloudflare's API rate limit was exceeded")
+		if e.RetryAfter != "" {
+			fmt.Fprintf(&b, " (retry after %ss)", e.RetryAfter)
+		}
+	}
+	return b.String()
+}
+
+func (e *apiError) Unwrap() error { return e.Err }
+
+// has reports whether the API answered with the given error code.
+func (e *apiError) has(code int) bool {
+	for _, m := range e.Errors {
+		if m.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+func (m apiMessage) String() string {
+	s := fmt.Sprintf("%s (code %d)", m.Message, m.Code)
+	for _, c := range m.Chain {
+		s += ": " + c.String()
+	}
+	if m.Pointer != "" {
+		s += " at " + m.Pointer
+	}
+	return s
+}

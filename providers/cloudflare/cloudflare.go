@@ -1,0 +1,195 @@
+package cloudflare
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/providers"
+)
+
+// Kind is the provider kind launch.hcl names ("cloudflare").
+const Kind = "cloudflare"
+
+// Defaults for Options' zero values.
+const (
+	DefaultBatchLimit        = 200 // Cloudflare Free plan's batch limit
+	DefaultRequestsPerSecond = 4.0 // 1,200 requests per 5 minutes
+	DefaultBurst             = 4
+	DefaultMaxRetries        = 4
+	// MaxPageSize is the page size ReadZone asks for.
+	MaxPageSize = 5000
+)
+
+// Options configures a Provider. The zero value is ready for real Cloudflare with
+// the credentials and base URL from the environment.
+type Options struct {
+	// BaseURL is the API's base URL, e.g. "http://127.0.0.1:8787/client/v4" for the
+	// simulator. "" = CLOUDFLARE_BASE_URL, else https://api.cloudflare.com/client/v4.
+	BaseURL string
+	// Token is the API token. "" = CLOUDFLARE_API_TOKEN (or the SDK's other
+	// credential variables). It is never logged.
+	Token string
+	// BatchLimit is the most records per batch request; 0 = 200 (Free plans; paid
+	// plans allow 3,500).
+	BatchLimit int
+	// RequestsPerSecond paces every request this Provider makes, across zones; 0 = 4
+	// (Cloudflare's 1,200 per 5 minutes), negative = unpaced (local simulator, tests).
+	RequestsPerSecond float64
+	// Burst is how many requests may go at once before pacing applies; 0 = 4.
+	Burst int
+	// MaxRetries is how often the SDK retries a request answered 408, 409, 429 or 5xx
+	// or lost on the way, honouring Retry-After; 0 = 4, negative = never.
+	MaxRetries int
+	// HTTPClient sends the requests; nil = the SDK's default client.
+	HTTPClient *http.Client
+	// Logger receives debug logs of requests, retries and writes; nil = silent.
+	Logger hclog.Logger
+}
+
+// Provider is launchready's Cloudflare provider: DNS records, zone settings and
+// entrypoint rulesets of the zones the token can see. It is safe for concurrent use
+// by several zones; they share one request pacer.
+type Provider struct {
+	api        api
+	pacer      *providers.Pacer
+	batchLimit int
+	log        hclog.Logger
+
+	mu        sync.Mutex
+	zones     map[string]*zoneEntry
+	ruleExtra map[ruleKey]map[string]json.RawMessage
+}
+
+type zoneEntry struct {
+	mu sync.Mutex
+	id string
+}
+
+var (
+	_ providers.Provider         = (*Provider)(nil)
+	_ providers.SettingsProvider = (*Provider)(nil)
+	_ providers.RulesProvider    = (*Provider)(nil)
+)
+
+// New returns a Provider talking to the Cloudflare API (or a simulator at
+// opts.BaseURL). It fails when no credentials are given or found in the environment;
+// it makes no request (see VerifyToken).
+func New(opts Options) (*Provider, error) {
+	if opts.Token == "" && os.Getenv("CLOUDFLARE_API_TOKEN") == "" && os.Getenv("CLOUDFLARE_API_KEY") == "" {
+		return nil, errors.New("no Cloudflare credentials: set CLOUDFLARE_API_TOKEN to an API token with Zone:Read, DNS:Edit, Zone Settings:Edit and Rulesets (Single Redirect, Cache Rules):Edit")
+	}
+	p := newProvider(nil, opts)
+	sdk, err := newSDKAPI(opts, p.middleware)
+	if err != nil {
+		return nil, err
+	}
+	p.api = sdk
+	return p, nil
+}
+
+// newProvider builds a Provider around a (possibly fake) api.
+func newProvider(a api, opts Options) *Provider {
+	rps := opts.RequestsPerSecond
+	if rps == 0 {
+		rps = DefaultRequestsPerSecond
+	}
+	burst := opts.Burst
+	if burst <= 0 {
+		burst = DefaultBurst
+	}
+	limit := opts.BatchLimit
+	if limit <= 0 {
+		limit = DefaultBatchLimit
+	}
+	log := opts.Logger
+	if log == nil {
+		log = hclog.NewNullLogger()
+	}
+	return &Provider{
+		api:        a,
+		pacer:      providers.NewPacer(rps, burst),
+		batchLimit: limit,
+		log:        log.Named("cloudflare"),
+		zones:      map[string]*zoneEntry{},
+		ruleExtra:  map[ruleKey]map[string]json.RawMessage{},
+	}
+}
+
+// Kind returns "cloudflare".
+func (p *Provider) Kind() string { return Kind }
+
+// Requests returns how many HTTP requests the Provider has sent so far, retries
+// included.
+func (p *Provider) Requests() int { return p.pacer.Requests() }
+
+// VerifyToken checks that the API accepts the credentials and that the token is
+// active. It makes one request.
+func (p *Provider) VerifyToken(ctx context.Context) error {
+	status, err := p.api.verifyToken(ctx)
+	if err != nil {
+		return fmt.Errorf("verifying the Cloudflare API token: %w", err)
+	}
+	if status != "active" {
+		return fmt.Errorf("the Cloudflare API token is %s, not active", status)
+	}
+	return nil
+}
+
+// zoneID returns the canonical zone name and its Cloudflare id, looked up by name
+// once per Provider (one request per zone).
+func (p *Provider) zoneID(ctx context.Context, zone string) (string, string, error) {
+	name, err := model.CanonicalZone(zone)
+	if err != nil {
+		return "", "", fmt.Errorf("zone %q: %w", zone, err)
+	}
+	p.mu.Lock()
+	e := p.zones[name]
+	if e == nil {
+		e = &zoneEntry{}
+		p.zones[name] = e
+	}
+	p.mu.Unlock()
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.id != "" {
+		return name, e.id, nil
+	}
+	zs, err := p.api.zoneIDs(ctx, name)
+	if err != nil {
+		return "", "", fmt.Errorf("looking up zone %s: %w", name, err)
+	}
+	var match []wireZone
+	for _, z := range zs {
+		if strings.EqualFold(strings.TrimSuffix(z.Name, "."), name) {
+			match = append(match, z)
+		}
+	}
+	switch len(match) {
+	case 0:
+		return "", "", fmt.Errorf("zone %s: not found in the Cloudflare account (check the zone name and that the API token can read it)", name)
+	case 1:
+		e.id = match[0].ID
+	default:
+		// The same name can exist twice (e.g. a pending copy); the active one serves.
+		for _, z := range match {
+			if z.Status == "active" {
+				e.id = z.ID
+			}
+		}
+		if e.id == "" {
+			return "", "", fmt.Errorf("zone %s: %d zones of that name and none is active", name, len(match))
+		}
+	}
+	p.log.Debug("found zone", "zone", name, "id", e.id)
+	return name, e.id, nil
+}

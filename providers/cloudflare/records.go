@@ -1,0 +1,386 @@
+package cloudflare
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/launchready/launchready/model"
+)
+
+// ttlAuto is Cloudflare's "automatic" TTL.
+const ttlAuto = 1
+
+// toRecord converts a record as the API returned it into launchready's canonical
+// form. Types launchready does not model (HTTPS, TLSA, …) keep their content as
+// returned, so they show as unmanaged records and are never rewritten.
+func toRecord(w wireRecord, zone string) model.Record {
+	r := model.Record{
+		ID:      w.ID,
+		Name:    model.CanonicalLiveName(w.Name),
+		Type:    strings.ToUpper(w.Type),
+		Value:   w.Content,
+		Proxied: w.Proxied,
+		Comment: w.Comment,
+	}
+	if w.TTL != ttlAuto {
+		r.TTL = w.TTL
+	}
+	if v, ok := liveValue(w, zone); ok {
+		r.Value = v
+	}
+	return r
+}
+
+// liveValue returns the canonical value of a modelled record type, or false when the
+// type is not modelled or the API's value cannot be canonicalised (then the raw
+// content stands, and the record can only ever be unmanaged or deleted).
+func liveValue(w wireRecord, zone string) (string, bool) {
+	typ := strings.ToUpper(w.Type)
+	var v string
+	switch typ {
+	case "A", "AAAA", "CNAME", "NS", "PTR":
+		v = w.Content
+	case "TXT":
+		return model.UnquoteTXT(w.Content), true
+	case "MX":
+		prio := 0
+		if w.Priority != nil {
+			prio = *w.Priority
+		}
+		v = fmt.Sprintf("%d %s", prio, w.Content)
+	case "SRV":
+		if d := w.Data; d != nil && d.Priority != nil && d.Weight != nil && d.Port != nil && d.Target != "" {
+			v = fmt.Sprintf("%d %d %d %s", *d.Priority, *d.Weight, *d.Port, d.Target)
+		} else {
+			// content is "weight port target" with the priority apart (older shape),
+			// or all four fields.
+			f := strings.Fields(w.Content)
+			switch {
+			case len(f) == 4:
+				v = w.Content
+			case len(f) == 3 && w.Priority != nil:
+				v = fmt.Sprintf("%d %s", *w.Priority, w.Content)
+			default:
+				return "", false
+			}
+		}
+	case "CAA":
+		if d := w.Data; d != nil && d.Tag != "" {
+			flags := 0
+			if d.Flags != nil {
+				flags = *d.Flags
+			}
+			v = model.FormatCAA(flags, d.Tag, d.Value)
+		} else {
+			v = w.Content
+		}
+	default:
+		return "", false
+	}
+	c, err := model.CanonicalValue(typ, v, zone)
+	if err != nil {
+		return "", false
+	}
+	return c, true
+}
+
+// toWire converts a record to write into the API's shape: MX priority apart, SRV and
+// CAA as data, TXT as quoted ≤255-byte strings, automatic TTL as 1 (always for
+// proxied records). Every field is set, so a patch leaves nothing behind.
+func toWire(r model.Record) (wireRecord, error) {
+	w := wireRecord{
+		ID:      r.ID,
+		Name:    r.Name,
+		Type:    r.Type,
+		TTL:     r.TTL,
+		Proxied: r.Proxied,
+		Comment: r.Comment,
+	}
+	if w.TTL == 0 || w.Proxied {
+		w.TTL = ttlAuto
+	}
+	if strings.ContainsAny(r.Comment, "\r\n") {
+		return w, fmt.Errorf("%s: a Cloudflare record comment cannot contain a line break", r)
+	}
+	switch r.Type {
+	case "A", "AAAA", "CNAME", "NS", "PTR":
+		w.Content = r.Value
+	case "TXT":
+		w.Content = model.QuoteTXT(r.Value)
+	case "MX":
+		f := strings.Fields(r.Value)
+		if len(f) != 2 {
+			return w, fmt.Errorf("%s: MX value must be \"<preference> <host>\"", r)
+		}
+		p, err := strconv.Atoi(f[0])
+		if err != nil {
+			return w, fmt.Errorf("%s: MX preference %q is not a number", r, f[0])
+		}
+		w.Priority = &p
+		w.Content = f[1]
+	case "SRV":
+		f := strings.Fields(r.Value)
+		if len(f) != 4 {
+			return w, fmt.Errorf("%s: SRV value must be \"<priority> <weight> <port> <target>\"", r)
+		}
+		var n [3]int
+		for i := range n {
+			x, err := strconv.Atoi(f[i])
+			if err != nil {
+				return w, fmt.Errorf("%s: SRV field %q is not a number", r, f[i])
+			}
+			n[i] = x
+		}
+		w.Data = &recordData{Priority: &n[0], Weight: &n[1], Port: &n[2], Target: f[3]}
+	case "CAA":
+		flags, tag, val, err := model.ParseCAA(r.Value)
+		if err != nil {
+			return w, fmt.Errorf("%s: %w", r, err)
+		}
+		w.Data = &recordData{Flags: &flags, Tag: tag, Value: val}
+	default:
+		return w, fmt.Errorf("%s: launchready cannot write %s records to Cloudflare", r, r.Type)
+	}
+	return w, nil
+}
+
+// ReadZone returns the zone's live records, read with the largest page size (one page
+// for zones up to 5,000 records, plus the empty page that ends the SDK's paging).
+func (p *Provider) ReadZone(ctx context.Context, zone string) (*model.LiveZone, error) {
+	zone, id, err := p.zoneID(ctx, zone)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := p.api.listRecords(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("listing DNS records of %s: %w", zone, err)
+	}
+	live := &model.LiveZone{Name: zone, ID: id, Records: make([]model.Record, 0, len(ws))}
+	for _, w := range ws {
+		live.Records = append(live.Records, toRecord(w, zone))
+	}
+	model.SortRecords(live.Records)
+	p.log.Debug("read zone", "zone", zone, "records", len(live.Records))
+	return live, nil
+}
+
+// chunk is one batch request and the ops it carries, in the order the API runs them
+// (deletes, patches, posts), so that an index in an API error maps back to an op.
+type chunk struct {
+	batch wireBatch
+	ops   []model.RecordOp // deletes, then updates, then creates
+}
+
+// chunkOps cuts ops into as few batches of at most limit records as possible. The
+// ops are taken in order deletes → updates → creates and the batches filled in that
+// order, so every delete runs before any create, across batches as within one.
+func chunkOps(ops []model.RecordOp, limit int) ([]chunk, error) {
+	sorted := append([]model.RecordOp(nil), ops...)
+	rank := map[model.OpKind]int{model.OpDelete: 0, model.OpUpdate: 1, model.OpCreate: 2}
+	sort.SliceStable(sorted, func(i, j int) bool { return rank[sorted[i].Op] < rank[sorted[j].Op] })
+
+	var out []chunk
+	for start := 0; start < len(sorted); start += limit {
+		end := min(start+limit, len(sorted))
+		c := chunk{ops: sorted[start:end]}
+		for _, op := range c.ops {
+			switch op.Op {
+			case model.OpDelete:
+				if op.Before == nil || op.Before.ID == "" {
+					return nil, fmt.Errorf("%s: the record has no Cloudflare id", op)
+				}
+				c.batch.Deletes = append(c.batch.Deletes, op.Before.ID)
+			case model.OpUpdate:
+				if op.Before == nil || op.Before.ID == "" || op.After == nil {
+					return nil, fmt.Errorf("%s: an update needs the live record's id and the new state", op)
+				}
+				after := *op.After
+				after.ID = op.Before.ID
+				w, err := toWire(after)
+				if err != nil {
+					return nil, err
+				}
+				c.batch.Patches = append(c.batch.Patches, w)
+			case model.OpCreate:
+				if op.After == nil {
+					return nil, fmt.Errorf("create without a record")
+				}
+				after := *op.After
+				after.ID = ""
+				w, err := toWire(after)
+				if err != nil {
+					return nil, err
+				}
+				c.batch.Posts = append(c.batch.Posts, w)
+			default:
+				return nil, fmt.Errorf("unknown record operation %q", op.Op)
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// ApplyRecords writes ops to the zone through the batch endpoint, in as few requests
+// as the batch limit allows. Each request is atomic: when one fails, nothing in it is
+// applied, and the error names the failing record and the batches already applied.
+func (p *Provider) ApplyRecords(ctx context.Context, live *model.LiveZone, ops []model.RecordOp) error {
+	if live == nil {
+		return errors.New("ApplyRecords: no live zone")
+	}
+	if len(ops) == 0 {
+		return nil
+	}
+	zone, id, err := p.zoneID(ctx, live.Name)
+	if err != nil {
+		return err
+	}
+	if live.ID != "" && live.ID != id {
+		return fmt.Errorf("zone %s: the plan was made for zone id %s but the zone's id is now %s", zone, live.ID, id)
+	}
+	chunks, err := chunkOps(ops, p.batchLimit)
+	if err != nil {
+		return fmt.Errorf("zone %s: %w", zone, err)
+	}
+	applied := 0
+	for i, c := range chunks {
+		p.log.Debug("sending DNS batch", "zone", zone, "batch", i+1, "of", len(chunks),
+			"deletes", len(c.batch.Deletes), "patches", len(c.batch.Patches), "posts", len(c.batch.Posts))
+		if err := p.api.batch(ctx, id, c.batch); err != nil {
+			return batchFailure(zone, i, chunks, applied, err)
+		}
+		applied += len(c.ops)
+	}
+	return nil
+}
+
+// batchFailure explains a failed batch: which record failed (when the API says or the
+// message names it), that the batch was atomic, and what earlier batches applied.
+func batchFailure(zone string, i int, chunks []chunk, applied int, err error) error {
+	c := chunks[i]
+	var b strings.Builder
+	fmt.Fprintf(&b, "zone %s: ", zone)
+	if len(chunks) > 1 {
+		fmt.Fprintf(&b, "DNS batch %d of %d failed", i+1, len(chunks))
+	} else {
+		b.WriteString("DNS batch failed")
+	}
+	if op, ok := failedOp(c, err); ok {
+		fmt.Fprintf(&b, " at %s", op)
+	}
+	fmt.Fprintf(&b, "; the batch is atomic, so none of its %d changes were applied", len(c.ops))
+	switch {
+	case i == 1:
+		fmt.Fprintf(&b, "; batch 1 (%d changes) had already been applied, run plan again to see what is left", applied)
+	case i > 1:
+		fmt.Fprintf(&b, "; batches 1-%d (%d changes) had already been applied, run plan again to see what is left", i, applied)
+	}
+	return fmt.Errorf("%s: %w", b.String(), err)
+}
+
+// pointerRE matches a JSON pointer (or a dotted/bracketed path) into the batch body:
+// "/posts/3", "/posts/3/content", "posts[3]", "posts.3".
+var pointerRE = regexp.MustCompile(`(deletes|patches|puts|posts)(?:/|\[|\.)(\d+)`)
+
+// failedOp finds the op an API error is about: from an error's source.pointer or a
+// path in its message, or else from a record name that appears in the message and
+// belongs to exactly one op of the batch.
+func failedOp(c chunk, err error) (model.RecordOp, bool) {
+	var ae *apiError
+	if !errors.As(err, &ae) {
+		return model.RecordOp{}, false
+	}
+	var texts []string
+	var walk func(ms []apiMessage)
+	walk = func(ms []apiMessage) {
+		for _, m := range ms {
+			texts = append(texts, m.Pointer, m.Message)
+			walk(m.Chain)
+		}
+	}
+	walk(ae.Errors)
+	for _, t := range texts {
+		m := pointerRE.FindStringSubmatch(t)
+		if m == nil {
+			continue
+		}
+		idx, _ := strconv.Atoi(m[2])
+		if op, ok := opAt(c, m[1], idx); ok {
+			return op, true
+		}
+	}
+	// No index: look for a record name or id in the messages.
+	var found []model.RecordOp
+	for _, op := range c.ops {
+		r := op.After
+		if r == nil {
+			r = op.Before
+		}
+		for _, t := range texts {
+			if t == "" {
+				continue
+			}
+			if (op.Before != nil && op.Before.ID != "" && strings.Contains(t, op.Before.ID)) || containsName(t, r.Name) {
+				found = append(found, op)
+				break
+			}
+		}
+	}
+	if len(found) == 1 {
+		return found[0], true
+	}
+	return model.RecordOp{}, false
+}
+
+// containsName reports whether text mentions name as a whole host name.
+func containsName(text, name string) bool {
+	text = strings.ToLower(text)
+	for i := 0; ; {
+		j := strings.Index(text[i:], name)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(name)
+		before := start == 0 || !isHostChar(text[start-1])
+		after := end == len(text) || !isHostChar(text[end]) || (text[end] == '.' && (end+1 == len(text) || !isHostChar(text[end+1])))
+		if before && after {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func isHostChar(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '-' || b == '_' || b == '.' || b == '*'
+}
+
+// opAt maps a list name and index of the batch body back to the op.
+func opAt(c chunk, list string, idx int) (model.RecordOp, bool) {
+	var kind model.OpKind
+	switch list {
+	case "deletes":
+		kind = model.OpDelete
+	case "patches":
+		kind = model.OpUpdate
+	case "posts":
+		kind = model.OpCreate
+	default:
+		return model.RecordOp{}, false
+	}
+	n := 0
+	for _, op := range c.ops {
+		if op.Op != kind {
+			continue
+		}
+		if n == idx {
+			return op, true
+		}
+		n++
+	}
+	return model.RecordOp{}, false
+}

@@ -1,0 +1,296 @@
+package cloudflare
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	cf "github.com/cloudflare/cloudflare-go/v7"
+	"github.com/cloudflare/cloudflare-go/v7/dns"
+	"github.com/cloudflare/cloudflare-go/v7/option"
+	"github.com/cloudflare/cloudflare-go/v7/zones"
+)
+
+// sdkAPI implements api with cloudflare-go v7. It is the only code that knows the
+// SDK; it converts the SDK's errors into *apiError.
+//
+// DNS records, zones, settings writes and token verification use the SDK's typed
+// methods. The bulk settings read and the rulesets entrypoint use the client's
+// generic Get/Put: the SDK has no bulk settings method, and its typed rule unions
+// would drop rule fields it does not know, where hand-made rules must round-trip
+// verbatim.
+type sdkAPI struct {
+	c *cf.Client
+}
+
+func newSDKAPI(opts Options, mw option.Middleware) (*sdkAPI, error) {
+	var o []option.RequestOption
+	if opts.BaseURL != "" {
+		u, err := url.Parse(opts.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("Cloudflare base URL %q is not an http(s) URL", opts.BaseURL)
+		}
+		o = append(o, option.WithBaseURL(opts.BaseURL))
+	}
+	if opts.Token != "" {
+		o = append(o, option.WithAPIToken(opts.Token))
+	}
+	if opts.HTTPClient != nil {
+		o = append(o, option.WithHTTPClient(opts.HTTPClient))
+	}
+	retries := opts.MaxRetries
+	switch {
+	case retries == 0:
+		retries = DefaultMaxRetries
+	case retries < 0:
+		retries = 0
+	}
+	o = append(o, option.WithMaxRetries(retries), option.WithMiddleware(mw))
+	return &sdkAPI{c: cf.NewClient(o...)}, nil
+}
+
+func (s *sdkAPI) zoneIDs(ctx context.Context, name string) ([]wireZone, error) {
+	page, err := s.c.Zones.List(ctx, zones.ZoneListParams{Name: cf.F(name), PerPage: cf.F(50.0)})
+	if err != nil {
+		return nil, convertErr("GET zones?name="+name, err)
+	}
+	out := make([]wireZone, 0, len(page.Result))
+	for _, z := range page.Result {
+		out = append(out, wireZone{ID: z.ID, Name: z.Name, Status: string(z.Status)})
+	}
+	return out, nil
+}
+
+func (s *sdkAPI) listRecords(ctx context.Context, zoneID string) ([]wireRecord, error) {
+	it := s.c.DNS.Records.ListAutoPaging(ctx, dns.RecordListParams{
+		ZoneID:  cf.F(zoneID),
+		PerPage: cf.F(float64(MaxPageSize)),
+	})
+	var out []wireRecord
+	for it.Next() {
+		r := it.Current()
+		var w wireRecord
+		if err := json.Unmarshal([]byte(r.JSON.RawJSON()), &w); err != nil {
+			return nil, fmt.Errorf("decoding DNS record %s: %w", r.ID, err)
+		}
+		out = append(out, w)
+	}
+	if err := it.Err(); err != nil {
+		return nil, convertErr("GET zones/"+zoneID+"/dns_records", err)
+	}
+	return out, nil
+}
+
+func (s *sdkAPI) batch(ctx context.Context, zoneID string, b wireBatch) error {
+	params := dns.RecordBatchParams{ZoneID: cf.F(zoneID)}
+	if len(b.Deletes) > 0 {
+		ds := make([]dns.RecordBatchParamsDelete, 0, len(b.Deletes))
+		for _, id := range b.Deletes {
+			ds = append(ds, dns.RecordBatchParamsDelete{ID: cf.F(id)})
+		}
+		params.Deletes = cf.F(ds)
+	}
+	if len(b.Patches) > 0 {
+		ps := make([]dns.BatchPatchUnionParam, 0, len(b.Patches))
+		for _, w := range b.Patches {
+			_, patch, err := typedRecord(w)
+			if err != nil {
+				return err
+			}
+			ps = append(ps, patch)
+		}
+		params.Patches = cf.F(ps)
+	}
+	if len(b.Posts) > 0 {
+		ps := make([]dns.RecordBatchParamsPostUnion, 0, len(b.Posts))
+		for _, w := range b.Posts {
+			post, _, err := typedRecord(w)
+			if err != nil {
+				return err
+			}
+			ps = append(ps, post)
+		}
+		params.Posts = cf.F(ps)
+	}
+	if _, err := s.c.DNS.Records.Batch(ctx, params); err != nil {
+		return convertErr("POST zones/"+zoneID+"/dns_records/batch", err)
+	}
+	return nil
+}
+
+// typedRecord builds the SDK's typed record for a post and, with its ID, for a patch.
+// Every field is set, so a patch rewrites the whole record.
+func typedRecord(w wireRecord) (dns.RecordBatchParamsPostUnion, dns.BatchPatchUnionParam, error) {
+	name, ttl, comment, proxied := cf.F(w.Name), cf.F(dns.TTL(w.TTL)), cf.F(w.Comment), cf.F(w.Proxied)
+	id := cf.F(w.ID)
+	switch w.Type {
+	case "A":
+		r := dns.ARecordParam{Name: name, TTL: ttl, Type: cf.F(dns.ARecordTypeA), Comment: comment, Content: cf.F(w.Content), Proxied: proxied}
+		return r, dns.BatchPatchARecordParam{ID: id, ARecordParam: r}, nil
+	case "AAAA":
+		r := dns.AAAARecordParam{Name: name, TTL: ttl, Type: cf.F(dns.AAAARecordTypeAAAA), Comment: comment, Content: cf.F(w.Content), Proxied: proxied}
+		return r, dns.BatchPatchAAAARecordParam{ID: id, AAAARecordParam: r}, nil
+	case "CNAME":
+		r := dns.CNAMERecordParam{Name: name, TTL: ttl, Type: cf.F(dns.CNAMERecordTypeCNAME), Comment: comment, Content: cf.F(w.Content), Proxied: proxied}
+		return r, dns.BatchPatchCNAMERecordParam{ID: id, CNAMERecordParam: r}, nil
+	case "NS":
+		r := dns.NSRecordParam{Name: name, TTL: ttl, Type: cf.F(dns.NSRecordTypeNS), Comment: comment, Content: cf.F(w.Content), Proxied: proxied}
+		return r, dns.BatchPatchNSRecordParam{ID: id, NSRecordParam: r}, nil
+	case "PTR":
+		r := dns.PTRRecordParam{Name: name, TTL: ttl, Type: cf.F(dns.PTRRecordTypePTR), Comment: comment, Content: cf.F(w.Content), Proxied: proxied}
+		return r, dns.BatchPatchPTRRecordParam{ID: id, PTRRecordParam: r}, nil
+	case "TXT":
+		r := dns.TXTRecordParam{Name: name, TTL: ttl, Type: cf.F(dns.TXTRecordTypeTXT), Comment: comment, Content: cf.F(w.Content), Proxied: proxied}
+		return r, dns.BatchPatchTXTRecordParam{ID: id, TXTRecordParam: r}, nil
+	case "MX":
+		if w.Priority == nil {
+			return nil, nil, fmt.Errorf("MX record %s has no priority", w.Name)
+		}
+		r := dns.MXRecordParam{Name: name, TTL: ttl, Type: cf.F(dns.MXRecordTypeMX), Comment: comment, Content: cf.F(w.Content), Priority: cf.F(float64(*w.Priority)), Proxied: proxied}
+		return r, dns.BatchPatchMXRecordParam{ID: id, MXRecordParam: r}, nil
+	case "SRV":
+		d := w.Data
+		if d == nil || d.Priority == nil || d.Weight == nil || d.Port == nil {
+			return nil, nil, fmt.Errorf("SRV record %s has incomplete data", w.Name)
+		}
+		r := dns.SRVRecordParam{Name: name, TTL: ttl, Type: cf.F(dns.SRVRecordTypeSRV), Comment: comment, Proxied: proxied,
+			Data: cf.F(dns.SRVRecordDataParam{
+				Priority: cf.F(float64(*d.Priority)), Weight: cf.F(float64(*d.Weight)),
+				Port: cf.F(float64(*d.Port)), Target: cf.F(d.Target),
+			})}
+		return r, dns.BatchPatchSRVRecordParam{ID: id, SRVRecordParam: r}, nil
+	case "CAA":
+		d := w.Data
+		if d == nil || d.Flags == nil {
+			return nil, nil, fmt.Errorf("CAA record %s has incomplete data", w.Name)
+		}
+		r := dns.CAARecordParam{Name: name, TTL: ttl, Type: cf.F(dns.CAARecordTypeCAA), Comment: comment, Proxied: proxied,
+			Data: cf.F(dns.CAARecordDataParam{Flags: cf.F(float64(*d.Flags)), Tag: cf.F(d.Tag), Value: cf.F(d.Value)})}
+		return r, dns.BatchPatchCAARecordParam{ID: id, CAARecordParam: r}, nil
+	}
+	return nil, nil, fmt.Errorf("record %s: type %s cannot be written", w.Name, w.Type)
+}
+
+type envelope[T any] struct {
+	Success bool `json:"success"`
+	Result  T    `json:"result"`
+}
+
+func (s *sdkAPI) settings(ctx context.Context, zoneID string) ([]wireSetting, error) {
+	var env envelope[[]wireSetting]
+	path := "zones/" + zoneID + "/settings"
+	if err := s.c.Get(ctx, path, nil, &env); err != nil {
+		return nil, convertErr("GET "+path, err)
+	}
+	return env.Result, nil
+}
+
+func (s *sdkAPI) setting(ctx context.Context, zoneID, id string) (wireSetting, error) {
+	var env envelope[wireSetting]
+	path := "zones/" + zoneID + "/settings/" + url.PathEscape(id)
+	if err := s.c.Get(ctx, path, nil, &env); err != nil {
+		return wireSetting{}, convertErr("GET "+path, err)
+	}
+	return env.Result, nil
+}
+
+func (s *sdkAPI) editSetting(ctx context.Context, zoneID, id string, value any) error {
+	_, err := s.c.Zones.Settings.Edit(ctx, id, zones.SettingEditParams{
+		ZoneID: cf.F(zoneID),
+		Body:   zones.SettingEditParamsBody{Value: cf.F(value)},
+	})
+	if err != nil {
+		return convertErr("PATCH zones/"+zoneID+"/settings/"+id, err)
+	}
+	return nil
+}
+
+func entrypointPath(zoneID, phase string) string {
+	return "zones/" + zoneID + "/rulesets/phases/" + url.PathEscape(phase) + "/entrypoint"
+}
+
+// codeNoEntrypoint is the API's error code for a phase with no entrypoint ruleset.
+const codeNoEntrypoint = 10003
+
+func (s *sdkAPI) entrypoint(ctx context.Context, zoneID, phase string) (*wireRuleset, error) {
+	var env envelope[wireRuleset]
+	path := entrypointPath(zoneID, phase)
+	if err := s.c.Get(ctx, path, nil, &env); err != nil {
+		ae := convertErr("GET "+path, err)
+		var e *apiError
+		if errors.As(ae, &e) && e.Status == http.StatusNotFound && e.has(codeNoEntrypoint) {
+			return nil, nil
+		}
+		return nil, ae
+	}
+	return &env.Result, nil
+}
+
+func (s *sdkAPI) putEntrypoint(ctx context.Context, zoneID, phase string, rules []wireRule) error {
+	body := struct {
+		Rules []wireRule `json:"rules"`
+	}{Rules: rules}
+	if body.Rules == nil {
+		body.Rules = []wireRule{}
+	}
+	path := entrypointPath(zoneID, phase)
+	if err := s.c.Put(ctx, path, body, nil); err != nil {
+		return convertErr("PUT "+path, err)
+	}
+	return nil
+}
+
+func (s *sdkAPI) verifyToken(ctx context.Context) (string, error) {
+	res, err := s.c.User.Tokens.Verify(ctx)
+	if err != nil {
+		return "", convertErr("GET user/tokens/verify", err)
+	}
+	return string(res.Status), nil
+}
+
+// wireMessage is an error envelope item, with the parts the SDK drops.
+type wireMessage struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+	Source  struct {
+		Pointer string `json:"pointer"`
+	} `json:"source"`
+	ErrorChain []wireMessage `json:"error_chain"`
+}
+
+func (m wireMessage) toAPI() apiMessage {
+	out := apiMessage{Code: m.Code, Message: m.Message, Pointer: m.Source.Pointer}
+	for _, c := range m.ErrorChain {
+		out.Chain = append(out.Chain, c.toAPI())
+	}
+	return out
+}
+
+// convertErr turns the SDK's *cloudflare.Error into *apiError (keeping it as the
+// cause); other errors (transport, context) are only given the operation as context.
+func convertErr(op string, err error) error {
+	var ce *cf.Error
+	if !errors.As(err, &ce) {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	ae := &apiError{Op: op, Status: ce.StatusCode, Err: err}
+	var body struct {
+		Errors []wireMessage `json:"errors"`
+	}
+	if json.Unmarshal([]byte(ce.JSON.RawJSON()), &body) == nil && len(body.Errors) > 0 {
+		for _, m := range body.Errors {
+			ae.Errors = append(ae.Errors, m.toAPI())
+		}
+	} else {
+		for _, m := range ce.Errors {
+			ae.Errors = append(ae.Errors, apiMessage{Code: int(m.Code), Message: m.Message, Pointer: m.Source.Pointer})
+		}
+	}
+	if ce.Response != nil && ce.StatusCode == http.StatusTooManyRequests {
+		ae.RetryAfter = ce.Response.Header.Get("Retry-After")
+	}
+	return ae
+}
