@@ -491,7 +491,7 @@ func (st *zoneState) planMarks() error {
 			if value, ok := st.wantMarks[owner][m]; ok {
 				st.warnings = append(st.warnings, fmt.Sprintf("%s %s %s was created by launchready but is no longer live: it was edited or deleted outside launchready; it will be created again", owner, typ, value))
 			} else {
-				st.warnings = append(st.warnings, fmt.Sprintf("%s: a %s record launchready created (mark %s) is no longer live: it was edited or deleted outside launchready; its ownership mark is dropped", owner, typ, m))
+				st.warnings = append(st.warnings, fmt.Sprintf("%s: the %s record with ownership mark %s is no longer live: it was edited or deleted outside launchready; the mark is dropped", owner, typ, m))
 			}
 		}
 

@@ -130,15 +130,15 @@ func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Ru
 		out = append(out, ours...)
 	}
 
-	if len(changes) == 0 {
-		if sameOrder(live, out) {
-			return
-		}
+	if !keptOrder(live, out) {
 		changes = append(changes, Change{
 			Action: ActionUpdate, Kind: kind, Zone: st.z.Name, Key: phase,
 			Fields: []FieldChange{{Field: "order", Before: ruleNames(live), After: ruleNames(out)}},
 			Reason: "launchready's rules move to the order of launch.hcl; rules made by hand keep theirs",
 		})
+	}
+	if len(changes) == 0 {
+		return
 	}
 	st.ruleChanges = append(st.ruleChanges, changes...)
 	if st.zp.RuleWrites == nil {
@@ -328,16 +328,29 @@ func ruleIdentity(r model.Rule) string {
 	return "ref:" + r.Ref + "\x00" + r.Expression
 }
 
-func sameOrder(a, b []model.Rule) bool {
-	if len(a) != len(b) {
-		return false
+// keptOrder reports whether the rules present both before and after keep their
+// relative order (rules created or deleted do not count as a move).
+func keptOrder(before, after []model.Rule) bool {
+	in := func(rs []model.Rule) map[string]bool {
+		m := map[string]bool{}
+		for _, r := range rs {
+			m[ruleIdentity(r)] = true
+		}
+		return m
 	}
-	for i := range a {
-		if ruleIdentity(a[i]) != ruleIdentity(b[i]) {
-			return false
+	inBefore, inAfter := in(before), in(after)
+	var a, b []string
+	for _, r := range before {
+		if id := ruleIdentity(r); inAfter[id] {
+			a = append(a, id)
 		}
 	}
-	return true
+	for _, r := range after {
+		if id := ruleIdentity(r); inBefore[id] {
+			b = append(b, id)
+		}
+	}
+	return strings.Join(a, "\x00") == strings.Join(b, "\x00")
 }
 
 // ruleNames lists rules for an order change: launchready's by block name, hand-made
