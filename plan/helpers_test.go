@@ -45,8 +45,8 @@ func fqdn(name string) string {
 }
 
 func withTTL(s model.RRSet, ttl int) model.RRSet          { s.TTL = ttl; return s }
-func proxied(s model.RRSet) model.RRSet                  { s.Proxied = true; return s }
-func withComment(s model.RRSet, c string) model.RRSet    { s.Comment = c; return s }
+func proxied(s model.RRSet) model.RRSet                   { s.Proxied = true; return s }
+func withComment(s model.RRSet, c string) model.RRSet     { s.Comment = c; return s }
 func withOrigin(s model.RRSet, origin string) model.RRSet { s.Origin = origin; return s }
 
 // rec is a live record at name (relative) with an id.
