@@ -1,0 +1,382 @@
+package schema
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/launchready/launchready/model"
+)
+
+var recordSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "value"},
+		{Name: "values"},
+		{Name: "ttl"},
+		{Name: "proxied"},
+		{Name: "comment"},
+	},
+}
+
+// recordDecl is a decoded `record` block with the ranges zone-level checks use.
+type recordDecl struct {
+	rec       *Record
+	nameRange hcl.Range
+	// valueRanges maps each canonical value to where it was written.
+	valueRanges map[string]hcl.Range
+	ttlRange    *hcl.Range
+}
+
+// ttlRange returns the valid explicit TTLs for capabilities, as text.
+func ttlRangeText(kind string, caps model.Capabilities) string {
+	if caps.DefaultTTL == 0 {
+		return fmt.Sprintf("%s zones accept 1 (automatic) or %d to %d seconds", kind, caps.MinTTL, caps.MaxTTL)
+	}
+	return fmt.Sprintf("%s zones accept %d to %d seconds", kind, caps.MinTTL, caps.MaxTTL)
+}
+
+// reservedLabels start the names of launchready's ownership registry records.
+var reservedLabels = []string{"_launchready", "_launchready-wildcard"}
+
+// decodeRecordBlock reads a `record "<name>" "<type>"` block: one RRset.
+func (l *loader) decodeRecordBlock(zs *zoneState, b *hcl.Block) *recordDecl {
+	zone := zs.z.Name
+	c := l.content(b.Body, recordSchema)
+	typ := strings.ToUpper(b.Labels[1])
+	okType := true
+	if !model.IsRecordType(typ) {
+		hint := ""
+		switch typ {
+		case "SPF":
+			hint = " SPF is published as TXT: use the email block's spf, or a TXT record."
+		case "ALIAS", "ANAME":
+			hint = " Use a CNAME at \"@\": Cloudflare flattens it."
+		default:
+			hint = didYouMean(typ, model.RecordTypes)
+		}
+		l.errorf(b.LabelRanges[1], "Unsupported record type",
+			"%q is not a record type launchready manages; use one of %s.%s", b.Labels[1], strings.Join(model.RecordTypes, ", "), hint)
+		okType = false
+	}
+	name, ok := l.recordName(zone, b.Labels[0], b.LabelRanges[0])
+	if !ok || !okType {
+		return nil
+	}
+	if typ == "NS" && name == zone {
+		l.errorf(b.LabelRanges[0], "NS record at the zone apex",
+			"The apex NS records belong to the DNS provider and are not managed here. NS records delegate a subdomain: use a name below the zone, e.g. record \"dev\" \"NS\".")
+		return nil
+	}
+	if typ == "CNAME" && name == zone && !zs.caps.ApexCNAME {
+		l.errorf(b.LabelRanges[0], "CNAME at the zone apex",
+			"The apex of a %s zone holds its SOA and NS records, and a CNAME cannot share a name with other records. Use A/AAAA records at \"@\".", zs.z.ProviderKind)
+		return nil
+	}
+
+	d := &recordDecl{
+		rec:         &Record{RRSet: model.RRSet{Name: name, Type: typ, Origin: "record"}, DeclRange: b.DefRange},
+		nameRange:   b.LabelRanges[0],
+		valueRanges: map[string]hcl.Range{},
+	}
+	va, vsa := c.Attributes["value"], c.Attributes["values"]
+	var raw []elem
+	switch {
+	case va != nil && vsa != nil:
+		l.errorf(vsa.NameRange, "Both value and values",
+			"A record block takes either value (one value) or values (a list), never both. Move the value into values.")
+		return nil
+	case va == nil && vsa == nil:
+		l.errorf(b.DefRange, "Missing record value",
+			"Write value = \"…\" for one value or values = [\"…\", \"…\"] for several.")
+		return nil
+	case va != nil:
+		s, good := l.str(va)
+		if !good {
+			return nil
+		}
+		raw = []elem{{Value: s, Range: va.Expr.Range()}}
+	default:
+		es, good := l.strList(vsa)
+		if !good {
+			return nil
+		}
+		if len(es) == 0 {
+			l.errorf(vsa.Expr.Range(), "Empty values",
+				"A record set needs at least one value. To delete the records, remove the block.")
+			return nil
+		}
+		raw = es
+	}
+	good := true
+	spfAt := hcl.Range{}
+	for _, e := range raw {
+		v, err := model.CanonicalValue(typ, e.Value, zone)
+		if err != nil {
+			l.errorf(e.Range, "Invalid "+typ+" value", "%s.", strings.TrimSuffix(err.Error(), "."))
+			good = false
+			continue
+		}
+		if typ == "CNAME" && len(d.valueRanges) > 0 {
+			l.errorf(e.Range, "CNAME with several values",
+				"A CNAME record set holds exactly one target. Keep one value, or use A/AAAA records for several addresses.")
+			good = false
+			continue
+		}
+		if first, dup := d.valueRanges[v]; dup {
+			l.warnf(e.Range, "Duplicate record value",
+				"This value is the same as the one at %s once normalised (%q); it is kept once.", rangeString(first), v)
+			continue
+		}
+		if typ == "TXT" && isSPF(v) {
+			if spfAt != (hcl.Range{}) {
+				l.errorf(e.Range, "Several SPF records",
+					"%s already has an SPF record (v=spf1) at %s. A name may publish only one SPF record (RFC 7208 §3.2): merge the mechanisms into one value, or use the email block's spf.", name, rangeString(spfAt))
+				good = false
+				continue
+			}
+			spfAt = e.Range
+		}
+		d.valueRanges[v] = e.Range
+		d.rec.Values = append(d.rec.Values, v)
+	}
+	sort.Strings(d.rec.Values)
+
+	if a, ok := c.Attributes["proxied"]; ok {
+		switch p, okp := l.boolean(a); {
+		case !okp:
+			good = false
+		case !zs.caps.Proxied:
+			l.errorf(a.NameRange, "Proxying not supported",
+				"%s zones serve records directly; proxied is a Cloudflare feature. Remove the proxied argument.", zs.z.ProviderKind)
+			good = false
+		case p && !model.Proxiable(typ):
+			l.errorf(a.NameRange, "Record type cannot be proxied",
+				"Only A, AAAA and CNAME records can be proxied, not %s. Remove proxied.", typ)
+			good = false
+		default:
+			d.rec.Proxied = p
+		}
+	}
+	if a, ok := c.Attributes["ttl"]; ok {
+		r := a.Expr.Range()
+		d.ttlRange = &r
+		if t, okt := l.integer(a); okt {
+			switch {
+			case t == 1 && zs.caps.DefaultTTL == 0:
+				d.rec.TTL = 0 // 1 means automatic where the provider has an automatic TTL
+			case t < zs.caps.MinTTL || t > zs.caps.MaxTTL:
+				l.errorf(r, "Invalid TTL", "%d is out of range: %s. Omit ttl for the default.", t, ttlRangeText(zs.z.ProviderKind, zs.caps))
+				good = false
+			default:
+				d.rec.TTL = t
+			}
+		} else {
+			good = false
+		}
+	}
+	if d.rec.Proxied && d.rec.TTL != 0 {
+		l.warnf(*d.ttlRange, "TTL ignored on a proxied record",
+			"Proxied records always have an automatic TTL (Cloudflare answers with 300 seconds). Remove ttl, or set ttl = 1.")
+		d.rec.TTL = 0
+	}
+	if a, ok := c.Attributes["comment"]; ok {
+		if s, okc := l.str(a); okc {
+			if strings.ContainsAny(s, "\r\n") {
+				l.errorf(a.Expr.Range(), "Invalid comment", "A record comment is one line of text; it cannot contain a line break.")
+				good = false
+			} else {
+				d.rec.Comment = strings.TrimSpace(s)
+			}
+		} else {
+			good = false
+		}
+	}
+	if !good || len(d.rec.Values) == 0 {
+		return nil
+	}
+	return d
+}
+
+// recordName canonicalises a record name label: "@", relative, or absolute with a
+// trailing dot; IDN labels become Punycode. Wildcards are "*" as the whole leftmost
+// label; the ownership registry's names are reserved.
+func (l *loader) recordName(zone, label string, rng hcl.Range) (string, bool) {
+	name, err := model.CanonicalName(label, zone)
+	if err != nil {
+		l.errorf(rng, "Invalid record name", "%s. Names are \"@\" for the apex, relative (\"www\"), or absolute with a trailing dot (\"www.%s.\").", strings.TrimSuffix(err.Error(), "."), zone)
+		return "", false
+	}
+	labels := strings.Split(name, ".")
+	for i, lab := range labels {
+		if strings.Contains(lab, "*") && (lab != "*" || i != 0) {
+			l.errorf(rng, "Invalid wildcard",
+				"A wildcard is a whole \"*\" label at the start of the name, e.g. \"*.preview\".")
+			return "", false
+		}
+	}
+	first := labels[0]
+	if first == "*" && len(labels) > 1 {
+		first = labels[1]
+	}
+	for _, r := range reservedLabels {
+		if first == r {
+			l.errorf(rng, "Reserved record name",
+				"Names starting with %s hold launchready's ownership registry and cannot be declared.", r)
+			return "", false
+		}
+	}
+	return name, true
+}
+
+// isSPF reports whether a TXT value is an SPF record ("v=spf1" followed by a space or
+// nothing, case-insensitively, RFC 7208 §4.5).
+func isSPF(v string) bool {
+	if len(v) < 6 || !strings.EqualFold(v[:6], "v=spf1") {
+		return false
+	}
+	return len(v) == 6 || v[6] == ' '
+}
+
+// isDMARC reports whether a TXT value is a DMARC record (RFC 7489 §6.4).
+func isDMARC(v string) bool {
+	v = strings.TrimSpace(v)
+	return len(v) >= 8 && strings.EqualFold(v[:8], "v=DMARC1") && (len(v) == 8 || v[8] == ';' || v[8] == ' ')
+}
+
+// checkRecordSets runs the zone-wide record checks: one block per RRset, CNAME
+// exclusivity (record blocks and email records alike), and SPF/DMARC/DKIM records
+// written both by record blocks and the email block.
+func (l *loader) checkRecordSets(zs *zoneState) {
+	type decl struct {
+		set model.RRSet
+		rng hcl.Range // what a diagnostic about this declaration points at
+	}
+	var all []decl
+	seen := map[model.Key]*recordDecl{}
+	var kept []*recordDecl
+	for _, d := range zs.records {
+		k := d.rec.Key()
+		if first, dup := seen[k]; dup {
+			l.errorf(d.rec.DeclRange, "Duplicate record set",
+				"%s %s is already declared at %s. One record block is one record set: put every value in that block's values list.",
+				k.Name, k.Type, rangeString(first.rec.DeclRange))
+			continue
+		}
+		seen[k] = d
+		kept = append(kept, d)
+		all = append(all, decl{set: d.rec.RRSet, rng: d.rec.DeclRange})
+	}
+	zs.records = kept
+
+	if zs.email != nil && zs.email.policy != nil {
+		for _, d := range zs.records {
+			if d.rec.Type != "TXT" {
+				continue
+			}
+			for v, r := range d.valueRanges {
+				if isDMARC(v) && d.rec.Name == "_dmarc."+zs.z.Name && zs.email.policy.DMARC != nil {
+					l.errorf(r, "DMARC record declared twice",
+						"The email block's dmarc publishes the DMARC record at %s (declared at %s). Remove this value: a domain has one DMARC record.",
+						d.rec.Name, rangeString(zs.email.dmarcRange))
+				}
+			}
+		}
+		var keptEmail []*emailRecord
+		for _, g := range zs.email.records {
+			k := g.rec.Key()
+			if rd, clash := seen[k]; clash {
+				if !l.emailClash(zs, g, rd) {
+					continue
+				}
+				// A TXT record set shared by a record block and the email block (e.g.
+				// a site verification and SPF at the apex). Zone.Records holds one set
+				// per name and type, so the email values join the record block's set
+				// (and take its TTL).
+				for _, v := range g.rec.Values {
+					if _, dup := rd.valueRanges[v]; !dup {
+						rd.valueRanges[v] = g.rec.DeclRange
+						rd.rec.Values = append(rd.rec.Values, v)
+					}
+				}
+				sort.Strings(rd.rec.Values)
+				continue
+			}
+			keptEmail = append(keptEmail, g)
+			all = append(all, decl{set: g.rec.RRSet, rng: g.rec.DeclRange})
+		}
+		zs.email.records = keptEmail
+	}
+
+	// CNAME exclusivity: a CNAME owns its name alone (RFC 1034 §3.6.2).
+	byName := map[string][]decl{}
+	var names []string
+	for _, d := range all {
+		if _, ok := byName[d.set.Name]; !ok {
+			names = append(names, d.set.Name)
+		}
+		byName[d.set.Name] = append(byName[d.set.Name], d)
+	}
+	for _, n := range names {
+		ds := byName[n]
+		for _, c := range ds {
+			if c.set.Type != "CNAME" {
+				continue
+			}
+			for _, o := range ds {
+				if o.set.Type == "CNAME" {
+					continue
+				}
+				later, earlier := o, c
+				if l.before(o.rng, c.rng) {
+					later, earlier = c, o
+				}
+				l.errorf(later.rng, "CNAME shares its name",
+					"%s has a CNAME record and a %s record (declared at %s). A CNAME cannot share its name with any other record: remove one, or use A/AAAA records instead of the CNAME.",
+					n, otherType(later.set, earlier.set), rangeString(earlier.rng))
+			}
+		}
+	}
+}
+
+// otherType names, of two declarations at one name, the type that is not CNAME (or
+// CNAME when both are).
+func otherType(a, b model.RRSet) string {
+	if a.Type != "CNAME" {
+		return a.Type
+	}
+	return b.Type
+}
+
+// emailClash checks a record set generated by the email block against a record block
+// with the same name and type. Only a TXT set that holds neither SPF, DKIM nor DMARC
+// values may be shared with email records; it reports false (drop the generated set)
+// when the clash is an error.
+func (l *loader) emailClash(zs *zoneState, g *emailRecord, rd *recordDecl) bool {
+	if g.rec.Type != "TXT" {
+		l.errorf(rd.rec.DeclRange, "Record set written twice",
+			"The email block's %s generates %s %s (declared at %s). Remove this record block or the email entry.",
+			g.rec.Origin, g.rec.Name, g.rec.Type, rangeString(g.rec.DeclRange))
+		return false
+	}
+	ok := true
+	switch {
+	case strings.HasPrefix(g.rec.Origin, "email.dkim."):
+		l.errorf(rd.nameRange, "DKIM selector written twice",
+			"The email block's dkim %q publishes the key at %s (declared at %s). Remove this record block: a selector has one key record.",
+			strings.TrimPrefix(g.rec.Origin, "email.dkim."), g.rec.Name, rangeString(g.rec.DeclRange))
+		ok = false
+	case g.rec.Origin == "email.spf":
+		for v, r := range rd.valueRanges {
+			if isSPF(v) {
+				l.errorf(r, "Several SPF records",
+					"The email block's spf publishes the SPF record of %s (declared at %s). A name may publish only one SPF record (RFC 7208 §3.2): remove this value and list its mechanisms in spf.",
+					g.rec.Name, rangeString(g.rec.DeclRange))
+				ok = false
+			}
+		}
+	}
+	// DMARC values in a record block at _dmarc are reported by checkRecordSets.
+	return ok
+}
