@@ -184,7 +184,11 @@ func recordFromRR(rr dns.RR) model.Record {
 		}
 		rec.Value = b.String()
 	default:
-		rec.Value = strings.TrimSpace(strings.TrimPrefix(rr.String(), h.String()))
+		// The header is four tab-separated fields (name, TTL, class, type), also in the
+		// RFC 3597 form of unknown types ("CLASS1 TYPE65280").
+		if f := strings.SplitN(rr.String(), "\t", 5); len(f) == 5 {
+			rec.Value = strings.TrimSpace(f[4])
+		}
 	}
 	return rec
 }
