@@ -26,12 +26,12 @@ type fakeServer struct {
 
 	mu      sync.Mutex
 	serial  uint32
-	records []dns.RR   // zone body for AXFR (between the SOAs)
-	rcode   int        // answer to UPDATE
+	records []dns.RR // zone body for AXFR (between the SOAs)
+	rcode   int      // answer to UPDATE
 	// refuseFrom > 0: UPDATE number refuseFrom (1-based) and later are REFUSED.
 	refuseFrom int
-	bump    bool       // bump the serial when answering an UPDATE (like a real server)
-	updates []*dns.Msg // UPDATE messages received
+	bump       bool       // bump the serial when answering an UPDATE (like a real server)
+	updates    []*dns.Msg // UPDATE messages received
 }
 
 func (f *fakeServer) soa() *dns.SOA {

@@ -57,7 +57,7 @@ func TestNewValidatesConfig(t *testing.T) {
 
 func TestNewNormalises(t *testing.T) {
 	tests := []struct {
-		server, key, alg         string
+		server, key, alg          string
 		wantServer, wantKey, alg2 string
 	}{
 		{"ns1.example.com", "Launch-Key", "HMAC-SHA256", "ns1.example.com:53", "launch-key.", dns.HmacSHA256},
