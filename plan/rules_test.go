@@ -1,0 +1,256 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/schema"
+)
+
+// redirectRule is the rule a `redirect` block with from/to compiles to.
+func redirectRule(name, from, to string, status int) model.Rule {
+	return model.Rule{
+		Ref:        model.RefPrefix + "redirect:" + name,
+		Phase:      model.PhaseRedirect,
+		Expression: fmt.Sprintf("http.request.full_uri wildcard %q", from),
+		Action:     "redirect",
+		Enabled:    true,
+		Redirect: &model.RedirectAction{
+			From: from, To: to,
+			TargetExpression: fmt.Sprintf("wildcard_replace(http.request.full_uri, %q, %q)", from, to),
+			StatusCode:       status,
+			PreserveQuery:    true,
+		},
+	}
+}
+
+// cacheRule is the rule a `cache` block compiles to.
+func cacheRule(name string, hosts []string, prefix string, edgeTTL int, bypass bool) model.Rule {
+	var quoted []string
+	for _, h := range hosts {
+		quoted = append(quoted, fmt.Sprintf("%q", h))
+	}
+	expr := fmt.Sprintf("(http.host in {%s})", strings.Join(quoted, " "))
+	if prefix != "" {
+		expr = fmt.Sprintf("(http.host in {%s} and starts_with(http.request.uri.path, %q))", strings.Join(quoted, " "), prefix)
+	}
+	return model.Rule{
+		Ref:        model.RefPrefix + "cache:" + name,
+		Phase:      model.PhaseCache,
+		Expression: expr,
+		Action:     "set_cache_settings",
+		Enabled:    true,
+		Cache:      &model.CacheAction{Hosts: hosts, PathPrefix: prefix, Bypass: bypass, EdgeTTL: edgeTTL},
+	}
+}
+
+// handRule is a rule made in the dashboard.
+func handRule(id, phase, desc string) model.Rule {
+	return model.Rule{
+		ID: id, Phase: phase, Description: desc,
+		Expression: fmt.Sprintf("(http.host eq %q)", desc+".example.com"),
+		Action:     "redirect",
+		Enabled:    true,
+		Redirect:   &model.RedirectAction{TargetURL: "https://elsewhere.example.net/", StatusCode: 302},
+		Raw:        []byte(`{"from_value":{"target_url":{"value":"https://elsewhere.example.net/"},"status_code":302}}`),
+	}
+}
+
+// asLive is r as the API returns it: with an id, without launch.hcl's display fields.
+func asLive(r model.Rule, id string) model.Rule {
+	r.ID = id
+	if r.Redirect != nil {
+		a := *r.Redirect
+		a.From, a.To = "", ""
+		r.Redirect = &a
+	}
+	if r.Cache != nil {
+		c := *r.Cache
+		c.Hosts, c.PathPrefix = nil, ""
+		r.Cache = &c
+	}
+	return r
+}
+
+func withRules(z *schema.Zone, rules ...model.Rule) *schema.Zone {
+	for _, r := range rules {
+		name := ruleName(r)
+		if r.Phase == model.PhaseRedirect {
+			z.Redirects = append(z.Redirects, &schema.Redirect{Name: name, Rule: r})
+		} else {
+			z.Caches = append(z.Caches, &schema.Cache{Name: name, Rule: r})
+		}
+	}
+	return z
+}
+
+func liveRules(redirects, caches []model.Rule) *model.LiveZone {
+	lz := live()
+	lz.Rules = map[string][]model.Rule{model.PhaseRedirect: redirects, model.PhaseCache: caches}
+	return lz
+}
+
+// ruleList names rules for comparison: "<id or new> <name>".
+func ruleList(rs []model.Rule) []string {
+	out := []string{}
+	for _, r := range rs {
+		id := r.ID
+		if id == "" {
+			id = "new"
+		}
+		out = append(out, id+" "+ruleName(r))
+	}
+	return out
+}
+
+func TestComputeRules(t *testing.T) {
+	www := redirectRule("www-to-apex", "https://www.example.com/*", "https://example.com/${1}", 301)
+	old := redirectRule("old-blog", "https://blog.example.com/*", "https://example.com/blog/${1}", 302)
+	assets := cacheRule("assets", []string{"example.com"}, "/assets/", 30*86400, false)
+	bypass := cacheRule("app-bypass", []string{"app.example.com"}, "", 0, true)
+	h1 := handRule("h1", model.PhaseRedirect, "legacy")
+	h2 := handRule("h2", model.PhaseRedirect, "promo")
+
+	tests := []struct {
+		name        string
+		zone        *schema.Zone
+		live        *model.LiveZone
+		wantChanges []string
+		wantWrites  map[string][]string
+	}{
+		{
+			name: "create next to a hand-made rule",
+			zone: withRules(cfZone(), www),
+			live: liveRules([]model.Rule{h1}, nil),
+			wantChanges: []string{
+				"create redirect launchready:redirect:www-to-apex | from:  -> https://www.example.com/* | to:  -> https://example.com/${1} | status:  -> 301 | preserve_query:  -> true",
+			},
+			wantWrites: map[string][]string{model.PhaseRedirect: {"h1 (hand-made) legacy", "new www-to-apex"}},
+		},
+		{
+			name: "update in place; hand-made rules keep their relative order",
+			zone: withRules(cfZone(), www, old),
+			live: liveRules([]model.Rule{h1, asLive(www, "a"), h2, asLive(redirectRule("old-blog", "https://blog.example.com/*", "https://example.com/blog/${1}", 301), "b")}, nil),
+			wantChanges: []string{
+				"update redirect launchready:redirect:old-blog | status: 301 -> 302",
+				// launchready's rules are kept together where the first of them was
+				"update redirect http_request_dynamic_redirect | order: (hand-made) legacy, www-to-apex, (hand-made) promo, old-blog -> (hand-made) legacy, www-to-apex, old-blog, (hand-made) promo",
+			},
+			wantWrites: map[string][]string{model.PhaseRedirect: {"h1 (hand-made) legacy", "a www-to-apex", "b old-blog", "h2 (hand-made) promo"}},
+		},
+		{
+			name: "reordered blocks move launchready's rules only",
+			zone: withRules(cfZone(), old, www),
+			live: liveRules([]model.Rule{h1, asLive(www, "a"), asLive(old, "b"), h2}, nil),
+			wantChanges: []string{
+				"update redirect http_request_dynamic_redirect | order: (hand-made) legacy, www-to-apex, old-blog, (hand-made) promo -> (hand-made) legacy, old-blog, www-to-apex, (hand-made) promo",
+			},
+			wantWrites: map[string][]string{model.PhaseRedirect: {"h1 (hand-made) legacy", "b old-blog", "a www-to-apex", "h2 (hand-made) promo"}},
+		},
+		{
+			name: "block removed deletes its rule only",
+			zone: cfZone(),
+			live: liveRules([]model.Rule{h1, asLive(old, "b"), h2}, nil),
+			wantChanges: []string{
+				`delete redirect launchready:redirect:old-blog | from: http.request.full_uri wildcard "https://blog.example.com/*" ->  | to: wildcard_replace(http.request.full_uri, "https://blog.example.com/*", "https://example.com/blog/${1}") ->  | status: 302 ->  | preserve_query: true -> `,
+			},
+			wantWrites: map[string][]string{model.PhaseRedirect: {"h1 (hand-made) legacy", "h2 (hand-made) promo"}},
+		},
+		{
+			name: "unchanged phases are not written",
+			zone: withRules(cfZone(), www, assets),
+			live: liveRules([]model.Rule{h1, asLive(www, "a")}, []model.Rule{asLive(assets, "c")}),
+		},
+		{
+			name: "hand-made rules only and nothing declared",
+			zone: cfZone(),
+			live: liveRules([]model.Rule{h1, h2}, []model.Rule{}),
+		},
+		{
+			name: "phase not read and nothing declared",
+			zone: cfZone(),
+			live: live(),
+		},
+		{
+			name: "cache rules: create and update",
+			zone: withRules(cfZone(), assets, bypass),
+			live: liveRules(nil, []model.Rule{asLive(cacheRule("assets", []string{"example.com"}, "/assets/", 86400, false), "c")}),
+			wantChanges: []string{
+				"update cache launchready:cache:assets | edge_ttl: 1d -> 30d",
+				"create cache launchready:cache:app-bypass | hosts:  -> app.example.com | cache:  -> bypass",
+			},
+			wantWrites: map[string][]string{model.PhaseCache: {"c assets", "new app-bypass"}},
+		},
+		{
+			name: "cache rule match changed shows the raw expression when the live rule has no readable form",
+			zone: withRules(cfZone(), assets),
+			live: liveRules(nil, []model.Rule{asLive(cacheRule("assets", []string{"example.com"}, "/static/", 30*86400, false), "c")}),
+			wantChanges: []string{
+				`update cache launchready:cache:assets | expression: (http.host in {"example.com"} and starts_with(http.request.uri.path, "/static/")) -> (http.host in {"example.com"} and starts_with(http.request.uri.path, "/assets/"))`,
+			},
+			wantWrites: map[string][]string{model.PhaseCache: {"c assets"}},
+		},
+		{
+			name: "a rule disabled in the dashboard is enabled again",
+			zone: withRules(cfZone(), www),
+			live: func() *model.LiveZone {
+				l := asLive(www, "a")
+				l.Enabled = false
+				return liveRules([]model.Rule{l}, nil)
+			}(),
+			wantChanges: []string{"update redirect launchready:redirect:www-to-apex | enabled: false -> true"},
+			wantWrites:  map[string][]string{model.PhaseRedirect: {"a www-to-apex"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			zp := mustCompute(t, tt.zone, tt.live).Zones[0]
+			if diff := cmp.Diff(tt.wantChanges, changeStrings(zp.Changes)); diff != "" {
+				t.Errorf("changes mismatch (-want +got):\n%s", diff)
+			}
+			var got map[string][]string
+			for phase, rules := range zp.RuleWrites {
+				if got == nil {
+					got = map[string][]string{}
+				}
+				got[phase] = ruleList(rules)
+			}
+			if diff := cmp.Diff(tt.wantWrites, got); diff != "" {
+				t.Errorf("rule writes mismatch (-want +got):\n%s", diff)
+			}
+			if len(zp.RecordOps) != 0 {
+				t.Errorf("rules produced record ops: %v", opStrings(zp.RecordOps))
+			}
+		})
+	}
+}
+
+func TestComputeRulesKeepHandMadeVerbatim(t *testing.T) {
+	h1 := handRule("h1", model.PhaseRedirect, "legacy")
+	www := redirectRule("www-to-apex", "https://www.example.com/*", "https://example.com/${1}", 301)
+	zp := mustCompute(t, withRules(cfZone(), www), liveRules([]model.Rule{h1}, nil)).Zones[0]
+	got := zp.RuleWrites[model.PhaseRedirect]
+	if len(got) != 2 {
+		t.Fatalf("rule writes = %v, want 2 rules", ruleList(got))
+	}
+	if diff := cmp.Diff(h1, got[0]); diff != "" {
+		t.Errorf("hand-made rule altered (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(www, got[1]); diff != "" {
+		t.Errorf("created rule (-want +got):\n%s", diff)
+	}
+}
+
+func TestComputeRulesNotRead(t *testing.T) {
+	www := redirectRule("www-to-apex", "https://www.example.com/*", "https://example.com/${1}", 301)
+	lz := live()
+	lz.Rules = map[string][]model.Rule{model.PhaseCache: {}}
+	_, err := Compute(cfgOf(withRules(cfZone(), www)), map[string]*model.LiveZone{zn: lz})
+	if err == nil || !strings.Contains(err.Error(), "live rules of phase http_request_dynamic_redirect were not read") {
+		t.Errorf("Compute error = %v, want the redirect phase reported as not read", err)
+	}
+}
