@@ -359,8 +359,11 @@ func describeErrors(d *HTTPDetail, expect int) string {
 		parts = append(parts, fmt.Sprintf("%d× %s", d.Statuses[k], label))
 	}
 	s := ": " + strings.Join(parts, ", ")
-	if len(d.ErrorSamples) > 0 {
-		s += " (" + d.ErrorSamples[0] + ")"
+	for _, e := range d.ErrorSamples {
+		if !strings.HasPrefix(e, "status ") {
+			s += " (" + e + ")"
+			break
+		}
 	}
 	if len(parts) == 0 { // only body read errors
 		s = ": " + strings.Join(d.ErrorSamples, "; ")

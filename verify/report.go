@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -274,6 +276,12 @@ func sortResults(rs []Result) {
 		if a.Kind != b.Kind {
 			return a.Kind < b.Kind
 		}
+		if an, bn := a.Check == CheckNameservers, b.Check == CheckNameservers; an != bn {
+			return an
+		}
+		if ka, kb := nameKey(a.Name), nameKey(b.Name); ka != kb {
+			return ka < kb
+		}
 		if a.Name != b.Name {
 			return a.Name < b.Name
 		}
@@ -285,4 +293,14 @@ func sortResults(rs []Result) {
 		}
 		return a.Target < b.Target
 	})
+}
+
+// nameKey sorts host names by their labels from the right, so a zone's apex comes
+// before its subdomains and names of one branch stay together; "name TYPE" subjects
+// keep their type as a tie-breaker. Names without dots sort as they are.
+func nameKey(name string) string {
+	host, rest, _ := strings.Cut(name, " ")
+	labels := strings.Split(host, ".")
+	slices.Reverse(labels)
+	return strings.Join(labels, "\x01") + "\x00" + rest
 }

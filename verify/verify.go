@@ -109,25 +109,21 @@ func Run(ctx context.Context, cfg *schema.Config, opts Options) (*Report, error)
 		return nil, fmt.Errorf("verify interrupted: %w", err)
 	}
 
-	byZone := map[string]*ZoneReport{}
-	for _, z := range cfg.Zones {
-		if byZone[z.Name] != nil {
-			continue
+	byZone := map[string]int{} // zone name → index in rep.Zones
+	addZone := func(name string) int {
+		if i, ok := byZone[name]; ok {
+			return i
 		}
-		rep.Zones = append(rep.Zones, ZoneReport{Zone: z.Name})
-		byZone[z.Name] = &rep.Zones[len(rep.Zones)-1]
+		rep.Zones = append(rep.Zones, ZoneReport{Zone: name})
+		byZone[name] = len(rep.Zones) - 1
+		return byZone[name]
+	}
+	for _, z := range cfg.Zones {
+		addZone(z.Name)
 	}
 	for _, res := range results {
-		zr := byZone[res.Zone]
-		if zr == nil { // a hook reported for another zone name: keep it, visibly
-			rep.Zones = append(rep.Zones, ZoneReport{Zone: res.Zone})
-			// re-point the map (append may have moved the slice)
-			for i := range rep.Zones {
-				byZone[rep.Zones[i].Zone] = &rep.Zones[i]
-			}
-			zr = byZone[res.Zone]
-		}
-		zr.Results = append(zr.Results, res)
+		i := addZone(res.Zone) // a hook reporting another zone name keeps its results, visibly
+		rep.Zones[i].Results = append(rep.Zones[i].Results, res)
 	}
 	rep.finish()
 	rep.DurationMs = ms(time.Since(began))
