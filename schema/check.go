@@ -70,14 +70,17 @@ func (l *loader) decodeCheckBlock(zs *zoneState, b *hcl.Block) *checkDecl {
 	if a, ok := c.Attributes["url"]; ok {
 		d.urlRange = a.Expr.Range()
 		s, oks := l.str(a)
-		if oks {
+		switch {
+		case oks && l.flagged[flagKey(a.Expr.Range())]:
+			good = false // already reported as a literal secret
+		case oks:
 			if u, msg := checkURL(s); msg != "" {
 				l.errorf(a.Expr.Range(), "Invalid check URL", "%s", msg)
 				good = false
 			} else {
 				ch.URL = u
 			}
-		} else {
+		default:
 			good = false
 		}
 	}

@@ -158,18 +158,20 @@ func loadSources(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 		flagged: map[string]bool{},
 	}
 	var bodies []*hclsyntax.Body
+	syntaxErrors := false
 	for _, s := range srcs {
 		l.cfg.Files = append(l.cfg.Files, s.name)
 		f, diags := hclsyntax.ParseConfig(s.src, s.name, hcl.InitialPos)
 		l.diags = append(l.diags, diags...)
 		if diags.HasErrors() {
+			syntaxErrors = true
 			continue
 		}
 		body := f.Body.(*hclsyntax.Body)
 		bodies = append(bodies, body)
 		l.scanSecrets(s.name, s.src, body)
 	}
-	if l.diags.HasErrors() {
+	if syntaxErrors {
 		// Syntax errors: the tree is incomplete, and semantic errors on top of it
 		// would mostly be noise.
 		return l.cfg, l.diags

@@ -15,6 +15,8 @@ type variable struct {
 	Default     cty.Value // cty.NilVal when there is no default
 	Description string
 	Value       cty.Value // resolved; cty.NilVal when unresolved
+	// broken is set when the block was already reported as invalid.
+	broken bool
 	DeclRange   hcl.Range
 }
 
@@ -45,9 +47,11 @@ func (l *loader) decodeVariableBlock(b *hcl.Block) {
 	defCtx := &hcl.EvalContext{Functions: functions()}
 	if a, ok := c.Attributes["default"]; ok {
 		if len(a.Expr.Variables()) > 0 {
+			v.broken = true
 			l.errorf(a.Expr.Range(), "Variable default uses a reference",
 				"A default must be a constant value (functions are allowed, references are not).")
 		} else if len(envCalls(a.Expr)) > 0 {
+			v.broken = true
 			for _, call := range envCalls(a.Expr) {
 				l.errorf(call.Range(), "env() not allowed here",
 					"A variable default is part of the reviewed configuration. Set the variable from the environment with %s%s instead.", VarEnvPrefix, name)
@@ -57,6 +61,8 @@ func (l *loader) decodeVariableBlock(b *hcl.Block) {
 			l.diags = append(l.diags, diags...)
 			if !diags.HasErrors() {
 				v.Default = val
+			} else {
+				v.broken = true
 			}
 		}
 	}
@@ -106,7 +112,7 @@ func (l *loader) resolveVariables() {
 			v.Value = l.overrideValue(v, raw, "--var "+name)
 			source = "var"
 		}
-		if v.Value == cty.NilVal && source == "" {
+		if v.Value == cty.NilVal && source == "" && !v.broken {
 			l.errorf(v.DeclRange, "No value for variable",
 				"The variable %q has no default. Set it with --var %s=VALUE or the environment variable %s%s.", name, name, VarEnvPrefix, name)
 		}

@@ -1,0 +1,6 @@
+zone "example.com" {
+  record "s1._domainkey" "TXT" { value = "v=DKIM1; p=" }
+  email {
+    dkim "s1" { cname = "s1.domainkey.u1.wl.sendgrid.net" } # ERROR: CNAME shares its name
+  }
+}
