@@ -16,8 +16,8 @@ type variable struct {
 	Description string
 	Value       cty.Value // resolved; cty.NilVal when unresolved
 	// broken is set when the block was already reported as invalid.
-	broken bool
-	DeclRange   hcl.Range
+	broken    bool
+	DeclRange hcl.Range
 }
 
 var variableSchema = &hcl.BodySchema{
