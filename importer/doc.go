@@ -1,0 +1,38 @@
+// Package importer writes launch.hcl that reproduces a live zone: `launchready import
+// ZONE` calls it, so a team can start managing an existing zone from a file that, once
+// applied, plans to zero changes.
+//
+// It is not for reading live state (providers do that) nor for deciding ownership:
+// imported records become launchready's only when the user applies the file, and the
+// plan shows that adoption explicitly.
+//
+// # API
+//
+//	func Zone(live *model.LiveZone, o Options) ([]byte, error)
+//
+// Zone renders one `zone "<name>"` block (preceded by a `provider` block when
+// Options.ProviderBlock is set) as canonical HCL: hclwrite.Format leaves it unchanged,
+// and the same live state always gives the same bytes.
+//
+// What it writes:
+//   - one `record "<relative name>" "<TYPE>"` block per RRset (records grouped by name
+//     and type), apex first, then by name, then by type in model.RecordTypes order;
+//     `value` for one value, `values` (sorted) for several; `ttl` only when not
+//     automatic and not proxied; `proxied = true` only when set; `comment` when every
+//     record of the set carries the same non-empty comment;
+//   - a `settings` block from live.Settings when Options.Settings is set and the
+//     provider kind has settings (on/off switches become booleans; `hsts` only when
+//     HSTS is enabled);
+//   - `redirect` and `cache` blocks for the rules of live.Rules: launchready's own rules
+//     keep the name in their ref, hand-made rules get a unique name derived from their
+//     description or hosts. Redirects in launchready's wildcard shape are written as
+//     `from`/`to`, others as `expression`/`target_expression`.
+//
+// What it leaves out, listed in a trailing comment of the zone block so nothing
+// disappears silently: SOA and apex NS records (the DNS host's, never declared), the
+// ownership registry records (`_launchready.*`, `_launchready-wildcard.*`), record
+// types launchready does not model, values launch.hcl cannot hold (invalid values, TXT
+// text that is not UTF-8), and rules with actions or parameters launch.hcl cannot
+// express (disabled rules, other actions, extra parameters). Variables are never
+// invented: every value is a literal.
+package importer

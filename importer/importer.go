@@ -1,0 +1,472 @@
+package importer
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/plan"
+	"github.com/launchready/launchready/schema"
+)
+
+// Options say how the imported zone is to be managed. The zero value imports a
+// Cloudflare zone, not authoritative, without settings.
+type Options struct {
+	// Provider is the zone's provider reference: "cloudflare" ("" means "cloudflare")
+	// or "rfc2136.<name>".
+	Provider string
+	// Authoritative writes `authoritative = true`: records later removed from the file
+	// are deleted. `authoritative = false` is written otherwise, so the choice is
+	// visible to reviewers.
+	Authoritative bool
+	// Settings includes the live zone settings (live.Settings) as a `settings` block.
+	// Only the settings present in live.Settings are written.
+	Settings bool
+	// ProviderBlock, when set, is written as a `provider` block before the zone (an
+	// rfc2136 zone needs one). It holds only the name of the environment variable that
+	// carries the TSIG secret, never the secret. Its Ref() must equal Provider.
+	ProviderBlock *schema.Provider
+}
+
+// maxCommentValue is how many characters of a value a comment shows.
+const maxCommentValue = 100
+
+// lineWidth is the longest `values = [ … ]` kept on one line.
+const lineWidth = 100
+
+// omitted is a live object the import leaves out, with why.
+type omitted struct {
+	what   string // `api TXT "v=…"`, `redirect rule "legacy blog"`
+	reason string
+}
+
+// Zone renders HCL that declares the live zone: see the package documentation for
+// what is written and what is left out. The output is canonical (hclwrite.Format
+// leaves it unchanged) and depends only on live and o.
+func Zone(live *model.LiveZone, o Options) ([]byte, error) {
+	if live == nil {
+		return nil, fmt.Errorf("importing: no live zone")
+	}
+	zone, err := model.CanonicalZone(live.Name)
+	if err != nil {
+		return nil, fmt.Errorf("importing zone %q: %w", live.Name, err)
+	}
+	provider := o.Provider
+	if provider == "" {
+		provider = "cloudflare"
+	}
+	kind, pname, hasName := strings.Cut(provider, ".")
+	caps, known := model.ProviderKinds[kind]
+	switch {
+	case !known:
+		return nil, fmt.Errorf("importing zone %s: unknown provider %q (want \"cloudflare\" or \"rfc2136.<name>\")", zone, provider)
+	case kind == "cloudflare" && hasName:
+		return nil, fmt.Errorf("importing zone %s: provider %q: cloudflare takes no name", zone, provider)
+	case kind != "cloudflare" && (!hasName || pname == ""):
+		return nil, fmt.Errorf("importing zone %s: provider %q needs a name, as in %q", zone, provider, kind+".corp")
+	}
+	if o.ProviderBlock != nil && o.ProviderBlock.Ref() != provider {
+		return nil, fmt.Errorf("importing zone %s: provider block %q does not match provider %q", zone, o.ProviderBlock.Ref(), provider)
+	}
+
+	f := hclwrite.NewFile()
+	body := f.Body()
+	appendComments(body,
+		"Imported from the live zone "+zone+" by `launchready import`.",
+		"Review it, then run `launchready plan`: existing records become launchready's",
+		"only when you apply, and the plan shows each adoption.",
+	)
+	body.AppendNewline()
+	if p := o.ProviderBlock; p != nil {
+		writeProvider(body, p)
+		body.AppendNewline()
+	}
+
+	zb := body.AppendNewBlock("zone", []string{zone}).Body()
+	zb.SetAttributeValue("provider", cty.StringVal(provider))
+	zb.SetAttributeValue("authoritative", cty.BoolVal(o.Authoritative))
+
+	var left []omitted
+	if o.Settings && caps.Settings && live.Settings != nil {
+		left = append(left, writeSettings(zb, live.Settings)...)
+	}
+
+	sets, skipped := groupRecords(live.Records, zone, caps)
+	left = append(left, skipped...)
+	for _, s := range sets {
+		zb.AppendNewline()
+		writeRecord(zb, s)
+	}
+
+	if caps.Redirects || caps.Cache {
+		left = append(left, writeRules(zb, live, zone)...)
+	}
+
+	if len(left) > 0 {
+		zb.AppendNewline()
+		lines := []string{"Not imported (launchready leaves these as they are):"}
+		for _, l := range left {
+			lines = append(lines, "  "+l.what+" ("+l.reason+")")
+		}
+		appendComments(zb, lines...)
+	}
+	return hclwrite.Format(f.Bytes()), nil
+}
+
+// writeProvider writes a `provider "<kind>" "<name>"` block.
+func writeProvider(body *hclwrite.Body, p *schema.Provider) {
+	b := body.AppendNewBlock("provider", []string{p.Kind, p.Name}).Body()
+	for _, a := range []struct{ name, value string }{
+		{"server", p.Server},
+		{"tsig_key", p.TSIGKey},
+		{"tsig_algorithm", p.TSIGAlgorithm},
+		{"tsig_secret_env", p.TSIGSecretEnv},
+	} {
+		if a.value != "" {
+			b.SetAttributeValue(a.name, cty.StringVal(a.value))
+		}
+	}
+}
+
+// rrset is one imported record set.
+type rrset struct {
+	rel     string // relative name ("@" for the apex)
+	typ     string
+	values  []string // canonical, sorted, unique
+	ttl     int
+	proxied bool
+	comment string
+	notes   []string // what could not be reproduced exactly
+}
+
+// groupRecords turns live records into record sets, and says which records it left out.
+func groupRecords(records []model.Record, zone string, caps model.Capabilities) ([]*rrset, []omitted) {
+	type group struct {
+		set     *rrset
+		records []model.Record
+	}
+	groups := map[model.Key]*group{}
+	var left []omitted
+	for _, r := range records {
+		name := model.CanonicalLiveName(r.Name)
+		typ := strings.ToUpper(r.Type)
+		rel := model.RelativeName(name, zone)
+		show := func() string { return rel + " " + typ + " " + commentValue(r.Value) }
+		switch {
+		case name != zone && !strings.HasSuffix(name, "."+zone):
+			left = append(left, omitted{show(), "outside the zone"})
+			continue
+		case typ == "SOA":
+			left = append(left, omitted{show(), "kept by the DNS host"})
+			continue
+		case typ == "NS" && name == zone:
+			left = append(left, omitted{show(), "the zone's own name servers, kept by the DNS host"})
+			continue
+		case plan.IsRegistryName(name) && typ == "TXT" && strings.HasPrefix(r.Value, plan.RegistryVersion):
+			left = append(left, omitted{show(), "launchready's ownership registry"})
+			continue
+		case plan.IsRegistryName(name):
+			left = append(left, omitted{show(), "at a name reserved for launchready's ownership registry"})
+			continue
+		case !model.IsRecordType(typ):
+			left = append(left, omitted{show(), "type " + typ + " cannot be declared in launch.hcl"})
+			continue
+		case typ == "TXT" && !utf8.ValidString(r.Value):
+			left = append(left, omitted{show(), "TXT text that is not UTF-8 cannot be written in launch.hcl"})
+			continue
+		}
+		v, err := model.CanonicalValue(typ, r.Value, zone)
+		if err != nil {
+			left = append(left, omitted{show(), "invalid value: " + err.Error()})
+			continue
+		}
+		r.Value = v
+		k := model.Key{Name: name, Type: typ}
+		g := groups[k]
+		if g == nil {
+			g = &group{set: &rrset{rel: rel, typ: typ}}
+			groups[k] = g
+		}
+		g.records = append(g.records, r)
+	}
+
+	sets := make([]*rrset, 0, len(groups))
+	for _, g := range groups {
+		s := g.set
+		rs := g.records
+		model.SortRecords(rs)
+		seen := map[string]bool{}
+		ttls := map[int]bool{}
+		proxied, comments := 0, map[string]bool{}
+		for _, r := range rs {
+			if !seen[r.Value] {
+				seen[r.Value] = true
+				s.values = append(s.values, r.Value)
+			}
+			ttls[r.TTL] = true
+			if r.Proxied && caps.Proxied && model.Proxiable(s.typ) {
+				proxied++
+			}
+			comments[r.Comment] = true
+		}
+		sort.Strings(s.values)
+		s.proxied = proxied == len(rs)
+		if proxied > 0 && !s.proxied {
+			s.notes = append(s.notes, fmt.Sprintf("%d of %d records are proxied in the live zone; a record set is proxied as a whole", proxied, len(rs)))
+		}
+		s.ttl = rs[0].TTL
+		if len(ttls) > 1 {
+			list := make([]int, 0, len(ttls))
+			for t := range ttls {
+				list = append(list, t)
+			}
+			sort.Ints(list)
+			s.ttl = list[0]
+			strs := make([]string, len(list))
+			for i, t := range list {
+				strs[i] = ttlString(t)
+			}
+			s.notes = append(s.notes, "the live records have different TTLs ("+strings.Join(strs, ", ")+"); the smallest is kept")
+		}
+		switch {
+		case len(comments) > 1:
+			s.notes = append(s.notes, "the live records carry different comments; none is kept")
+		case strings.ContainsAny(rs[0].Comment, "\r\n"):
+			s.notes = append(s.notes, "the live comment spans several lines, which launch.hcl does not allow; it is not kept")
+		default:
+			s.comment = strings.TrimSpace(rs[0].Comment)
+		}
+		if s.ttl != 0 && !s.proxied && (s.ttl < caps.MinTTL || s.ttl > caps.MaxTTL) {
+			clamped := min(max(s.ttl, caps.MinTTL), caps.MaxTTL)
+			s.notes = append(s.notes, fmt.Sprintf("the live TTL %d is outside what launch.hcl accepts (%d to %d); written as %d", s.ttl, caps.MinTTL, caps.MaxTTL, clamped))
+			s.ttl = clamped
+		}
+		left = append(left, s.keepOne(zone)...)
+		sets = append(sets, s)
+	}
+	sort.Slice(sets, func(i, j int) bool { return lessSet(sets[i], sets[j]) })
+	sort.SliceStable(left, func(i, j int) bool {
+		if left[i].what != left[j].what {
+			return left[i].what < left[j].what
+		}
+		return left[i].reason < left[j].reason
+	})
+	return sets, left
+}
+
+// keepOne trims a set to what one record block may hold: a CNAME has one target, and a
+// name publishes one SPF record (RFC 7208 §3.2). The values left out are returned.
+func (s *rrset) keepOne(zone string) []omitted {
+	var left []omitted
+	show := func(v, why string) {
+		left = append(left, omitted{s.rel + " " + s.typ + " " + commentValue(v), why})
+	}
+	switch s.typ {
+	case "CNAME":
+		for _, v := range s.values[1:] {
+			show(v, "a CNAME record set holds one target; "+s.values[0]+" is imported")
+		}
+		s.values = s.values[:1]
+	case "TXT":
+		var kept []string
+		spf := ""
+		for _, v := range s.values {
+			if isSPF(v) {
+				if spf != "" {
+					show(v, "a name publishes one SPF record (RFC 7208 §3.2); merge it into the imported one")
+					continue
+				}
+				spf = v
+			}
+			kept = append(kept, v)
+		}
+		s.values = kept
+	}
+	return left
+}
+
+// isSPF reports whether a TXT value is an SPF record (RFC 7208 §4.5).
+func isSPF(v string) bool {
+	return len(v) >= 6 && strings.EqualFold(v[:6], "v=spf1") && (len(v) == 6 || v[6] == ' ')
+}
+
+func ttlString(t int) string {
+	if t == 0 {
+		return "automatic"
+	}
+	return strconv.Itoa(t)
+}
+
+// lessSet orders record sets apex first, then by relative name, then by type in
+// model.RecordTypes order.
+func lessSet(a, b *rrset) bool {
+	if (a.rel == "@") != (b.rel == "@") {
+		return a.rel == "@"
+	}
+	if a.rel != b.rel {
+		return a.rel < b.rel
+	}
+	return typeIndex(a.typ) < typeIndex(b.typ)
+}
+
+func typeIndex(t string) int {
+	for i, x := range model.RecordTypes {
+		if x == t {
+			return i
+		}
+	}
+	return len(model.RecordTypes)
+}
+
+func writeRecord(zb *hclwrite.Body, s *rrset) {
+	b := zb.AppendNewBlock("record", []string{s.rel, s.typ}).Body()
+	for _, n := range s.notes {
+		appendComments(b, "NOTE: "+n+".")
+	}
+	if len(s.values) == 1 {
+		b.SetAttributeValue("value", cty.StringVal(s.values[0]))
+	} else {
+		b.SetAttributeRaw("values", stringList(s.values))
+	}
+	if s.ttl != 0 && !s.proxied {
+		b.SetAttributeValue("ttl", cty.NumberIntVal(int64(s.ttl)))
+	}
+	if s.proxied {
+		b.SetAttributeValue("proxied", cty.True)
+	}
+	if s.comment != "" {
+		b.SetAttributeValue("comment", cty.StringVal(s.comment))
+	}
+}
+
+// stringList renders a list of strings on one line when it is short, else one element
+// per line.
+func stringList(values []string) hclwrite.Tokens {
+	elems := make([]hclwrite.Tokens, len(values))
+	width := 0
+	for i, v := range values {
+		elems[i] = hclwrite.TokensForValue(cty.StringVal(v))
+		width += len(elems[i].Bytes()) + 2
+	}
+	if width <= lineWidth {
+		return hclwrite.TokensForTuple(elems)
+	}
+	toks := hclwrite.Tokens{
+		{Type: hclsyntax.TokenOBrack, Bytes: []byte("[")},
+		{Type: hclsyntax.TokenNewline, Bytes: []byte("\n")},
+	}
+	for _, e := range elems {
+		toks = append(toks, e...)
+		toks = append(toks,
+			&hclwrite.Token{Type: hclsyntax.TokenComma, Bytes: []byte(",")},
+			&hclwrite.Token{Type: hclsyntax.TokenNewline, Bytes: []byte("\n")},
+		)
+	}
+	return append(toks, &hclwrite.Token{Type: hclsyntax.TokenCBrack, Bytes: []byte("]")})
+}
+
+// settingOrder is the order settings are written in.
+var settingOrder = []string{
+	model.SettingSSL,
+	model.SettingAlwaysUseHTTPS,
+	model.SettingMinTLSVersion,
+	model.SettingTLS13,
+	model.SettingAutomaticHTTPSRewrites,
+	model.SettingSecurityLevel,
+}
+
+// boolSettings are on/off switches written as booleans.
+var boolSettings = map[string]bool{
+	model.SettingAlwaysUseHTTPS:         true,
+	model.SettingAutomaticHTTPSRewrites: true,
+}
+
+// writeSettings writes the `settings` block (when there is anything to write).
+func writeSettings(zb *hclwrite.Body, s *model.Settings) []omitted {
+	var left []omitted
+	type attr struct {
+		name string
+		val  cty.Value
+	}
+	var attrs []attr
+	for _, id := range settingOrder {
+		v, ok := s.Values[id]
+		if !ok {
+			continue
+		}
+		if boolSettings[id] {
+			switch v {
+			case "on":
+				attrs = append(attrs, attr{id, cty.True})
+			case "off":
+				attrs = append(attrs, attr{id, cty.False})
+			default:
+				left = append(left, omitted{"setting " + id + " = " + commentValue(v), "not an on/off value"})
+			}
+			continue
+		}
+		attrs = append(attrs, attr{id, cty.StringVal(v)})
+	}
+	ids := make([]string, 0, len(s.Values))
+	for id := range s.Values {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if !contains(settingOrder, id) {
+			left = append(left, omitted{"setting " + id + " = " + commentValue(s.Values[id]), "launch.hcl does not manage this setting"})
+		}
+	}
+	hsts := s.HSTS != nil && s.HSTS.Enabled
+	if len(attrs) == 0 && !hsts {
+		return left
+	}
+	zb.AppendNewline()
+	b := zb.AppendNewBlock("settings", nil).Body()
+	for _, a := range attrs {
+		b.SetAttributeValue(a.name, a.val)
+	}
+	if hsts {
+		h := b.AppendNewBlock("hsts", nil).Body()
+		h.SetAttributeValue("max_age", cty.NumberIntVal(int64(s.HSTS.MaxAge)))
+		h.SetAttributeValue("include_subdomains", cty.BoolVal(s.HSTS.IncludeSubdomains))
+		h.SetAttributeValue("preload", cty.BoolVal(s.HSTS.Preload))
+		h.SetAttributeValue("nosniff", cty.BoolVal(s.HSTS.Nosniff))
+	}
+	return left
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// appendComments appends `# line` comments to body.
+func appendComments(body *hclwrite.Body, lines ...string) {
+	var toks hclwrite.Tokens
+	for _, l := range lines {
+		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenComment, Bytes: []byte(strings.TrimRight("# "+l, " ") + "\n")})
+	}
+	body.AppendUnstructuredTokens(toks)
+}
+
+// commentValue shows a value on one comment line: quoted (Go syntax, so control
+// characters and invalid UTF-8 are visible), shortened when long.
+func commentValue(v string) string {
+	if utf8.RuneCountInString(v) > maxCommentValue {
+		r := []rune(v)
+		v = string(r[:maxCommentValue]) + "…"
+	}
+	return strconv.Quote(v)
+}
