@@ -195,7 +195,7 @@ func edgeZone() *model.LiveZone {
 			rec("MiXeD.Edge.Example.", "AAAA", "2001:DB8:0:0:0:0:0:1", 300, false, "  padded  "),
 		},
 		Rules: map[string][]model.Rule{
-			model.PhaseRedirect: {edited},
+			model.PhaseRedirect:            {edited},
 			"http_request_firewall_custom": {{ID: "w1", Phase: "http_request_firewall_custom", Description: "WAF", Expression: "(true)", Action: "block", Enabled: true}},
 		},
 	}
