@@ -41,8 +41,10 @@ type Trace struct {
 	// Reason says in one sentence why the result is what it is.
 	Reason string `json:"reason"`
 
-	Lookups     int `json:"dns_lookups"`  // DNS-querying terms evaluated (limit 10)
-	VoidLookups int `json:"void_lookups"` // lookups that found nothing (limit 2)
+	Lookups     int `json:"dns_lookups"` // DNS-querying terms evaluated
+	LookupLimit int `json:"dns_lookup_limit"`
+	VoidLookups int `json:"void_lookups"` // lookups that found nothing
+	VoidLimit   int `json:"void_lookup_limit"`
 
 	Steps []TraceStep `json:"steps"`
 	// Decisive is the index in Steps of the step that decided the result; -1 when
@@ -154,7 +156,7 @@ func CheckHost(ctx context.Context, r Resolver, ip net.IP, sender, helo string, 
 	domain = strings.TrimSuffix(domain, ".")
 	c := &checker{ctx: ctx, r: r, ip: ip, opts: o,
 		env:   macroEnv{sender: full, local: local, sdomain: domain, helo: helo, ip: ip, receiver: o.receiver, now: o.now},
-		trace: &Trace{IP: ip.String(), Sender: full, HELO: helo, Domain: domain, Decisive: -1},
+		trace: &Trace{IP: ip.String(), Sender: full, HELO: helo, Domain: domain, Decisive: -1, LookupLimit: o.lookupLimit, VoidLimit: o.voidLimit},
 	}
 	c.env.ptr = c.ptrMacro
 	res, frame := c.checkHost(domain, 0, -1)
@@ -598,6 +600,10 @@ func (c *checker) ptrMacro() string {
 // explain computes the explanation of a fail decided in fr (RFC 7208 §6.2): the exp=
 // text when it can be fetched and expanded, else the default explanation.
 func (c *checker) explain(fr *frame) string {
+	c.env.domain = c.trace.Domain
+	if fr != nil {
+		c.env.domain = fr.domain // %{d} is the domain whose record failed
+	}
 	def := func() string {
 		toks, err := parseMacroString(c.opts.defaultExp, true)
 		if err != nil {
@@ -608,7 +614,6 @@ func (c *checker) explain(fr *frame) string {
 	if fr == nil || fr.rec.Exp() == nil {
 		return def()
 	}
-	c.env.domain = fr.domain
 	target, err := expandDomain(fr.rec.Exp().Domain, &c.env)
 	if err != nil || !validDNSName(target) {
 		return def()
