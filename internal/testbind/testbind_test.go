@@ -1,6 +1,7 @@
 package testbind
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -154,6 +155,43 @@ func TestNamedConfFollowsRecipe(t *testing.T) {
 	for _, want := range []string{"allow-update { none; };", "allow-transfer { none; };"} {
 		if !strings.Contains(deny, want) {
 			t.Errorf("named.conf with deny options lacks %q", want)
+		}
+	}
+}
+
+// recordingTB records Fatal and Skip instead of stopping the test.
+type recordingTB struct {
+	testing.TB
+	fatal, skip string
+}
+
+func (r *recordingTB) Helper()           {}
+func (r *recordingTB) Fatal(args ...any) { r.fatal = fmt.Sprint(args...) }
+func (r *recordingTB) Skip(args ...any)  { r.skip = fmt.Sprint(args...) }
+
+func TestRequireFailsInCIAndSkipsElsewhere(t *testing.T) {
+	t.Setenv("PATH", t.TempDir()) // no named on PATH
+	saved := candidates
+	candidates = nil // nor in the usual places
+	t.Cleanup(func() { candidates = saved })
+
+	tests := []struct {
+		ci                  string
+		wantFatal, wantSkip bool
+	}{
+		{"true", true, false},
+		{"", false, true},
+		{"false", false, true},
+	}
+	for _, tt := range tests {
+		t.Setenv("CI", tt.ci)
+		r := &recordingTB{TB: t}
+		Require(r)
+		if (r.fatal != "") != tt.wantFatal || (r.skip != "") != tt.wantSkip {
+			t.Errorf("CI=%q: fatal %q, skip %q; want fatal %v, skip %v", tt.ci, r.fatal, r.skip, tt.wantFatal, tt.wantSkip)
+		}
+		if msg := r.fatal + r.skip; !strings.Contains(msg, "apt-get install -y bind9 bind9-utils bind9-dnsutils") {
+			t.Errorf("CI=%q: message %q does not say how to install named", tt.ci, msg)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package rfc2136
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -300,5 +301,48 @@ func TestInProcessSplitRereadsSerialBetweenMessages(t *testing.T) {
 	}
 	if len(f.updates) != 2 {
 		t.Errorf("%d messages sent, want 2 (stop at the first failure)", len(f.updates))
+	}
+}
+
+func TestInProcessContextAndTrivialCalls(t *testing.T) {
+	f := startFake(t, "www.example.test. 300 IN A 192.0.2.1")
+	p := fakeProvider(t, f)
+
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := p.ReadZone(cancelled, "example.test")
+	want := fmt.Sprintf("rfc2136: reading zone example.test on %s: interrupted: context canceled", f.addr)
+	if err == nil || err.Error() != want || !errors.Is(err, context.Canceled) {
+		t.Errorf("ReadZone with a cancelled context: %v\nwant: %s", err, want)
+	}
+
+	live, err := p.ReadZone(ctx(t), "example.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.ApplyRecords(cancelled, live, nil); err != nil {
+		t.Errorf("ApplyRecords with no ops: %v, want nil (and no message sent)", err)
+	}
+	if err := p.ApplyRecords(ctx(t), nil, []model.RecordOp{create(rec("x.example.test", "A", "192.0.2.1", 300))}); err == nil {
+		t.Errorf("ApplyRecords without live state: no error")
+	}
+	err = p.ApplyRecords(ctx(t), live, []model.RecordOp{{Op: model.OpUpdate, After: &model.Record{Name: "x.example.test", Type: "A", Value: "192.0.2.1"}}})
+	if err == nil || !strings.Contains(err.Error(), "update without the record it changes") {
+		t.Errorf("ApplyRecords with an update lacking Before: %v", err)
+	}
+	// A live zone built by hand (no SOA record) falls back to the server's SOA, and
+	// still refuses when its serial moved.
+	err = p.ApplyRecords(ctx(t), &model.LiveZone{Name: "example.test", Serial: 99}, []model.RecordOp{create(rec("x.example.test", "A", "192.0.2.1", 300))})
+	if !errors.Is(err, ErrZoneChanged) || !strings.Contains(err.Error(), "serial 99 is now 100") {
+		t.Errorf("ApplyRecords with a stale hand-built live zone: %v, want ErrZoneChanged (99 → 100)", err)
+	}
+	if len(f.updates) != 0 {
+		t.Errorf("%d UPDATE messages sent, want none", len(f.updates))
+	}
+	if err := p.ApplyRecords(ctx(t), &model.LiveZone{Name: "example.test", Serial: 100}, []model.RecordOp{create(rec("x.example.test", "A", "192.0.2.1", 300))}); err != nil {
+		t.Errorf("ApplyRecords with a current hand-built live zone: %v", err)
+	}
+	if len(f.updates) != 1 || f.updates[0].Answer[0].(*dns.SOA).Serial != 100 {
+		t.Errorf("want one UPDATE with the server's SOA (serial 100) as prerequisite, got %d messages", len(f.updates))
 	}
 }
