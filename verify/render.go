@@ -75,7 +75,11 @@ func statusLabel(s Status, color bool) string {
 }
 
 func summaryLine(s Summary) string {
-	return fmt.Sprintf("%d passed, %d warnings, %d failed, %d skipped", s.Pass, s.Warn, s.Fail, s.Skip)
+	warnings := "warnings"
+	if s.Warn == 1 {
+		warnings = "warning"
+	}
+	return fmt.Sprintf("%d passed, %d %s, %d failed, %d skipped", s.Pass, s.Warn, warnings, s.Fail, s.Skip)
 }
 
 func verdict(r *Report) string {

@@ -294,7 +294,7 @@ func judgeExpiry(notAfter, notBefore, now time.Time) (Status, string, int) {
 	case days < expiryFailDays:
 		return Fail, fmt.Sprintf("certificate expires on %s, in %d days (renew now: fewer than %d days left)", date, days, expiryFailDays), days
 	case days <= expiryWarnDays:
-		return Warn, fmt.Sprintf("certificate expires on %s, in %d days (renew within %d days)", date, days, days-expiryFailDays+1), days
+		return Warn, fmt.Sprintf("certificate expires on %s, in %d days (renew soon: verify fails below %d days)", date, days, expiryFailDays), days
 	}
 	return Pass, fmt.Sprintf("certificate expires on %s, in %d days", date, days), days
 }

@@ -104,8 +104,8 @@ func newLaunchWorld(t *testing.T) *launchWorld {
 	lw.web.mu.Unlock()
 
 	lw.dns = newDNSServer(t, "launch.test", "split.test")
-	lw.dns.fallbck["launch.test."] = "127.0.0.1"
-	lw.dns.fallbck["split.test."] = "127.0.0.1"
+	lw.dns.setFallback("launch.test", "127.0.0.1")
+	lw.dns.setFallback("split.test", "127.0.0.1")
 	lw.dns.set(t,
 		// the correct zone: proxied names answer with the edge (127.0.0.1)
 		"launch.test. 300 IN A 127.0.0.1",

@@ -118,11 +118,23 @@ func newDNSServer(t *testing.T, zones ...string) *dnsServer {
 	for _, z := range zones {
 		s.zones = append(s.zones, dns.Fqdn(z))
 	}
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	// UDP and TCP on the same port: retry when the TCP port happens to be taken.
+	var (
+		pc  net.PacketConn
+		ln  net.Listener
+		err error
+	)
+	for range 20 {
+		pc, err = net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln, err = net.Listen("tcp", pc.LocalAddr().String())
+		if err == nil {
+			break
+		}
+		pc.Close()
 	}
-	ln, err := net.Listen("tcp", pc.LocalAddr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,6 +166,20 @@ func (s *dnsServer) set(t *testing.T, lines ...string) {
 		}
 		s.rrs[k] = append(s.rrs[k], rr)
 	}
+}
+
+// setFallback makes names of zone without data answer A addr (like a wildcard).
+func (s *dnsServer) setFallback(zone, addr string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fallbck[dns.Fqdn(zone)] = addr
+}
+
+// setAuthoritative sets the AA bit of the answers.
+func (s *dnsServer) setAuthoritative(aa bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.aa = aa
 }
 
 func (s *dnsServer) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {

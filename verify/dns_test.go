@@ -1,0 +1,220 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/launchready/launchready/schema"
+)
+
+func TestCheckRRSetReportsEachServer(t *testing.T) {
+	good := newDNSServer(t, "multi.test")
+	good.set(t, "api.multi.test. 300 IN A 127.0.0.20", "api.multi.test. 300 IN A 127.0.0.21")
+	lagging := newDNSServer(t, "multi.test")
+	lagging.set(t, "api.multi.test. 300 IN A 127.0.0.20")
+	notAuth := newDNSServer(t, "multi.test")
+	notAuth.set(t, "api.multi.test. 300 IN A 127.0.0.20", "api.multi.test. 300 IN A 127.0.0.21")
+	notAuth.setAuthoritative(false)
+
+	r, err := newRunner(Options{Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := rrset(t, "multi.test", "api", "A", false, 300, "127.0.0.20", "127.0.0.21").RRSet
+	nss := []nameserver{
+		{Name: "ns1.multi.test", Addr: good.addr},
+		{Name: "ns2.multi.test", Addr: lagging.addr},
+		{Name: "ns3.multi.test", Addr: notAuth.addr},
+		{Name: "ns4.multi.test", Err: "cannot resolve the name server: no address"},
+	}
+	res := r.checkRRSet(context.Background(), "multi.test", nss, nil, set)
+	if res.Status != Fail {
+		t.Fatalf("status %s, want fail: %s", res.Status, res.Reason)
+	}
+	wantParts := []string{
+		"ns2.multi.test (" + lagging.addr + "): missing 127.0.0.21",
+		"ns3.multi.test (" + notAuth.addr + "): answer is not authoritative",
+		"ns4.multi.test: cannot resolve the name server",
+	}
+	for _, p := range wantParts {
+		if !strings.Contains(res.Reason, p) {
+			t.Errorf("reason %q lacks %q", res.Reason, p)
+		}
+	}
+	if strings.Contains(res.Reason, "ns1.multi.test") {
+		t.Errorf("reason blames the correct server: %q", res.Reason)
+	}
+	var ok []bool
+	for _, a := range res.DNS.Servers {
+		ok = append(ok, a.OK)
+	}
+	if diff := cmp.Diff([]bool{true, false, false, false}, ok); diff != "" {
+		t.Errorf("per-server OK (-want +got):\n%s", diff)
+	}
+	if got := res.DNS.Servers[1].Values; !cmp.Equal(got, []string{"127.0.0.20"}) {
+		t.Errorf("ns2 values %v", got)
+	}
+}
+
+func TestCheckRRSetNoNameServers(t *testing.T) {
+	r, err := newRunner(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := rrset(t, "x.test", "@", "A", false, 0, "192.0.2.1").RRSet
+	res := r.checkRRSet(context.Background(), "x.test", nil, fmt.Errorf("x.test has no NS records"), set)
+	if res.Status != Skip || !strings.Contains(res.Reason, "name servers are unknown") {
+		t.Errorf("got %s %q", res.Status, res.Reason)
+	}
+}
+
+func waitZone(t *testing.T) *schema.Config {
+	return &schema.Config{Zones: []*schema.Zone{{
+		Name:    "wait.test",
+		Records: []*schema.Record{rrset(t, "wait.test", "lag", "A", false, 300, "127.0.0.30")},
+	}}}
+}
+
+func TestDNSWaitsForServersToConverge(t *testing.T) {
+	s := newDNSServer(t, "wait.test")
+	s.set(t, "lag.wait.test. 300 IN A 127.0.0.31") // the old value, before apply propagated
+	var mu sync.Mutex
+	var waiting []string
+	polls := 0
+	opts := Options{Resolver: s.addr, Wait: 10 * time.Second, PollInterval: 20 * time.Millisecond, Timeout: time.Second,
+		Progress: func(done, total int, current string) {
+			mu.Lock()
+			defer mu.Unlock()
+			if strings.HasPrefix(current, "waiting for") {
+				waiting = append(waiting, current)
+				polls++
+				if polls == 5 { // the server catches up after a few polls
+					s.set(t, "lag.wait.test. 300 IN A 127.0.0.30")
+				}
+			}
+		}}
+	rep, err := Run(context.Background(), waitZone(t), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := find(t, rep, "wait.test", KindDNS, "lag.wait.test A", CheckRRSet)
+	if res.Status != Pass {
+		t.Fatalf("got %s %q, want pass after waiting", res.Status, res.Reason)
+	}
+	if res.DNS.WaitMs <= 0 {
+		t.Errorf("WaitMs = %v, want the time waited", res.DNS.WaitMs)
+	}
+	if len(waiting) < 5 || !strings.Contains(waiting[0], "waiting for "+s.addr+" to serve lag.wait.test A") {
+		t.Errorf("progress while waiting = %q", waiting)
+	}
+}
+
+func TestDNSWaitGivesUpAndSaysWhoLags(t *testing.T) {
+	s := newDNSServer(t, "wait.test")
+	s.set(t, "lag.wait.test. 300 IN A 127.0.0.31")
+	start := time.Now()
+	rep, err := Run(context.Background(), waitZone(t), Options{Resolver: s.addr, Wait: 300 * time.Millisecond, PollInterval: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if el := time.Since(start); el < 300*time.Millisecond || el > 5*time.Second {
+		t.Errorf("Run took %v with Wait 300ms", el)
+	}
+	res := find(t, rep, "wait.test", KindDNS, "lag.wait.test A", CheckRRSet)
+	for _, want := range []string{s.addr + ": missing 127.0.0.30, unexpected 127.0.0.31", "still lagging after waiting"} {
+		if res.Status != Fail || !strings.Contains(res.Reason, want) {
+			t.Errorf("got %s %q, want fail containing %q", res.Status, res.Reason, want)
+		}
+	}
+	if n := s.queries.Load(); n < 3 {
+		t.Errorf("the server was asked %d times; waiting must poll it", n)
+	}
+}
+
+func TestBaselineRegression(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(5 * time.Millisecond)
+		fmt.Fprint(w, "ok")
+	}))
+	defer srv.Close()
+	ns := newDNSServer(t, "b.test")
+	cfg := &schema.Config{Zones: []*schema.Zone{{Name: "b.test", Checks: []*schema.Check{
+		{Name: "api", URL: srv.URL + "/", Requests: 4, Concurrency: 2, P95Ms: 5000, MaxErrorRate: 0.01},
+	}}}}
+	baseline := func(p95 float64) *Report {
+		return &Report{FormatVersion: FormatVersion, Zones: []ZoneReport{{Zone: "b.test", Results: []Result{
+			{Zone: "b.test", Kind: KindHTTP, Name: "api", Check: CheckLatency, HTTP: &HTTPDetail{Total: Percentiles{P95: p95}}},
+		}}}}
+	}
+	tests := []struct {
+		name     string
+		baseline *Report
+		maxReg   float64
+		want     Status
+		reason   string
+	}{
+		{"regressed", baseline(0.5), 0, Fail, "p95 regressed"},
+		{"within budget", baseline(60000), 0, Pass, "in the baseline"},
+		{"custom budget", baseline(0.5), 1e9, Pass, "budget +100000000000%"},
+		{"not in baseline", &Report{FormatVersion: FormatVersion}, 0, Skip, "baseline report has no latency for this check"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := Run(context.Background(), cfg, Options{Resolver: ns.addr, Baseline: tt.baseline, MaxRegression: tt.maxReg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := find(t, rep, "b.test", KindHTTP, "api", CheckBaseline)
+			if res.Status != tt.want || !strings.Contains(res.Reason, tt.reason) {
+				t.Errorf("got %s %q, want %s containing %q", res.Status, res.Reason, tt.want, tt.reason)
+			}
+			lat := find(t, rep, "b.test", KindHTTP, "api", CheckLatency)
+			if tt.want != Skip && lat.HTTP.BaselineP95 != tt.baseline.Zones[0].Results[0].HTTP.Total.P95 {
+				t.Errorf("BaselineP95 = %v", lat.HTTP.BaselineP95)
+			}
+		})
+	}
+}
+
+func TestEmailHook(t *testing.T) {
+	ns := newDNSServer(t, "mail.test")
+	cfg := &schema.Config{Zones: []*schema.Zone{{Name: "mail.test", Email: &emailPolicyForTest}}}
+	var asked []string
+	opts := Options{Resolver: ns.addr, EmailAnalyze: func(ctx context.Context, domain string) []Result {
+		asked = append(asked, domain)
+		return []Result{
+			{Name: domain, Check: "spf", Status: Pass, Reason: "SPF resolves in 3 lookups"},
+			{Name: "_dmarc." + domain, Check: "dmarc", Status: Fail, Reason: "rua destination not authorised"},
+		}
+	}}
+	rep, err := Run(context.Background(), cfg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"mail.test"}, asked); diff != "" {
+		t.Errorf("hook calls (-want +got):\n%s", diff)
+	}
+	spf := find(t, rep, "mail.test", KindEmail, "mail.test", "spf")
+	dmarc := find(t, rep, "mail.test", KindEmail, "_dmarc.mail.test", "dmarc")
+	if spf.Status != Pass || dmarc.Status != Fail || !rep.Failed() {
+		t.Errorf("spf %s, dmarc %s, failed %v", spf.Status, dmarc.Status, rep.Failed())
+	}
+}
+
+func TestRunStopsOnCancelledContext(t *testing.T) {
+	ns := newDNSServer(t, "c.test")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Run(ctx, waitZone(t), Options{Resolver: ns.addr})
+	if err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Errorf("error = %v, want an interruption error", err)
+	}
+}
