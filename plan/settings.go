@@ -77,7 +77,7 @@ func (st *zoneState) planSettings() error {
 			if have == nil {
 				return fmt.Errorf("live value of setting %s (HSTS) was not read", id)
 			}
-			fields := hstsFields(*have, *want.HSTS)
+			fields := hstsFields(*have, *want.HSTS, false)
 			if len(fields) == 0 {
 				continue
 			}
@@ -129,6 +129,12 @@ func (st *zoneState) planSettings() error {
 		}
 		if s := st.liveSetting(id); s != nil {
 			ch.Before = &Object{Setting: s}
+			// The live value stays: each field is shown with before = after.
+			if s.HSTS != nil {
+				ch.Fields = hstsFields(model.HSTS{}, *s.HSTS, true)
+			} else {
+				ch.Fields = []FieldChange{{Field: "value", Before: s.Value, After: s.Value}}
+			}
 		}
 		st.settingChgs = append(st.settingChgs, ch)
 	}
@@ -155,10 +161,14 @@ func (st *zoneState) liveSetting(id string) *Setting {
 	return &Setting{ID: id, Value: v}
 }
 
-func hstsFields(before, after model.HSTS) []FieldChange {
+// hstsFields lists the HSTS fields that differ between before and after; with kept,
+// it lists every field of after as unchanged (before = after) instead.
+func hstsFields(before, after model.HSTS, kept bool) []FieldChange {
 	var out []FieldChange
 	add := func(field string, b, a string) {
-		if b != a {
+		if kept {
+			out = append(out, FieldChange{Field: "hsts." + field, Before: a, After: a})
+		} else if b != a {
 			out = append(out, FieldChange{Field: "hsts." + field, Before: b, After: a})
 		}
 	}

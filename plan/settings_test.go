@@ -69,7 +69,7 @@ func TestComputeSettings(t *testing.T) {
 				return lz
 			}(),
 			wantChanges: []string{
-				"forget setting tls_1_3",
+				"forget setting tls_1_3 | value: on -> on",
 				"update ownership _launchready.example.com TXT",
 			},
 			wantOps: []string{`update m1 _launchready.example.com TXT "v=launchready1 settings=ssl,tls_1_3" ttl=0 => m1 _launchready.example.com TXT "v=launchready1 settings=ssl" ttl=0 comment="launchready ownership mark: do not edit"`},
@@ -127,6 +127,7 @@ func TestComputeSettingsForgetShowsLiveValue(t *testing.T) {
 	want := Change{
 		Action: ActionForget, Kind: KindSetting, Zone: zn, Key: "tls_1_3",
 		Before: &Object{Setting: &Setting{ID: "tls_1_3", Value: "zrt"}},
+		Fields: []FieldChange{{Field: "value", Before: "zrt", After: "zrt"}}, // left as is
 		Reason: "no longer managed; live value left as is",
 	}
 	if diff := cmp.Diff(want, zp.Changes[0]); diff != "" {

@@ -1,0 +1,82 @@
+package plan
+
+import (
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// goTool finds the go command that runs this test.
+func goTool(t *testing.T) string {
+	t.Helper()
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
+	}
+	p := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := exec.LookPath(p); err != nil {
+		t.Fatalf("cannot find the go command (PATH or GOROOT): %v", err)
+	}
+	return p
+}
+
+// TestDeps keeps plan pure: no network, no processes, no logging, no provider code,
+// directly or through anything it imports. (tailscale's cmd/tailscale/cli TestDeps.)
+func TestDeps(t *testing.T) {
+	out, err := exec.Command(goTool(t), "list", "-deps", "-f", `{{.ImportPath}}:{{join .Imports " "}}`, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list -deps: %v\n%s", err, out)
+	}
+	imports := map[string][]string{}
+	var self string
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, deps, _ := strings.Cut(line, ":")
+		imports[pkg] = strings.Fields(deps)
+		self = pkg // go list -deps prints the package itself last
+	}
+	if !strings.HasSuffix(self, "/plan") {
+		t.Fatalf("go list -deps printed %q last, want the plan package", self)
+	}
+	forbidden := func(pkg string) bool {
+		switch pkg {
+		case "net", "net/http", "os/exec", "log", "log/slog", "log/syslog", "github.com/hashicorp/go-hclog":
+			return true
+		}
+		return strings.HasPrefix(pkg, "net/http/") || strings.HasPrefix(pkg, "github.com/launchready/launchready/providers")
+	}
+	for pkg := range imports {
+		if forbidden(pkg) {
+			t.Errorf("plan depends on %s through %s", pkg, strings.Join(importChain(imports, self, pkg), " → "))
+		}
+	}
+	for _, dep := range imports[self] {
+		if dep == "context" {
+			t.Errorf("plan imports context: planning does no I/O and takes no context")
+		}
+	}
+}
+
+// importChain finds a shortest import path from `from` to `to` (breadth first).
+func importChain(imports map[string][]string, from, to string) []string {
+	prev := map[string]string{from: ""}
+	queue := []string{from}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		if p == to {
+			var chain []string
+			for ; p != ""; p = prev[p] {
+				chain = append([]string{p}, chain...)
+			}
+			return chain
+		}
+		for _, d := range imports[p] {
+			if _, seen := prev[d]; !seen {
+				prev[d] = p
+				queue = append(queue, d)
+			}
+		}
+	}
+	return []string{from, "…", to}
+}
