@@ -193,6 +193,20 @@ func validSelector(s string) bool {
 	return true
 }
 
+// validTargetName checks a CNAME target: two labels or more of letters, digits,
+// hyphens and underscores ("s1._domainkey.example.onmicrosoft.com").
+func validTargetName(n string) bool {
+	if !validDNSName(n) || !strings.Contains(n, ".") {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		if c := n[i]; !isAlnum(c) && c != '-' && c != '_' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
 func validateDKIM(keys []DKIM) []Problem {
 	var out []Problem
 	seen := map[string]bool{}
@@ -223,7 +237,7 @@ func validateDKIM(keys []DKIM) []Problem {
 			if d.KeyType != "" {
 				out = append(out, warnf(f+".key_type", -1, "key_type has no effect with cname: the key type is in the record the sender hosts"))
 			}
-			if !validHostname(strings.ToLower(strings.TrimSuffix(d.CNAME, "."))) && !validDNSName(strings.TrimSuffix(d.CNAME, ".")) {
+			if !validTargetName(strings.TrimSuffix(d.CNAME, ".")) {
 				out = append(out, errorf(f+".cname", -1, "cname %q is not a valid host name", d.CNAME))
 			}
 			continue
