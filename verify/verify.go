@@ -27,7 +27,8 @@ type Options struct {
 	// verification is never disabled.
 	CAFile string
 	// Wait is how long DNS checks wait for every authoritative server to serve the
-	// desired data (after an apply); 0 checks once. The CLI uses 2 minutes after apply.
+	// desired data (after an apply); 0 checks once. The CLI passes DefaultWait after
+	// an apply.
 	Wait time.Duration
 	// PollInterval is the pause between DNS polls while waiting; 0 means 2 s.
 	PollInterval time.Duration
@@ -53,6 +54,9 @@ type Options struct {
 	// with an email block get a skipped email result saying so.
 	EmailAnalyze func(ctx context.Context, domain string) []Result
 }
+
+// DefaultWait is the wait the CLI uses after an apply (`--wait`).
+const DefaultWait = 2 * time.Minute
 
 const (
 	defaultWaitPoll      = 2 * time.Second
