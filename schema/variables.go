@@ -130,14 +130,21 @@ func (l *loader) overrideValue(v *variable, raw, from string) cty.Value {
 	if !diags.HasErrors() && len(expr.Variables()) == 0 {
 		val, vd := expr.Value(&hcl.EvalContext{Functions: functions()})
 		if !vd.HasErrors() {
-			if conv, err := convert.Convert(val, v.Default.Type()); err == nil {
+			want := v.Default.Type()
+			switch {
+			case want.IsTupleType() && (val.Type().IsTupleType() || val.Type().IsListType()):
+				return val // a list default: any list
+			case want.IsObjectType() && (val.Type().IsObjectType() || val.Type().IsMapType()):
+				return val // a map default: any map
+			}
+			if conv, err := convert.Convert(val, want); err == nil {
 				return conv
 			}
 		}
 	}
 	l.errorf(v.DeclRange, "Invalid value for variable",
 		"The value given by %s does not fit the variable %q, whose default is a %s. Write it as an HCL value of that type.",
-		from, v.Name, v.Default.Type().FriendlyName())
+		from, v.Name, friendlyType(v.Default.Type()))
 	return cty.NilVal
 }
 
@@ -156,4 +163,15 @@ func (l *loader) varObject() cty.Value {
 		return cty.EmptyObjectVal
 	}
 	return cty.ObjectVal(m)
+}
+
+// friendlyType names a value type the way launch.hcl users write it.
+func friendlyType(t cty.Type) string {
+	switch {
+	case t.IsTupleType() || t.IsListType() || t.IsSetType():
+		return "list"
+	case t.IsObjectType() || t.IsMapType():
+		return "map"
+	}
+	return t.FriendlyName()
 }
