@@ -1,0 +1,172 @@
+// Package cli is launchready's command line: flags, wiring and terminal output, one
+// file per subcommand. Business logic lives in engine, plan, providers, verify and
+// handover; this package only connects them to a terminal.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+)
+
+// Exit codes shared by the commands (see the README's table).
+const (
+	ExitOK          = 0
+	ExitError       = 1
+	ExitChanges     = 2 // plan --detailed-exitcode, drift
+	ExitUnformatted = 3 // fmt --check
+	ExitCheckFailed = 4 // verify
+)
+
+// exitError carries an exit code through cobra; its message (if any) is printed.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
+
+func exitCode(code int, err error) error { return &exitError{code: code, err: err} }
+
+// env is the process environment as the commands see it (tests replace it).
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	lookup         func(string) (string, bool)
+	log            hclog.Logger
+	// global flags
+	configPath string
+	vars       []string
+	// secretEnv names secret variables the loaded config refers to (TSIG secrets,
+	// check headers), redacted like the Cloudflare token.
+	secretEnv []string
+}
+
+func (e *env) getenv(k string) string { v, _ := e.lookup(k); return v }
+
+// color reports whether w should get ANSI colour: a terminal, and NO_COLOR unset.
+func (e *env) color(w io.Writer) bool {
+	if _, set := e.lookup("NO_COLOR"); set {
+		return false
+	}
+	return isTerminal(w)
+}
+
+func isTerminal(w interface{}) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// Run executes the command line args and returns the process exit code.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return run(ctx, args, stdin, stdout, stderr, os.LookupEnv)
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, lookup func(string) (string, bool)) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, lookup: lookup}
+	e.log = newLogger(e)
+	root := newRoot(e)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var xe *exitError
+	if errors.As(err, &xe) {
+		if xe.err != nil && xe.err.Error() != "" {
+			fmt.Fprintln(stderr, "Error:", redact(e, xe.err.Error()))
+		}
+		return xe.code
+	}
+	fmt.Fprintln(stderr, "Error:", redact(e, err.Error()))
+	return ExitError
+}
+
+func newRoot(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "launchready",
+		Short:         "Make a small product launch-ready from one reviewed file",
+		Long:          "launchready diffs launch.hcl against live Cloudflare and DNS state, applies the plan, verifies what customers see, and writes a DNS map for the next maintainer.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringVar(&e.configPath, "config", "launch.hcl", "configuration file")
+	root.PersistentFlags().StringArrayVar(&e.vars, "var", nil, "set a variable: name=value (repeatable)")
+	root.AddCommand(
+		newValidateCmd(e),
+		newFmtCmd(e),
+		newPlanCmd(e),
+		newApplyCmd(e),
+		newSimCmd(e),
+		newDemoCmd(e),
+	)
+	for _, c := range extraCommands {
+		root.AddCommand(c(e))
+	}
+	return root
+}
+
+// extraCommands lets later files register more subcommands without editing newRoot's
+// list (explicit: each file appends in its own var block, no init side effects beyond
+// this slice).
+var extraCommands []func(*env) *cobra.Command
+
+// newLogger builds the go-hclog logger on stderr, level from LAUNCHREADY_LOG.
+func newLogger(e *env) hclog.Logger {
+	level := hclog.Warn
+	if v := e.getenv("LAUNCHREADY_LOG"); v != "" {
+		if l := hclog.LevelFromString(v); l != hclog.NoLevel {
+			level = l
+		}
+	}
+	return hclog.New(&hclog.LoggerOptions{
+		Name:   "launchready",
+		Level:  level,
+		Output: &redactingWriter{e: e, w: e.stderr},
+		Color:  hclog.ColorOff,
+	})
+}
+
+// secretEnvNames are environment variables whose values must never be printed.
+var secretEnvNames = []string{"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "CLOUDFLARE_API_USER_SERVICE_KEY"}
+
+// redact replaces any known secret value in s with a placeholder: a last line of
+// defence so a token can never reach the terminal or a log, whatever a library prints.
+func redact(e *env, s string) string {
+	for _, name := range append(secretEnvNames, e.extraSecretEnv()...) {
+		if v := e.getenv(name); len(v) >= 4 {
+			s = strings.ReplaceAll(s, v, "[redacted "+name+"]")
+		}
+	}
+	return s
+}
+
+func (e *env) extraSecretEnv() []string { return e.secretEnv }
+
+type redactingWriter struct {
+	e *env
+	w io.Writer
+}
+
+func (r *redactingWriter) Write(p []byte) (int, error) {
+	s := redact(r.e, string(p))
+	if _, err := io.WriteString(r.w, s); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}

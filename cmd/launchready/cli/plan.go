@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/launchready/launchready/plan"
+)
+
+type planFlags struct {
+	out              string
+	json             bool
+	detailedExitcode bool
+	zones            []string
+}
+
+func newPlanCmd(e *env) *cobra.Command {
+	var f planFlags
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Show what apply would change",
+		Long: `plan reads live state and prints the difference from launch.hcl. It never changes anything.
+
+--out FILE saves the plan (JSON, no secrets) for "launchready apply FILE", which refuses it if live state or the config moved in between.
+Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 changes present (only with --detailed-exitcode).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			eng, err := e.newEngine(f.zones)
+			if err != nil {
+				return err
+			}
+			p, _, err := eng.Plan(cmd.Context())
+			if err != nil {
+				return exitCode(ExitError, err)
+			}
+			if f.json {
+				if err := plan.RenderJSON(e.stdout, p); err != nil {
+					return exitCode(ExitError, err)
+				}
+			} else {
+				plan.RenderText(e.stdout, p, plan.TextOptions{Color: e.color(e.stdout)})
+			}
+			if f.out != "" {
+				var buf bytes.Buffer
+				if err := plan.RenderJSON(&buf, p); err != nil {
+					return exitCode(ExitError, err)
+				}
+				if err := writeFileAtomic(f.out, buf.Bytes(), 0o644); err != nil {
+					return exitCode(ExitError, fmt.Errorf("saving plan: %w", err))
+				}
+				if !f.json {
+					fmt.Fprintf(e.stdout, "\nSaved the plan to %s. Apply exactly this plan with: launchready apply %s\n", f.out, f.out)
+				}
+			}
+			if f.detailedExitcode && p.HasChanges() {
+				return exitCode(ExitChanges, nil)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&f.out, "out", "", "save the plan to FILE for a later apply")
+	cmd.Flags().BoolVar(&f.json, "json", false, "print the plan as JSON (format_version "+plan.FormatVersion+")")
+	cmd.Flags().BoolVar(&f.detailedExitcode, "detailed-exitcode", false, "exit 2 when there are changes")
+	cmd.Flags().StringArrayVar(&f.zones, "zone", nil, "plan only this zone (repeatable)")
+	return cmd
+}

@@ -1,0 +1,231 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// binPath is the launchready binary built once for the end-to-end tests.
+var binPath string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "launchready-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binPath = filepath.Join(dir, "launchready")
+	out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "building launchready: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// result is one CLI invocation's outcome.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// runCLI runs the binary in dir with env (plus PATH/HOME) and returns its result.
+func runCLI(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binPath, args...)
+	cmd.Dir = dir
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "NO_COLOR=1"}, env...)
+	var so, se bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &so, &se
+	cmd.Stdin = strings.NewReader("")
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running launchready %v: %v", args, err)
+	}
+	return result{code: code, stdout: so.String(), stderr: se.String()}
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// startSim runs `launchready sim` as a separate process, as a user would, and returns
+// its API base URL.
+func startSim(t *testing.T, args ...string) string {
+	t.Helper()
+	addr := freePort(t)
+	cmd := exec.Command(binPath, append([]string{"sim", "--listen", addr}, args...)...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+		}
+	})
+	ready := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "listening on") {
+				ready <- sc.Text()
+			}
+		}
+		io.Copy(io.Discard, stdout)
+	}()
+	select {
+	case <-ready:
+	case <-time.After(30 * time.Second):
+		t.Fatal("simulator did not start")
+	}
+	return "http://" + addr + "/client/v4"
+}
+
+func simStats(t *testing.T, base string) map[string]int {
+	t.Helper()
+	resp, err := http.Get(strings.TrimSuffix(base, "/client/v4") + "/__sim/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]int
+	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+const quickstartConfig = `variable "origin_ip" { default = "203.0.113.10" }
+
+zone "example.com" {
+  provider = "cloudflare"
+  ignore   = ["_acme-challenge*"]
+
+  record "@" "A" {
+    value   = var.origin_ip
+    proxied = true
+    comment = "marketing site"
+  }
+  record "www" "CNAME" {
+    value   = "example.com"
+    proxied = true
+  }
+  record "api" "A" {
+    values = ["203.0.113.21", "203.0.113.20"]
+    ttl    = 300
+  }
+  record "@" "MX" { values = ["10 mx1.mailhost.net.", "20 mx2.mailhost.net."] }
+  record "@" "TXT" { value = "google-site-verification=abc" }
+  record "@" "CAA" { value = "0 issue \"letsencrypt.org\"" }
+  record "_sip._tcp" "SRV" { value = "10 5 5060 sip.example.com." }
+  record "*.preview" "CNAME" { value = "previews.hosting.net" }
+  record "v6" "AAAA" { value = "2001:DB8:0:0::1" }
+  record "long" "TXT" { value = "k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;k=v;\"quoted\" end" }
+  record "sub" "NS" { values = ["ns1.other.net", "ns2.other.net"] }
+  record "10.2.0.192.in-addr.arpa." "PTR" { value = "host.example.com" }
+}
+`
+
+// TestQuickstart runs the README's quick start against `launchready sim` in another
+// process: validate, plan (exit 2), apply, plan (exit 0), fmt --check.
+func TestQuickstart(t *testing.T) {
+	base := startSim(t, "--zone", "example.com", "--token", "quickstart-token")
+	dir := t.TempDir()
+	cfg := strings.Replace(quickstartConfig, `  record "10.2.0.192.in-addr.arpa." "PTR" { value = "host.example.com" }`+"\n", `  record "ptr" "PTR" { value = "host.example.com" }`+"\n", 1)
+	if err := os.WriteFile(filepath.Join(dir, "launch.hcl"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"CLOUDFLARE_BASE_URL=" + base, "CLOUDFLARE_API_TOKEN=quickstart-token"}
+
+	if r := runCLI(t, dir, nil, "validate"); r.code != 0 {
+		t.Fatalf("validate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r := runCLI(t, dir, env, "plan", "--detailed-exitcode")
+	if r.code != 2 {
+		t.Fatalf("first plan: exit %d, want 2\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "to add") {
+		t.Errorf("plan output lacks a summary line:\n%s", r.stdout)
+	}
+	r = runCLI(t, dir, env, "apply")
+	if r.code != 1 || !strings.Contains(r.stderr, "--auto-approve") {
+		t.Fatalf("apply on non-interactive stdin must refuse (exit 1, mention --auto-approve); got %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, dir, env, "apply", "--auto-approve", "--no-verify")
+	if r.code != 0 {
+		t.Fatalf("apply: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "converged") {
+		t.Errorf("apply did not report convergence:\n%s", r.stdout)
+	}
+	snaps, _ := filepath.Glob(filepath.Join(dir, ".launchready", "snapshots", "*.json"))
+	if len(snaps) != 1 {
+		t.Errorf("want 1 snapshot after apply, found %v", snaps)
+	}
+	r = runCLI(t, dir, env, "plan", "--detailed-exitcode")
+	if r.code != 0 {
+		t.Fatalf("second plan: exit %d, want 0 (no perpetual diff)\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runCLI(t, dir, nil, "fmt", "--check"); r.code != 0 {
+		t.Errorf("fmt --check: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// The token never shows up anywhere, even at trace level.
+	r = runCLI(t, dir, append(env, "LAUNCHREADY_LOG=trace"), "plan")
+	for _, s := range []string{r.stdout, r.stderr} {
+		if strings.Contains(s, "quickstart-token") {
+			t.Errorf("API token leaked into output:\n%s", s)
+		}
+	}
+	if stats := simStats(t, base); len(stats) == 0 {
+		t.Errorf("simulator served no counted requests")
+	}
+}
+
+// TestDemo runs `launchready demo` exactly as the README's first command does.
+func TestDemo(t *testing.T) {
+	r := runCLI(t, t.TempDir(), nil, "demo")
+	if r.code != 0 {
+		t.Fatalf("demo: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"No changes", "Demo complete", "converged"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}

@@ -1,0 +1,239 @@
+// Package engine runs launchready's workflow over every zone of a config: read live
+// state from each zone's provider, compute the plan, snapshot what will change, apply
+// the writes, and re-read to prove convergence.
+//
+// It is the orchestration between schema, plan and providers, and nothing else: it
+// does no rendering (cmd does), no diffing (plan does) and no API calls of its own
+// (providers do). Providers are passed in already built (see Build for the wiring).
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/hashicorp/go-hclog"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/plan"
+	"github.com/launchready/launchready/providers"
+	"github.com/launchready/launchready/schema"
+)
+
+// Engine ties a config to the providers that serve its zones.
+type Engine struct {
+	Config *schema.Config
+	// Providers by the zone's provider reference ("cloudflare", "rfc2136.corp").
+	Providers map[string]providers.Provider
+	Logger    hclog.Logger
+	// Zones restricts the run to these canonical zone names (nil = all).
+	Zones []string
+}
+
+func (e *Engine) logger() hclog.Logger {
+	if e.Logger == nil {
+		return hclog.NewNullLogger()
+	}
+	return e.Logger
+}
+
+// SelectedZones returns the config's zones the run covers, in config order.
+func (e *Engine) SelectedZones() ([]*schema.Zone, error) {
+	if len(e.Zones) == 0 {
+		return e.Config.Zones, nil
+	}
+	var out []*schema.Zone
+	for _, name := range e.Zones {
+		c, err := model.CanonicalZone(name)
+		if err != nil {
+			return nil, fmt.Errorf("--zone %q: %w", name, err)
+		}
+		z := e.Config.Zone(c)
+		if z == nil {
+			return nil, fmt.Errorf("--zone %q: no such zone in the config", name)
+		}
+		out = append(out, z)
+	}
+	return out, nil
+}
+
+func (e *Engine) provider(z *schema.Zone) (providers.Provider, error) {
+	p, ok := e.Providers[z.Provider]
+	if !ok {
+		return nil, fmt.Errorf("zone %s: provider %q is not configured", z.Name, z.Provider)
+	}
+	return p, nil
+}
+
+// settingIDs lists the setting ids a zone declares.
+func settingIDs(z *schema.Zone) []string {
+	if z.Settings == nil {
+		return nil
+	}
+	var ids []string
+	for id := range z.Settings.Values {
+		ids = append(ids, id)
+	}
+	if z.Settings.HSTS != nil {
+		ids = append(ids, model.SettingSecurityHeader)
+	}
+	return ids
+}
+
+// ReadZone reads one zone's live state: records always; settings the zone declares;
+// both rule phases when the provider has rules (so removed blocks' rules are found).
+func (e *Engine) ReadZone(ctx context.Context, z *schema.Zone) (*model.LiveZone, error) {
+	p, err := e.provider(z)
+	if err != nil {
+		return nil, err
+	}
+	live, err := p.ReadZone(ctx, z.Name)
+	if err != nil {
+		return nil, fmt.Errorf("reading zone %s: %w", z.Name, err)
+	}
+	if sp, ok := p.(providers.SettingsProvider); ok {
+		if ids := settingIDs(z); len(ids) > 0 {
+			s, err := sp.ReadSettings(ctx, z.Name, ids)
+			if err != nil {
+				return nil, fmt.Errorf("reading settings of %s: %w", z.Name, err)
+			}
+			live.Settings = s
+		}
+	}
+	if rp, ok := p.(providers.RulesProvider); ok {
+		live.Rules = map[string][]model.Rule{}
+		for _, phase := range []string{model.PhaseRedirect, model.PhaseCache} {
+			rules, err := rp.ReadRules(ctx, z.Name, phase)
+			if err != nil {
+				return nil, fmt.Errorf("reading %s rules of %s: %w", phase, z.Name, err)
+			}
+			live.Rules[phase] = rules
+		}
+	}
+	return live, nil
+}
+
+// ReadLive reads every selected zone concurrently (providers pace themselves).
+func (e *Engine) ReadLive(ctx context.Context) (map[string]*model.LiveZone, error) {
+	zones, err := e.SelectedZones()
+	if err != nil {
+		return nil, err
+	}
+	var mu sync.Mutex
+	out := make(map[string]*model.LiveZone, len(zones))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(4)
+	for _, z := range zones {
+		g.Go(func() error {
+			live, err := e.ReadZone(gctx, z)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			out[z.Name] = live
+			mu.Unlock()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// subConfig is the config restricted to the selected zones, so plan covers just them.
+func (e *Engine) subConfig() (*schema.Config, error) {
+	zones, err := e.SelectedZones()
+	if err != nil {
+		return nil, err
+	}
+	c := *e.Config
+	c.Zones = zones
+	return &c, nil
+}
+
+// Plan reads live state and computes the plan.
+func (e *Engine) Plan(ctx context.Context) (*plan.Plan, map[string]*model.LiveZone, error) {
+	live, err := e.ReadLive(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := e.subConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := plan.Compute(cfg, live)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, live, nil
+}
+
+// ErrNotConverged is returned by Apply when the re-read after apply still differs.
+var ErrNotConverged = errors.New("live state does not match launch.hcl after apply")
+
+// Apply performs a plan's writes zone by zone: records (one atomic provider call per
+// zone), then settings, then rules. It stops at the first failing zone; zones already
+// applied stay applied (the snapshot written before lets rollback restore them).
+// Progress, if set, is told each step.
+func (e *Engine) Apply(ctx context.Context, p *plan.Plan, live map[string]*model.LiveZone, progress func(zone, step string)) error {
+	if progress == nil {
+		progress = func(string, string) {}
+	}
+	for i := range p.Zones {
+		zp := &p.Zones[i]
+		z := e.Config.Zone(zp.Zone)
+		if z == nil {
+			return fmt.Errorf("plan names zone %s, which the config does not declare", zp.Zone)
+		}
+		prov, err := e.provider(z)
+		if err != nil {
+			return err
+		}
+		if len(zp.RecordOps) > 0 {
+			progress(zp.Zone, fmt.Sprintf("writing %d record changes", len(zp.RecordOps)))
+			e.logger().Info("applying records", "zone", zp.Zone, "ops", len(zp.RecordOps))
+			if err := prov.ApplyRecords(ctx, live[zp.Zone], zp.RecordOps); err != nil {
+				return fmt.Errorf("zone %s: %w", zp.Zone, err)
+			}
+		}
+		if zp.SettingWrites != nil && (len(zp.SettingWrites.Values) > 0 || zp.SettingWrites.HSTS != nil) {
+			sp, ok := prov.(providers.SettingsProvider)
+			if !ok {
+				return fmt.Errorf("zone %s: provider %s cannot write settings", zp.Zone, z.Provider)
+			}
+			progress(zp.Zone, "writing settings")
+			if err := sp.WriteSettings(ctx, zp.Zone, zp.SettingWrites); err != nil {
+				return fmt.Errorf("zone %s: writing settings: %w", zp.Zone, err)
+			}
+		}
+		for _, phase := range sortedPhases(zp.RuleWrites) {
+			rp, ok := prov.(providers.RulesProvider)
+			if !ok {
+				return fmt.Errorf("zone %s: provider %s cannot write rules", zp.Zone, z.Provider)
+			}
+			progress(zp.Zone, "writing "+phase+" rules")
+			if err := rp.WriteRules(ctx, zp.Zone, phase, zp.RuleWrites[phase]); err != nil {
+				return fmt.Errorf("zone %s: writing %s rules: %w", zp.Zone, phase, err)
+			}
+		}
+	}
+	return nil
+}
+
+func sortedPhases(m map[string][]model.Rule) []string {
+	var out []string
+	for _, ph := range []string{model.PhaseRedirect, model.PhaseCache} {
+		if _, ok := m[ph]; ok {
+			out = append(out, ph)
+		}
+	}
+	for ph := range m {
+		if ph != model.PhaseRedirect && ph != model.PhaseCache {
+			out = append(out, ph)
+		}
+	}
+	return out
+}
