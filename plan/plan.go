@@ -1,10 +1,3 @@
-// Package plan computes what must change to make live state match launch.hcl, and
-// renders that as text, JSON or Markdown.
-//
-// It is pure: desired state (schema.Config) and live state (model.LiveZone) in, a Plan
-// value out. No context, network, logging or provider code; TestDeps keeps it so. A Plan
-// is data: it names every change and carries the exact writes a provider must make, so
-// it can be saved, rendered, reviewed and compared.
 package plan
 
 import "github.com/launchready/launchready/model"

@@ -1,0 +1,67 @@
+// Package plan computes what must change to make live state match launch.hcl, and
+// renders that as text, JSON or Markdown.
+//
+// It is pure: desired state (schema.Config) and live state (model.LiveZone) in, a Plan
+// value out. No context, network, logging or provider code; TestDeps keeps it so. A
+// Plan is data, never closures: it names every change for people (Changes) and carries
+// the exact writes a provider must make (RecordOps, SettingWrites, RuleWrites), so it
+// can be saved, rendered, reviewed and compared. It is not for reading or writing live
+// state (providers), parsing launch.hcl (schema) or deciding what to do with a plan
+// (the CLI: confirmation, mass-change refusal, snapshots).
+//
+// # Computing
+//
+//	p, err := plan.Compute(cfg, live)  // live: canonical zone name → *model.LiveZone
+//	p.HasChanges()                     // anything to write (exit code 2)
+//	p.Summary()                        // Summary{Add, Change, Delete, Adopt, Forget, Unmanaged}
+//	p.MassChanges(plan.DefaultMassThreshold, plan.DefaultMassMin) // []string, one per zone to refuse
+//	plan.Fingerprint(live)             // = p.LiveFingerprint; p.ConfigFingerprint = cfg.Fingerprint
+//
+// live must hold every zone of cfg; for a zone declaring redirect or cache rules, the
+// rules of that phase (a phase absent from LiveZone.Rules means "not read"; read both
+// phases whenever the provider has rules, so that removed blocks' rules are deleted);
+// for a zone declaring settings, the live value of each. ManagedSettings(live) lists the
+// settings launchready managed before, whose live value the plan shows when they are
+// no longer managed.
+//
+// For each zone (in config order) Compute plans records, then settings, then rules:
+//
+//   - Records. Each record block (and each set the email block generates) is one RRset,
+//     one Change keyed "name TYPE". Values are compared in canonical form; a proxied set's
+//     TTL is automatic (0); an automatic TTL on a provider without one is its
+//     model.Capabilities.DefaultTTL; a comment is compared only when the block declares
+//     one. A desired value absent live is created; an owned value no longer declared is
+//     deleted, or, when the same set gains a value, updated in place into it (Cloudflare
+//     keeps the id); a declared value that exists live but is not owned is adopted
+//     (ActionAdopt), never silently taken. Record ops are ordered deletes → updates →
+//     creates.
+//   - Ownership. launchready owns a live record when the TXT ownership mark at
+//     RegistryName(name) lists ValueMark(type, value), or when the zone is authoritative
+//     (except names matching an ignore glob, the apex NS set and types launch.hcl cannot
+//     declare). Unowned records are left alone and listed in ZonePlan.Unmanaged; in an
+//     authoritative zone undeclared records are deleted. Ignore globs also protect an
+//     undeclared record launchready once created. Marks are rewritten in the same record
+//     ops as the records they describe (Kind ownership changes, shown as one compact
+//     line). A mark naming a value that is no longer live is reported as a warning and
+//     dropped. A TXT record at a mark name whose text does not parse is someone else's:
+//     an ordinary unmanaged record.
+//   - Settings. Only the settings written in the file are managed (ActionUpdate with
+//     before → after; SettingWrites holds what changes). A setting listed in the apex
+//     mark's settings= but no longer in the file is ActionForget: reported, never reset.
+//   - Rules. launchready's rules carry a ref with model.RefPrefix; they are created,
+//     updated and deleted to match the redirect and cache blocks, compared on
+//     expression, action, enabled, description and action parameters (ids and versions
+//     ignored). The phase's new list keeps hand-made rules verbatim and in relative
+//     order, with launchready's rules in file order where the first of them was (or
+//     appended). A phase appears in RuleWrites only when something in it changes.
+//
+// # Rendering
+//
+//	plan.RenderText(w, p, plan.TextOptions{Color: isTTY && NO_COLOR == "", Verbose: v})
+//	plan.RenderJSON(w, p)      // versioned document, see JSON.md; plan.ReadJSON reads it back
+//	plan.RenderMarkdown(w, p)  // PR comment / issue body: summary and table, <details> per zone
+//
+// The ownership registry helpers (RegistryName, RegistryOwner, ValueMark, Registry,
+// ParseRegistry, ParseRegistryRecord, IsRegistryName, ManagedSettings) are exported for
+// providers' tests, the importer and the DNS map, which must recognise marks too.
+package plan
