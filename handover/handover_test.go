@@ -89,11 +89,19 @@ func liveState(cfg *schema.Config) map[string]*model.LiveZone {
 		Values: map[string]string{model.SettingSSL: "strict", model.SettingAlwaysUseHTTPS: "on", model.SettingMinTLSVersion: "1.0"},
 		HSTS:   &model.HSTS{Enabled: true, MaxAge: 31536000, IncludeSubdomains: true},
 	}
+	// Live rules as the provider reads them: only what Cloudflare stores, so no
+	// From/To or Hosts/PathPrefix display fields.
 	z := cfg.Zone("example.com")
 	www := z.Redirects[0].Rule
 	www.ID = "r1"
+	wwwAction := *www.Redirect
+	wwwAction.From, wwwAction.To = "", ""
+	www.Redirect = &wwwAction
 	assets := z.Caches[0].Rule
 	assets.ID = "c1"
+	assetsAction := *assets.Cache
+	assetsAction.Hosts, assetsAction.PathPrefix = nil, ""
+	assets.Cache = &assetsAction
 	ex.Rules = map[string][]model.Rule{
 		model.PhaseRedirect: {
 			{ID: "r0", Phase: model.PhaseRedirect, Description: "Legacy docs", Expression: `(http.host eq "docs.example.com")`, Action: "redirect", Enabled: true,
@@ -373,5 +381,27 @@ func TestDMARCAndSPFParsing(t *testing.T) {
 	}
 	if matrixFromRecords([]*setView{{name: "x.org", typ: "TXT", values: []string{"hello"}}}, "x.org") != nil {
 		t.Error("a zone without email records got a sending matrix")
+	}
+}
+
+// TestIncompleteLive draws a zone whose live state cannot be compared with the file
+// (settings not read) and a zone with no live state at all: the map says so and still
+// renders everything the config holds.
+func TestIncompleteLive(t *testing.T) {
+	cfg := loadConfig(t)
+	live := liveState(cfg)
+	live["example.com"].Settings = nil
+	delete(live, "corp.example")
+	got := render(t, Input{Config: cfg, Live: live})
+	for _, want := range []string{
+		"| `example.com` | Cloudflare | Cloudflare-assigned (shown on the zone's overview page in the dashboard) | additive: records made by hand are left alone; never touched: `_acme-challenge*` | could not be compared with the file |",
+		"**Live state could not be compared with the file:** computing plan for zone example.com: live zone settings were not read. Ownership and sync state are not shown.",
+		"| `corp.example` | rfc2136.corp (RFC 2136 at 127.0.0.1:5353) | not read (no live state) | authoritative: records not in the file are deleted | live state not read |",
+		"| `blog.example.com` | CNAME | `example.ghost.io` | auto | no | blog, by marketing | not declared |",
+		"| 1 | Legacy docs | expression `(http.host eq \"docs.example.com\")` | `https://example.com/docs` | 302 | dropped | by hand |",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("map lacks %q", want)
+		}
 	}
 }

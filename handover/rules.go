@@ -6,6 +6,7 @@ import (
 
 	"github.com/launchready/launchready/model"
 	"github.com/launchready/launchready/plan"
+	"github.com/launchready/launchready/schema"
 )
 
 // buildRules lists the zone's redirects and cache rules in the order they run. With
@@ -46,7 +47,20 @@ func (v *zoneView) row(phase string, r model.Rule, name, from, to string) ruleRo
 		if from == "" && r.Redirect != nil {
 			from, to = r.Redirect.From, r.Redirect.To
 		}
+		if from == "" {
+			// Live rules carry only what Cloudflare stores: recover the wildcard form.
+			if f, t, ok := schema.ParseRedirectRule(r); ok {
+				from, to = f, t
+			}
+		}
 		return redirectRow(name, r, from, to)
+	}
+	if r.Cache != nil && len(r.Cache.Hosts) == 0 && r.Cache.PathPrefix == "" {
+		if hosts, prefix, ok := schema.ParseCacheExpression(r.Expression); ok {
+			c := *r.Cache
+			c.Hosts, c.PathPrefix = hosts, prefix
+			r.Cache = &c
+		}
 	}
 	return cacheRow(name, r)
 }
@@ -64,11 +78,13 @@ func (v *zoneView) phaseRows(phase string, kind plan.Kind, declared map[string]*
 		live = v.live.Rules[phase]
 	}
 	if v.zp == nil {
-		for _, sr := range inFile {
-			rows = append(rows, declaredRow(sr, refOf(sr.rule, string(kind), sr.name)))
-		}
+		// No plan: the live order (when read), then what the file declares that is
+		// not live.
+		shown := map[string]bool{}
 		for _, r := range live {
-			if r.Owned() && declared[r.Ref] != nil {
+			if sr := declared[r.Ref]; r.Owned() && sr != nil && !shown[r.Ref] {
+				shown[r.Ref] = true
+				rows = append(rows, declaredRow(sr, r.Ref))
 				continue
 			}
 			row := v.row(phase, r, ruleName(r), "", "")
@@ -76,10 +92,12 @@ func (v *zoneView) phaseRows(phase string, kind plan.Kind, declared map[string]*
 			if r.Owned() {
 				row.owner = "launchready"
 			}
-			if !r.Enabled {
-				row.state = "disabled"
-			}
 			rows = append(rows, row)
+		}
+		for _, sr := range inFile {
+			if ref := refOf(sr.rule, string(kind), sr.name); !shown[ref] {
+				rows = append(rows, declaredRow(sr, ref))
+			}
 		}
 		return rows
 	}
@@ -87,10 +105,8 @@ func (v *zoneView) phaseRows(phase string, kind plan.Kind, declared map[string]*
 	if !writes {
 		order = live
 	}
-	shown := map[string]bool{}
 	for _, r := range order {
 		if sr := declared[r.Ref]; r.Owned() && sr != nil {
-			shown[r.Ref] = true
 			rows = append(rows, declaredRow(sr, r.Ref))
 			continue
 		}
