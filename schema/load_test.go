@@ -620,22 +620,22 @@ func TestLooksLikeSecret(t *testing.T) {
 		in   string
 		want bool
 	}{
-		{"aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dF3gH5jK7m", true},     // Cloudflare API token shape
-		{"aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dF3gH5jK7", false},     // 39 characters
-		{"da39a3ee5e6b4b0d3255bfef95601890afd80709", false},    // SHA-1 hex: one case
-		{"0123456789abcdef0123456789abcdef01234", true},        // Global API Key
-		{"Bearer eyJhbGciOiJIUzI1NiJ9", true},                  // credential
-		{"bearer abc", false},                                  // too short to be one
-		{"Bearer ", false},                                     // the prefix of a template
-		{"ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", true},     // GitHub
-		{"AKIAIOSFODNN7EXAMPLE", true},                         // AWS
-		{"xoxb-1234567890-abcdefghij", true},                   // Slack
-		{"sk_live_4eC39HqLyjWDarjtT1zdp7dc", true},             // Stripe
-		{"-----BEGIN PRIVATE KEY-----", true},                  // PEM
-		{"https://user:pa55word@example.com/", true},           // password in URL
-		{"https://example.com/?api_key=abcd1234", true},        // credential in query
-		{"https://example.com/?page=2&sort=name", false},       // ordinary query
-		{"mailto:dmarc@example.com", false},                    // an address
+		{"aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dF3gH5jK7m", true},  // Cloudflare API token shape
+		{"aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dF3gH5jK7", false},  // 39 characters
+		{"da39a3ee5e6b4b0d3255bfef95601890afd80709", false}, // SHA-1 hex: one case
+		{"0123456789abcdef0123456789abcdef01234", true},     // Global API Key
+		{"Bearer eyJhbGciOiJIUzI1NiJ9", true},               // credential
+		{"bearer abc", false},                               // too short to be one
+		{"Bearer ", false},                                  // the prefix of a template
+		{"ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", true},  // GitHub
+		{"AKIAIOSFODNN7EXAMPLE", true},                      // AWS
+		{"xoxb-1234567890-abcdefghij", true},                // Slack
+		{"sk_live_4eC39HqLyjWDarjtT1zdp7dc", true},          // Stripe
+		{"-----BEGIN PRIVATE KEY-----", true},               // PEM
+		{"https://user:pa55word@example.com/", true},        // password in URL
+		{"https://example.com/?api_key=abcd1234", true},     // credential in query
+		{"https://example.com/?page=2&sort=name", false},    // ordinary query
+		{"mailto:dmarc@example.com", false},                 // an address
 		{"google-site-verification=rXOxyZounnZasA8Z7oaD3c14JdjS9aKSWvsR1EbUSIQ", false},
 		{"MS=ms93844938", false},
 		{"v=DKIM1; k=rsa; p=" + testRSAKey, false},
@@ -829,6 +829,37 @@ func TestDiagnosticsHaveDetail(t *testing.T) {
 			if d.Detail == "" || len(d.Summary) > 60 {
 				t.Errorf("%s: diagnostic %q: summaries are short and details explain the fix (detail %q)", path, d.Summary, d.Detail)
 			}
+		}
+	}
+}
+
+func TestDiagnosticString(t *testing.T) {
+	diags := loadDiags(t, "zone \"example.com\" {\n  record \"a\" \"A\" {\n    value = \"192.0.2.1\"\n    ttl   = 5\n  }\n}\n", Options{Vars: map[string]string{"x": "1"}})
+	var got []string
+	for _, d := range diags {
+		got = append(got, DiagnosticString(d))
+	}
+	want := []string{
+		"error: Value for undeclared variable: --var x=… sets a variable that no `variable` block declares. Declare it with `variable \"x\" {}` or remove the --var.",
+		"launch.hcl:4:13: error: Invalid TTL: 5 is out of range: cloudflare zones accept 1 (automatic) or 60 to 86400 seconds. Omit ttl for the default.",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+}
+
+func TestDidYouMean(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"zones \"example.com\" {}", `Did you mean "zone"?`},
+		{"zone \"example.com\" {\n  providr = \"cloudflare\"\n}", `Did you mean "provider"?`},
+		{"zone \"example.com\" {\n  record \"@\" \"AAA\" { value = \"x\" }\n}", `Did you mean "AAAA"?`},
+		{"zone \"example.com\" {\n  settings {\n    ssl = \"stric\"\n  }\n}", `Did you mean "strict"?`},
+		{"zone \"example.com\" {\n  provider = \"rfc2136.corpp\"\n}\nprovider \"rfc2136\" \"corp\" {\n  server = \"x\"\n  tsig_key = \"k\"\n  tsig_secret_env = \"S\"\n}", `Did you mean "rfc2136.corp"?`},
+	}
+	for _, tt := range tests {
+		diags := loadDiags(t, tt.src, Options{})
+		if len(diags) != 1 || !strings.Contains(diags[0].Detail, tt.want) {
+			t.Errorf("%q: want one diagnostic with %q, got:\n%s", tt.src, tt.want, diagText(diags))
 		}
 	}
 }
