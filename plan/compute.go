@@ -180,7 +180,7 @@ func (st *zoneState) readLive() error {
 	}
 	st.prevSet = sortedUnique(st.prevSet)
 	for owner := range st.markRecs {
-		sortRecords(st.markRecs[owner])
+		model.SortRecords(st.markRecs[owner])
 	}
 	sort.SliceStable(st.recs, func(i, j int) bool { return recLess(st.recs[i], st.recs[j]) })
 	for _, l := range st.recs {
@@ -740,5 +740,3 @@ func recLess(a, b *liveRec) bool {
 	}
 	return a.rec.ID < b.rec.ID
 }
-
-func sortRecords(rs []model.Record) { model.SortRecords(rs) }

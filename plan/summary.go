@@ -101,7 +101,7 @@ func (p *Plan) MassChanges(threshold float64, min int) []string {
 	return out
 }
 
-// recordOpCounts counts the zone's record ops on ownership marks, for the compact line.
+// markOpCounts counts the zone's record ops on ownership marks, for the compact line.
 func (z *ZonePlan) markOpCounts() (write, del int) {
 	for _, op := range z.RecordOps {
 		r := op.After
