@@ -38,7 +38,11 @@ func (r *runner) nameservers(ctx context.Context, zone string) ([]nameserver, er
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
 	defer cancel()
-	nss, err := net.DefaultResolver.LookupNS(ctx, zone)
+	sys, port := net.DefaultResolver, "53"
+	if r.opts.systemResolver != nil {
+		sys, port = r.opts.systemResolver, r.opts.dnsPort
+	}
+	nss, err := sys.LookupNS(ctx, zone)
 	if err != nil {
 		return nil, fmt.Errorf("looking up the NS records of %s: %w", zone, err)
 	}
@@ -48,7 +52,7 @@ func (r *runner) nameservers(ctx context.Context, zone string) ([]nameserver, er
 	var out []nameserver
 	for _, ns := range nss {
 		host := model.CanonicalLiveName(ns.Host)
-		ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+		ips, err := sys.LookupNetIP(ctx, "ip", host)
 		if err != nil || len(ips) == 0 {
 			msg := "no address"
 			if err != nil {
@@ -63,7 +67,7 @@ func (r *runner) nameservers(ctx context.Context, zone string) ([]nameserver, er
 			}
 			return ips[i].Less(ips[j])
 		})
-		out = append(out, nameserver{Name: host, Addr: net.JoinHostPort(ips[0].Unmap().String(), "53")})
+		out = append(out, nameserver{Name: host, Addr: net.JoinHostPort(ips[0].Unmap().String(), port)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil

@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -216,5 +217,64 @@ func TestRunStopsOnCancelledContext(t *testing.T) {
 	_, err := Run(ctx, waitZone(t), Options{Resolver: ns.addr})
 	if err == nil || !strings.Contains(err.Error(), "interrupted") {
 		t.Errorf("error = %v, want an interruption error", err)
+	}
+}
+
+// TestNameServersFromNSRecords finds the zone's servers through its NS records (the
+// "system" resolver here is a loopback server) and asks each one.
+func TestNameServersFromNSRecords(t *testing.T) {
+	var a, b *dnsServer
+	for range 20 {
+		s, err := startDNSServer(t, "127.0.0.1:0", "disc.test")
+		if err != nil {
+			continue
+		}
+		_, port, _ := net.SplitHostPort(s.addr)
+		if b, err = startDNSServer(t, "127.0.0.2:"+port, "disc.test"); err == nil {
+			a = s
+			break
+		}
+	}
+	if a == nil {
+		t.Fatal("cannot listen on 127.0.0.1 and 127.0.0.2 with the same port")
+	}
+	_, port, _ := net.SplitHostPort(a.addr)
+	a.set(t,
+		"disc.test. 300 IN NS ns1.disc.test.",
+		"disc.test. 300 IN NS NS2.disc.test.",
+		"ns1.disc.test. 300 IN A 127.0.0.1",
+		"ns2.disc.test. 300 IN A 127.0.0.2",
+		"www.disc.test. 300 IN A 192.0.2.1",
+	)
+	b.set(t, "www.disc.test. 300 IN A 192.0.2.99")
+	sys := &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, a.addr)
+	}}
+	cfg := &schema.Config{Zones: []*schema.Zone{
+		{Name: "disc.test", Records: []*schema.Record{rrset(t, "disc.test", "www", "A", false, 300, "192.0.2.1")}},
+		{Name: "undelegated.test", Records: []*schema.Record{rrset(t, "undelegated.test", "www", "A", false, 300, "192.0.2.1")}},
+	}}
+	rep, err := Run(context.Background(), cfg, Options{systemResolver: sys, dnsPort: port, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		zone, name, check string
+		status            Status
+		reason            string
+	}{
+		{"disc.test", "disc.test", CheckNameservers, Pass,
+			fmt.Sprintf("2 authoritative name servers: ns1.disc.test (127.0.0.1:%s), ns2.disc.test (127.0.0.2:%s)", port, port)},
+		{"disc.test", "www.disc.test A", CheckRRSet, Fail,
+			fmt.Sprintf("ns2.disc.test (127.0.0.2:%s): missing 192.0.2.1, unexpected 192.0.2.99", port)},
+		{"undelegated.test", "undelegated.test", CheckNameservers, Fail, "looking up the NS records of undelegated.test"},
+		{"undelegated.test", "www.undelegated.test A", CheckRRSet, Skip, "name servers are unknown"},
+	}
+	for _, tt := range tests {
+		got := find(t, rep, tt.zone, KindDNS, tt.name, tt.check)
+		if got.Status != tt.status || !strings.Contains(got.Reason, tt.reason) {
+			t.Errorf("%s %s: got %s %q, want %s containing %q", tt.name, tt.check, got.Status, got.Reason, tt.status, tt.reason)
+		}
 	}
 }

@@ -179,20 +179,19 @@ func (d *dialer) lookupType(ctx context.Context, host string, qtype uint16) ([]n
 			return nil, fmt.Errorf("resolving %s via %s: %s", host, d.resolver, dns.RcodeToString[resp.Rcode])
 		}
 		var out []netip.Addr
-		next := ""
-		// Follow the chain inside the answer first.
+		// Follow the CNAME chain inside the answer (bounded: a looping chain ends).
 		owner := strings.ToLower(name)
-		for changed := true; changed; {
-			changed = false
+		for range len(resp.Answer) {
+			next := ""
 			for _, rr := range resp.Answer {
-				if strings.ToLower(rr.Header().Name) != owner {
-					continue
-				}
-				if c, ok := rr.(*dns.CNAME); ok {
-					owner = strings.ToLower(c.Target)
-					changed = true
+				if c, ok := rr.(*dns.CNAME); ok && strings.ToLower(rr.Header().Name) == owner {
+					next = strings.ToLower(c.Target)
 				}
 			}
+			if next == "" {
+				break
+			}
+			owner = next
 		}
 		for _, rr := range resp.Answer {
 			if strings.ToLower(rr.Header().Name) != owner || rr.Header().Rrtype != qtype {
@@ -216,8 +215,7 @@ func (d *dialer) lookupType(ctx context.Context, host string, qtype uint16) ([]n
 		if owner == strings.ToLower(name) {
 			return nil, nil // no data of this type
 		}
-		next = owner // the chain leaves the answer: ask for its end
-		name = next
+		name = owner // the chain leaves the answer: ask for its end
 	}
 	return nil, fmt.Errorf("resolving %s via %s: CNAME chain too long", host, d.resolver)
 }

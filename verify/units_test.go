@@ -426,3 +426,54 @@ func TestReadJSONRoundTripAndVersion(t *testing.T) {
 		t.Errorf("error = %v, want a format_version error", err)
 	}
 }
+
+func TestDialerLookup(t *testing.T) {
+	s := newDNSServer(t, "r.test")
+	s.set(t,
+		"alias.r.test. 300 IN CNAME target.r.test.",
+		"target.r.test. 300 IN A 127.0.0.5",
+		"target.r.test. 300 IN AAAA ::1",
+		"loopa.r.test. 300 IN CNAME loopb.r.test.",
+		"loopb.r.test. 300 IN CNAME loopa.r.test.",
+		"out.r.test. 300 IN CNAME elsewhere.example.",
+	)
+	d := &dialer{resolver: s.addr, httpPort: 8080, httpsPort: 8443, timeout: time.Second}
+	tests := []struct {
+		host    string
+		want    []string
+		wantErr string
+	}{
+		{"target.r.test", []string{"127.0.0.5", "::1"}, ""},
+		{"alias.r.test", []string{"127.0.0.5", "::1"}, ""},
+		{"127.0.0.9", []string{"127.0.0.9"}, ""},
+		{"nothing.r.test", nil, "no A or AAAA record"},
+		{"loopa.r.test", nil, "CNAME chain too long"},
+		{"out.r.test", nil, "REFUSED"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.host, func(t *testing.T) {
+			addrs, err := d.lookup(context.Background(), tt.host)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error = %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, a := range addrs {
+				got = append(got, a.String())
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("addresses (-want +got):\n%s", diff)
+			}
+		})
+	}
+	for port, want := range map[string]string{"80": "8080", "443": "8443", "8000": "8000"} {
+		if got := d.mapPort(port); got != want {
+			t.Errorf("mapPort(%s) = %s, want %s", port, got, want)
+		}
+	}
+}

@@ -53,6 +53,11 @@ type Options struct {
 	// and returns its results (Kind and Zone are filled in when empty). When nil, zones
 	// with an email block get a skipped email result saying so.
 	EmailAnalyze func(ctx context.Context, domain string) []Result
+
+	// systemResolver and dnsPort replace the system resolver and port 53 when finding
+	// authoritative servers without Resolver (tests only).
+	systemResolver *net.Resolver
+	dnsPort        string
 }
 
 // DefaultWait is the wait the CLI uses after an apply (`--wait`).

@@ -114,29 +114,32 @@ type dnsServer struct {
 
 func newDNSServer(t *testing.T, zones ...string) *dnsServer {
 	t.Helper()
+	// UDP and TCP on the same port: retry when the TCP port happens to be taken.
+	var err error
+	for range 20 {
+		var s *dnsServer
+		if s, err = startDNSServer(t, "127.0.0.1:0", zones...); err == nil {
+			return s
+		}
+	}
+	t.Fatal(err)
+	return nil
+}
+
+// startDNSServer serves zones on addr (UDP and TCP) until the test ends.
+func startDNSServer(t *testing.T, addr string, zones ...string) (*dnsServer, error) {
 	s := &dnsServer{rrs: map[string][]dns.RR{}, fallbck: map[string]string{}, aa: true}
 	for _, z := range zones {
 		s.zones = append(s.zones, dns.Fqdn(z))
 	}
-	// UDP and TCP on the same port: retry when the TCP port happens to be taken.
-	var (
-		pc  net.PacketConn
-		ln  net.Listener
-		err error
-	)
-	for range 20 {
-		pc, err = net.ListenPacket("udp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ln, err = net.Listen("tcp", pc.LocalAddr().String())
-		if err == nil {
-			break
-		}
-		pc.Close()
-	}
+	pc, err := net.ListenPacket("udp", addr)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", pc.LocalAddr().String())
+	if err != nil {
+		pc.Close()
+		return nil, err
 	}
 	s.addr = pc.LocalAddr().String()
 	udp := &dns.Server{PacketConn: pc, Handler: s}
@@ -144,7 +147,7 @@ func newDNSServer(t *testing.T, zones ...string) *dnsServer {
 	go func() { _ = udp.ActivateAndServe() }()
 	go func() { _ = tcp.ActivateAndServe() }()
 	t.Cleanup(func() { _ = udp.Shutdown(); _ = tcp.Shutdown() })
-	return s
+	return s, nil
 }
 
 // set replaces the records of a name and type with zone-file lines
