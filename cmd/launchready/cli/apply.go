@@ -157,4 +157,3 @@ func readPlanFile(path string) (*plan.Plan, error) {
 	}
 	return &p, nil
 }
-
