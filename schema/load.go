@@ -223,26 +223,20 @@ func loadSources(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 
 	l.lint()
 	l.cfg.Fingerprint = fingerprint(l.cfg)
-	sortDiagnostics(l.diags)
+	l.sortDiagnostics()
 	return l.cfg, l.diags
 }
 
-// sortDiagnostics orders diagnostics by file position (stable), so output reads top
-// to bottom; diagnostics without a position come first.
-func sortDiagnostics(diags hcl.Diagnostics) {
-	sort.SliceStable(diags, func(i, j int) bool {
-		a, b := diags[i].Subject, diags[j].Subject
+// sortDiagnostics orders diagnostics by position (files in load order, then offset),
+// stably, so output reads top to bottom; diagnostics without a position come first.
+func (l *loader) sortDiagnostics() {
+	sort.SliceStable(l.diags, func(i, j int) bool {
+		a, b := l.diags[i].Subject, l.diags[j].Subject
 		switch {
-		case a == nil && b == nil:
-			return false
-		case a == nil:
-			return true
-		case b == nil:
-			return false
-		case a.Filename != b.Filename:
-			return false
+		case a == nil || b == nil:
+			return a == nil && b != nil
 		default:
-			return a.Start.Byte < b.Start.Byte
+			return l.before(*a, *b)
 		}
 	})
 }
@@ -274,17 +268,23 @@ func rangeString(r hcl.Range) string {
 // order first, then offset).
 func (l *loader) before(a, b hcl.Range) bool {
 	if a.Filename != b.Filename {
-		for _, f := range l.cfg.Files {
-			if f == a.Filename {
-				return true
-			}
-			if f == b.Filename {
-				return false
-			}
+		ia, ib := l.fileIndex(a.Filename), l.fileIndex(b.Filename)
+		if ia != ib {
+			return ia < ib
 		}
 		return a.Filename < b.Filename
 	}
 	return a.Start.Byte < b.Start.Byte
+}
+
+// fileIndex is a file's position in load order (files not loaded sort last).
+func (l *loader) fileIndex(name string) int {
+	for i, f := range l.cfg.Files {
+		if f == name {
+			return i
+		}
+	}
+	return len(l.cfg.Files)
 }
 
 // content decodes a block body against s, appending diagnostics (unknown arguments
