@@ -45,6 +45,10 @@ const lineWidth = 100
 type omitted struct {
 	what   string // `api TXT "v=…"`, `redirect rule "legacy blog"`
 	reason string
+	// sweepable marks a record an authoritative zone claims (a type launch.hcl
+	// declares, not the apex NS, not an ownership mark): left out of the file, the
+	// next apply of an authoritative zone deletes it.
+	sweepable bool
 }
 
 // Zone renders HCL that declares the live zone: see the package documentation for
@@ -113,7 +117,11 @@ func Zone(live *model.LiveZone, o Options) ([]byte, error) {
 		zb.AppendNewline()
 		lines := []string{"Not imported (launchready leaves these as they are):"}
 		for _, l := range left {
-			lines = append(lines, "  "+l.what+" ("+l.reason+")")
+			reason := l.reason
+			if o.Authoritative && l.sweepable {
+				reason += "; WARNING: as the zone is authoritative, the next apply deletes it unless you declare it or add an ignore pattern"
+			}
+			lines = append(lines, "  "+l.what+" ("+reason+")")
 		}
 		appendComments(zb, lines...)
 	}
@@ -161,30 +169,30 @@ func groupRecords(records []model.Record, zone string, caps model.Capabilities) 
 		show := func() string { return rel + " " + typ + " " + commentValue(r.Value) }
 		switch {
 		case name != zone && !strings.HasSuffix(name, "."+zone):
-			left = append(left, omitted{show(), "outside the zone"})
+			left = append(left, omitted{show(), "outside the zone", false})
 			continue
 		case typ == "SOA":
-			left = append(left, omitted{show(), "kept by the DNS host"})
+			left = append(left, omitted{show(), "kept by the DNS host", false})
 			continue
 		case typ == "NS" && name == zone:
-			left = append(left, omitted{show(), "the zone's own name servers, kept by the DNS host"})
+			left = append(left, omitted{show(), "the zone's own name servers, kept by the DNS host", false})
 			continue
 		case plan.IsRegistryName(name) && typ == "TXT" && strings.HasPrefix(r.Value, plan.RegistryVersion):
-			left = append(left, omitted{show(), "launchready's ownership registry"})
+			left = append(left, omitted{show(), "launchready's ownership registry", false})
 			continue
 		case plan.IsRegistryName(name):
-			left = append(left, omitted{show(), "at a name reserved for launchready's ownership registry"})
+			left = append(left, omitted{show(), "at a name reserved for launchready's ownership registry", true})
 			continue
 		case !model.IsRecordType(typ):
-			left = append(left, omitted{show(), "type " + typ + " cannot be declared in launch.hcl"})
+			left = append(left, omitted{show(), "type " + typ + " cannot be declared in launch.hcl", false})
 			continue
 		case typ == "TXT" && !utf8.ValidString(r.Value):
-			left = append(left, omitted{show(), "TXT text that is not UTF-8 cannot be written in launch.hcl"})
+			left = append(left, omitted{show(), "TXT text that is not UTF-8 cannot be written in launch.hcl", true})
 			continue
 		}
 		v, err := model.CanonicalValue(typ, r.Value, zone)
 		if err != nil {
-			left = append(left, omitted{show(), "invalid value: " + err.Error()})
+			left = append(left, omitted{show(), "invalid value: " + err.Error(), true})
 			continue
 		}
 		r.Value = v
@@ -266,7 +274,7 @@ func groupRecords(records []model.Record, zone string, caps model.Capabilities) 
 func (s *rrset) keepOne(zone string) []omitted {
 	var left []omitted
 	show := func(v, why string) {
-		left = append(left, omitted{s.rel + " " + s.typ + " " + commentValue(v), why})
+		left = append(left, omitted{s.rel + " " + s.typ + " " + commentValue(v), why, true})
 	}
 	switch s.typ {
 	case "CNAME":
@@ -408,7 +416,7 @@ func writeSettings(zb *hclwrite.Body, s *model.Settings) []omitted {
 			case "off":
 				attrs = append(attrs, attr{id, cty.False})
 			default:
-				left = append(left, omitted{"setting " + id + " = " + commentValue(v), "not an on/off value"})
+				left = append(left, omitted{what: "setting " + id + " = " + commentValue(v), reason: "not an on/off value"})
 			}
 			continue
 		}
@@ -421,7 +429,7 @@ func writeSettings(zb *hclwrite.Body, s *model.Settings) []omitted {
 	sort.Strings(ids)
 	for _, id := range ids {
 		if !contains(settingOrder, id) {
-			left = append(left, omitted{"setting " + id + " = " + commentValue(s.Values[id]), "launch.hcl does not manage this setting"})
+			left = append(left, omitted{what: "setting " + id + " = " + commentValue(s.Values[id]), reason: "launch.hcl does not manage this setting"})
 		}
 	}
 	hsts := s.HSTS != nil && s.HSTS.Enabled

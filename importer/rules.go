@@ -45,7 +45,7 @@ func writeRules(zb *hclwrite.Body, live *model.LiveZone, zone string) []omitted 
 				b, why = cacheBlock(r, zone)
 			}
 			if b == nil {
-				left = append(left, omitted{ruleLabel(ph, r), why})
+				left = append(left, omitted{what: ruleLabel(ph, r), reason: why})
 				continue
 			}
 			blocks = append(blocks, b)
@@ -56,7 +56,7 @@ func writeRules(zb *hclwrite.Body, live *model.LiveZone, zone string) []omitted 
 			continue
 		}
 		for _, r := range live.Rules[ph] {
-			left = append(left, omitted{ruleLabel(ph, r), "phase " + ph + " is not managed by launch.hcl"})
+			left = append(left, omitted{what: ruleLabel(ph, r), reason: "phase " + ph + " is not managed by launch.hcl"})
 		}
 	}
 	nameBlocks(blocks)
