@@ -65,7 +65,8 @@ type page struct {
 
 // runCheck runs a declared HTTP check and grades it.
 func (r *runner) runCheck(ctx context.Context, zone string, c *schema.Check) []Result {
-	base := Result{Zone: zone, Kind: KindHTTP, Name: c.Name, Target: c.URL}
+	shown := redactURL(c.URL) // a password in the URL is never printed
+	base := Result{Zone: zone, Kind: KindHTTP, Name: c.Name, Target: shown}
 	method := strings.ToUpper(c.Method)
 	if method == "" {
 		method = http.MethodGet
@@ -131,7 +132,7 @@ func (r *runner) runCheck(ctx context.Context, zone string, c *schema.Check) []R
 	close(jobs)
 	wg.Wait()
 
-	detail := summarise(c.URL, method, samples, expect)
+	detail := summarise(shown, method, samples, expect)
 	errorsRes, latency := base, base
 	errorsRes.Check, latency.Check = CheckErrors, CheckLatency
 	latency.HTTP = detail
@@ -167,6 +168,15 @@ func (r *runner) runCheck(ctx context.Context, zone string, c *schema.Check) []R
 		out = append(out, judgeNoindex(base, firstPage, expect))
 	}
 	return out
+}
+
+// redactURL hides the password of a URL's user information.
+func redactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return u
+	}
+	return p.Redacted()
 }
 
 // resolveHeaders reads header values, secrets from the environment at run time. It

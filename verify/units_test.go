@@ -477,3 +477,14 @@ func TestDialerLookup(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://app.example.com/api?x=1":       "https://app.example.com/api?x=1",
+		"https://user:hunter2@app.example.com/": "https://user:xxxxx@app.example.com/",
+	} {
+		if got := redactURL(in); got != want {
+			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
