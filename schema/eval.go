@@ -213,15 +213,6 @@ func (l *loader) strList(a *hcl.Attribute) ([]elem, bool) {
 	return out, true
 }
 
-// values returns the strings of elems.
-func values(es []elem) []string {
-	out := make([]string, len(es))
-	for i, e := range es {
-		out[i] = e.Value
-	}
-	return out
-}
-
 // suggest returns the candidate closest to name (edit distance at most 2, or 1/3 of
 // the length), or "".
 func suggest(name string, candidates []string) string {

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -592,6 +593,34 @@ func TestChecks(t *testing.T) {
 	}
 }
 
+func TestComputedHeaders(t *testing.T) {
+	z := load(t, `
+variable "headers" {
+  default = { Accept = "text/html", "X-Client" = "launchready" }
+}
+zone "example.com" {
+  check "c" {
+    url     = "https://example.com/"
+    headers = merge(var.headers, { "Accept-Language" = "en" })
+  }
+}`, Options{}).Zones[0]
+	want := map[string]Secret{"Accept": {Literal: "text/html"}, "X-Client": {Literal: "launchready"}, "Accept-Language": {Literal: "en"}}
+	if diff := cmp.Diff(want, z.Checks[0].Headers); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+	diags := loadDiags(t, `
+variable "headers" {}
+zone "example.com" {
+  check "c" {
+    url     = "https://example.com/"
+    headers = var.headers
+  }
+}`, Options{Vars: map[string]string{"headers": "x"}})
+	if !diags.HasErrors() || diags[0].Summary != "Incorrect value type" {
+		t.Errorf("a string for headers: %s", diagText(diags))
+	}
+}
+
 func TestSecretResolve(t *testing.T) {
 	lookup := env(map[string]string{"TOKEN": "Bearer s3cr3t"})
 	tests := []struct {
@@ -782,6 +811,23 @@ func TestLoadDirectoryAndFiles(t *testing.T) {
 	_, diags = Load(fsys, "bad", Options{})
 	if len(diags) != 1 || diags[0].Subject.Filename != "bad/x.hcl" || diags[0].Subject.Start.Line != 2 || diags[0].Subject.Start.Column != 28 {
 		t.Errorf("diagnostic position: %s", diagText(diags))
+	}
+	// Diagnostics come in file order, then top to bottom.
+	two := fstest.MapFS{
+		"b.hcl": {Data: []byte("zone \"example.org\" {\n  record \"@\" \"A\" { value = \"x\" }\n}\n")},
+		"a.hcl": {Data: []byte("zone \"example.com\" {\n\n  record \"@\" \"A\" { value = \"y\" }\n  record \"w\" \"A\" { value = \"z\" }\n}\n")},
+	}
+	_, diags = LoadFiles(two, []string{"b.hcl", "a.hcl"}, Options{})
+	var order []string
+	for _, d := range diags {
+		order = append(order, fmt.Sprintf("%s:%d", d.Subject.Filename, d.Subject.Start.Line))
+	}
+	if diff := cmp.Diff([]string{"b.hcl:2", "a.hcl:3", "a.hcl:4"}, order); diff != "" {
+		t.Errorf("diagnostic order (-want +got)\n%s", diff)
+	}
+	_, diags = LoadFiles(two, []string{"a.hcl", "gone.hcl"}, Options{})
+	if !diags.HasErrors() || diags[0].Summary != "Cannot read configuration file" {
+		t.Errorf("unreadable file: %s", diagText(diags))
 	}
 	_, diags = Load(fsys, "missing.hcl", Options{})
 	if !diags.HasErrors() || diags[0].Summary != "Cannot read configuration" {

@@ -43,7 +43,7 @@ type zoneState struct {
 func (l *loader) decodeZoneBlock(b *hcl.Block) *zoneState {
 	name, err := model.CanonicalZone(b.Labels[0])
 	if err != nil {
-		l.errorf(b.LabelRanges[0], "Invalid zone name", "%q is not a valid zone name: %v.", b.Labels[0], errText(err))
+		l.errorf(b.LabelRanges[0], "Invalid zone name", "%q is not a valid zone name: %v.", b.Labels[0], err)
 		return nil
 	}
 	if strings.ContainsAny(name, "*") {
@@ -134,13 +134,6 @@ func (l *loader) decodeZoneBlock(b *hcl.Block) *zoneState {
 		}
 	}
 	return zs
-}
-
-func errText(err error) string {
-	if err == nil {
-		return "it must be a domain name such as \"example.com\""
-	}
-	return err.Error()
 }
 
 // uniqueName reports a second block of one kind with the same name in a zone.
