@@ -114,10 +114,13 @@ type Capabilities struct {
 	// ApexCNAME: a CNAME may sit at the zone apex (Cloudflare flattens it). Elsewhere
 	// the apex holds SOA and NS, which a CNAME cannot share a name with.
 	ApexCNAME bool
+	// MaxTXT is the longest TXT record content the provider stores, counted in its
+	// quoted form (QuoteTXT); 0 means no limit beyond DNS's own.
+	MaxTXT int
 }
 
 // ProviderKinds is the capability table, by provider kind ("cloudflare", "rfc2136").
 var ProviderKinds = map[string]Capabilities{
-	"cloudflare": {Proxied: true, Comments: true, Settings: true, Redirects: true, Cache: true, MinTTL: 60, MaxTTL: 86400, DefaultTTL: 0, ApexCNAME: true},
+	"cloudflare": {Proxied: true, Comments: true, Settings: true, Redirects: true, Cache: true, MinTTL: 60, MaxTTL: 86400, DefaultTTL: 0, ApexCNAME: true, MaxTXT: 2048},
 	"rfc2136":    {MinTTL: 1, MaxTTL: 2147483647, DefaultTTL: 300},
 }
