@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
@@ -87,6 +88,9 @@ func Zone(live *model.LiveZone, o Options) ([]byte, error) {
 		"Review it, then run `launchready plan`: existing records become launchready's",
 		"only when you apply, and the plan shows each adoption.",
 	)
+	if kind != "cloudflare" && o.ProviderBlock == nil {
+		appendComments(body, fmt.Sprintf("The zone uses provider %q: put it in the file that declares provider %q %q.", provider, kind, pname))
+	}
 	body.AppendNewline()
 	if p := o.ProviderBlock; p != nil {
 		writeProvider(body, p)
@@ -125,7 +129,44 @@ func Zone(live *model.LiveZone, o Options) ([]byte, error) {
 		}
 		appendComments(zb, lines...)
 	}
-	return hclwrite.Format(f.Bytes()), nil
+	out := hclwrite.Format(f.Bytes())
+	if problems := validate(out, kind, provider, o.ProviderBlock); len(problems) > 0 {
+		body.AppendNewline()
+		lines := []string{"`launchready validate` finds problems in this file that come from the live zone;", "fix them before planning:"}
+		for _, p := range problems {
+			lines = append(lines, "  "+p)
+		}
+		appendComments(body, lines...)
+		out = hclwrite.Format(f.Bytes())
+	}
+	return out, nil
+}
+
+// validate loads the rendered file the way `launchready validate` would and returns
+// its errors, one line each. An rfc2136 zone imported without its provider block is
+// checked against a stand-in block, since the user's real one lives elsewhere.
+func validate(src []byte, kind, provider string, block *schema.Provider) []string {
+	check := src
+	if kind != "cloudflare" && block == nil {
+		_, name, _ := strings.Cut(provider, ".")
+		check = append(append([]byte(nil), src...), fmt.Sprintf("\nprovider %q %q {\n  server = \"127.0.0.1:53\"\n  tsig_key = \"key.\"\n  tsig_secret_env = \"TSIG_SECRET\"\n}\n", kind, name)...)
+	}
+	_, diags := schema.LoadSource("launch.hcl", check, schema.Options{})
+	var out []string
+	for _, d := range diags {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		msg := d.Summary
+		if d.Detail != "" {
+			msg += ": " + d.Detail
+		}
+		if d.Subject != nil {
+			msg = fmt.Sprintf("line %d: %s", d.Subject.Start.Line, msg)
+		}
+		out = append(out, strings.Join(strings.Fields(msg), " "))
+	}
+	return out
 }
 
 // writeProvider writes a `provider "<kind>" "<name>"` block.

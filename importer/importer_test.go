@@ -620,3 +620,45 @@ func TestErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateFindings imports a zone whose live rules break launch.hcl's checks (a
+// redirect to http:// while Always Use HTTPS is on): the file says so at its end.
+func TestValidateFindings(t *testing.T) {
+	live := &model.LiveZone{
+		Name:     "example.com",
+		Records:  []model.Record{rec("example.com", "A", "192.0.2.1", 0, true, "")},
+		Settings: &model.Settings{Values: map[string]string{model.SettingAlwaysUseHTTPS: "on"}},
+		Rules: map[string][]model.Rule{model.PhaseRedirect: {
+			handRedirect("h1", "To plain HTTP", `(http.host eq "example.com" and http.request.uri.path eq "/old")`, "http://example.com/new", 301),
+		}},
+	}
+	src, err := Zone(live, Options{Settings: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "# `launchready validate` finds problems in this file that come from the live zone;\n# fix them before planning:\n#   line "
+	if !strings.Contains(string(src), want) || !strings.Contains(string(src), "Redirect to http:// with Always Use HTTPS") {
+		t.Errorf("output does not report the validation error:\n%s", src)
+	}
+	if string(hclwrite.Format(src)) != string(src) {
+		t.Error("output with findings is not canonical")
+	}
+}
+
+// TestProviderElsewhere imports an rfc2136 zone without its provider block: the file
+// says where the block must be, and is otherwise valid.
+func TestProviderElsewhere(t *testing.T) {
+	src, err := Zone(rfc2136Zone(), Options{Provider: "rfc2136.corp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(src)
+	if !strings.Contains(out, `# The zone uses provider "rfc2136.corp": put it in the file that declares provider "rfc2136" "corp".`) {
+		t.Errorf("output does not say where the provider block is:\n%s", out)
+	}
+	if strings.Contains(out, "launchready validate") || strings.Contains(out, "provider \"rfc2136\" \"corp\" {") {
+		t.Errorf("output has findings or a stand-in provider block:\n%s", out)
+	}
+	withBlock := append(src, []byte("\nprovider \"rfc2136\" \"corp\" {\n  server          = \"127.0.0.1:5353\"\n  tsig_key        = \"launch-key.\"\n  tsig_secret_env = \"LAUNCH_TSIG_SECRET\"\n}\n")...)
+	load(t, withBlock)
+}
