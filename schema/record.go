@@ -118,6 +118,13 @@ func (l *loader) decodeRecordBlock(zs *zoneState, b *hcl.Block) *recordDecl {
 			good = false
 			continue
 		}
+		if typ == "TXT" && zs.caps.MaxTXT > 0 && len(model.QuoteTXT(v)) > zs.caps.MaxTXT {
+			l.errorf(e.Range, "TXT value too long",
+				"%s stores at most %d characters of TXT content (quoted, in 255-byte strings); this value needs %d. Shorten it, or split it across several values if its protocol allows.",
+				zs.z.ProviderKind, zs.caps.MaxTXT, len(model.QuoteTXT(v)))
+			good = false
+			continue
+		}
 		if typ == "CNAME" && len(d.valueRanges) > 0 {
 			l.errorf(e.Range, "CNAME with several values",
 				"A CNAME record set holds exactly one target. Keep one value, or use A/AAAA records for several addresses.")

@@ -31,3 +31,11 @@ zone "example.com" {
     value = "" # ERROR: Invalid TXT value
   }
 }
+zone "example.org" {
+  record "long" "TXT" {
+    value = join("", [for i in range(205) : "0123456789"]) # ERROR: TXT value too long
+  }
+  record "fits" "TXT" {
+    value = join("", [for i in range(200) : "0123456789"])
+  }
+}
