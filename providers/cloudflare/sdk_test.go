@@ -1,0 +1,530 @@
+package cloudflare
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	cf "github.com/cloudflare/cloudflare-go/v7"
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/launchready/launchready/model"
+)
+
+const testToken = "cfut_test-token-Secret-0123456789"
+
+// seen is one request a test server received.
+type seen struct {
+	Method, Path, Query string
+	Body                string
+}
+
+// apiServer is a scripted Cloudflare API on loopback: routes map "METHOD path" (path
+// after /client/v4) to handlers; every request is recorded.
+type apiServer struct {
+	t      *testing.T
+	mu     sync.Mutex
+	routes map[string]http.HandlerFunc
+	seen   []seen
+	auths  []string
+}
+
+func (s *apiServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	path := strings.TrimPrefix(r.URL.Path, "/client/v4")
+	s.mu.Lock()
+	s.seen = append(s.seen, seen{r.Method, path, r.URL.RawQuery, string(body)})
+	s.auths = append(s.auths, r.Header.Get("Authorization"))
+	h := s.routes[r.Method+" "+path]
+	s.mu.Unlock()
+	if h == nil {
+		writeJSON(w, 404, map[string]any{"success": false, "errors": []any{map[string]any{"code": 7003, "message": "No route for that URI"}}, "messages": []any{}, "result": nil})
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	h(w, r)
+}
+
+func (s *apiServer) requests() []seen {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]seen(nil), s.seen...)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func ok(result any) map[string]any {
+	return map[string]any{"success": true, "errors": []any{}, "messages": []any{}, "result": result}
+}
+
+func fail(code int, msg string) map[string]any {
+	return map[string]any{"success": false, "errors": []any{map[string]any{"code": code, "message": msg}}, "messages": []any{}, "result": nil}
+}
+
+// zoneRoute answers the zone lookup for example.com with id z1.
+func zoneRoute(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Get("name") != "example.com" {
+		writeJSON(w, 200, ok([]any{}))
+		return
+	}
+	writeJSON(w, 200, ok([]any{map[string]any{"id": "z1", "name": "example.com", "status": "active"}}))
+}
+
+// newSDKProvider starts the server and a provider pointed at it (unpaced, token set
+// explicitly so no environment variable can redirect the test).
+func newSDKProvider(t *testing.T, routes map[string]http.HandlerFunc, opts Options) (*Provider, *apiServer, *bytes.Buffer) {
+	t.Helper()
+	for _, k := range []string{"CLOUDFLARE_BASE_URL", "CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_USER_SERVICE_KEY", "CLOUDFLARE_CUSTOM_HEADERS"} {
+		t.Setenv(k, "")
+	}
+	s := &apiServer{t: t, routes: routes}
+	if _, ok := routes["GET /zones"]; !ok {
+		routes["GET /zones"] = zoneRoute
+	}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	var logs bytes.Buffer
+	opts.BaseURL = srv.URL + "/client/v4"
+	opts.Token = testToken
+	if opts.RequestsPerSecond == 0 {
+		opts.RequestsPerSecond = -1
+	}
+	opts.Logger = hclog.New(&hclog.LoggerOptions{Output: &logs, Level: hclog.Trace})
+	p, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, s, &logs
+}
+
+func TestSDKReadZone(t *testing.T) {
+	records := []any{
+		map[string]any{"id": "a1", "name": "example.com", "type": "A", "content": "203.0.113.10", "ttl": 1, "proxied": true, "proxiable": true, "comment": "site", "tags": []any{}, "meta": map[string]any{}, "settings": map[string]any{}},
+		map[string]any{"id": "m1", "name": "example.com", "type": "MX", "content": "mx1.mail.net", "priority": 10, "ttl": 3600, "proxied": false, "comment": nil},
+		map[string]any{"id": "s1", "name": "_sip._tcp.example.com", "type": "SRV", "content": "5 5060 sip.example.com", "priority": 10,
+			"data": map[string]any{"priority": 10, "weight": 5, "port": 5060, "target": "sip.example.com"}, "ttl": 1},
+		map[string]any{"id": "c1", "name": "example.com", "type": "CAA", "content": "0 issue \"letsencrypt.org\"", "data": map[string]any{"flags": 0, "tag": "issue", "value": "letsencrypt.org"}, "ttl": 1},
+		map[string]any{"id": "t1", "name": "example.com", "type": "TXT", "content": "\"v=spf1 \" \"-all\"", "ttl": 1},
+		map[string]any{"id": "h1", "name": "example.com", "type": "HTTPS", "content": "1 . alpn=\"h2\"", "data": map[string]any{"priority": 1, "target": ".", "value": "alpn=\"h2\""}, "ttl": 1},
+	}
+	routes := map[string]http.HandlerFunc{
+		"GET /zones/z1/dns_records": func(w http.ResponseWriter, r *http.Request) {
+			page := r.URL.Query().Get("page")
+			res := records
+			if page != "" && page != "1" {
+				res = []any{}
+			}
+			writeJSON(w, 200, map[string]any{"success": true, "errors": []any{}, "messages": []any{}, "result": res,
+				"result_info": map[string]any{"page": 1, "per_page": 5000, "count": len(res), "total_count": len(records)}})
+		},
+	}
+	p, srv, _ := newSDKProvider(t, routes, Options{})
+	live, err := p.ReadZone(context.Background(), "example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []model.Record{
+		{ID: "s1", Name: "_sip._tcp.example.com", Type: "SRV", Value: "10 5 5060 sip.example.com"},
+		{ID: "a1", Name: "example.com", Type: "A", Value: "203.0.113.10", Proxied: true, Comment: "site"},
+		{ID: "c1", Name: "example.com", Type: "CAA", Value: `0 issue "letsencrypt.org"`},
+		{ID: "h1", Name: "example.com", Type: "HTTPS", Value: `1 . alpn="h2"`},
+		{ID: "m1", Name: "example.com", Type: "MX", Value: "10 mx1.mail.net", TTL: 3600},
+		{ID: "t1", Name: "example.com", Type: "TXT", Value: "v=spf1 -all"},
+	}
+	if diff := cmp.Diff(want, live.Records); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
+	}
+	wantSeen := []string{"GET /zones?name=example.com&per_page=50", "GET /zones/z1/dns_records?per_page=5000", "GET /zones/z1/dns_records?page=2&per_page=5000"}
+	var gotSeen []string
+	for _, s := range srv.requests() {
+		gotSeen = append(gotSeen, s.Method+" "+s.Path+"?"+s.Query)
+	}
+	if diff := cmp.Diff(wantSeen, gotSeen); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+	if p.Requests() != 3 {
+		t.Errorf("Requests() = %d, want 3", p.Requests())
+	}
+}
+
+func TestSDKBatchBody(t *testing.T) {
+	var body string
+	routes := map[string]http.HandlerFunc{
+		"POST /zones/z1/dns_records/batch": func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			body = string(b)
+			writeJSON(w, 200, ok(map[string]any{"deletes": []any{}, "patches": []any{}, "puts": []any{}, "posts": []any{}}))
+		},
+	}
+	p, _, _ := newSDKProvider(t, routes, Options{})
+	del := model.Record{ID: "d1", Name: "old.example.com", Type: "CNAME", Value: "x.example.net"}
+	mxBefore := model.Record{ID: "m1", Name: "example.com", Type: "MX", Value: "10 mx1.mail.net"}
+	mxAfter := model.Record{Name: "example.com", Type: "MX", Value: "20 mx2.mail.net", TTL: 300, Comment: "mail"}
+	ops := append([]model.RecordOp{
+		{Op: model.OpDelete, Before: &del},
+		{Op: model.OpUpdate, Before: &mxBefore, After: &mxAfter},
+	}, creates(
+		model.Record{Name: "old.example.com", Type: "A", Value: "192.0.2.1", TTL: 300, Proxied: true},
+		model.Record{Name: "_sip._tcp.example.com", Type: "SRV", Value: "10 5 5060 sip.example.com"},
+		model.Record{Name: "example.com", Type: "CAA", Value: `0 issue "letsencrypt.org"`},
+		model.Record{Name: "example.com", Type: "TXT", Value: `a "quoted" value`},
+	)...)
+	if err := p.ApplyRecords(context.Background(), &model.LiveZone{Name: "example.com", ID: "z1"}, ops); err != nil {
+		t.Fatal(err)
+	}
+	want := `{
+	 "deletes": [{"id": "d1"}],
+	 "patches": [{"id": "m1", "name": "example.com", "type": "MX", "content": "mx2.mail.net", "priority": 20, "ttl": 300, "proxied": false, "comment": "mail"}],
+	 "posts": [
+	  {"name": "old.example.com", "type": "A", "content": "192.0.2.1", "ttl": 1, "proxied": true, "comment": ""},
+	  {"name": "_sip._tcp.example.com", "type": "SRV", "data": {"priority": 10, "weight": 5, "port": 5060, "target": "sip.example.com"}, "ttl": 1, "proxied": false, "comment": ""},
+	  {"name": "example.com", "type": "CAA", "data": {"flags": 0, "tag": "issue", "value": "letsencrypt.org"}, "ttl": 1, "proxied": false, "comment": ""},
+	  {"name": "example.com", "type": "TXT", "content": "\"a \\\"quoted\\\" value\"", "ttl": 1, "proxied": false, "comment": ""}
+	 ]}`
+	var gotV, wantV any
+	if err := json.Unmarshal([]byte(body), &gotV); err != nil {
+		t.Fatalf("batch body %q: %v", body, err)
+	}
+	if err := json.Unmarshal([]byte(want), &wantV); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(wantV, gotV); diff != "" {
+		t.Errorf("batch body (-want +got):\n%s", diff)
+	}
+}
+
+func TestSDKBatchError(t *testing.T) {
+	routes := map[string]http.HandlerFunc{
+		"POST /zones/z1/dns_records/batch": func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 400, map[string]any{"success": false, "messages": []any{}, "result": nil, "errors": []any{
+				map[string]any{"code": 1004, "message": "DNS Validation Error", "source": map[string]any{"pointer": "/posts/1/content"},
+					"error_chain": []any{map[string]any{"code": 9003, "message": "Invalid content"}}}}})
+		},
+	}
+	p, srv, _ := newSDKProvider(t, routes, Options{})
+	err := p.ApplyRecords(context.Background(), &model.LiveZone{Name: "example.com"}, creates(
+		model.Record{Name: "a.example.com", Type: "A", Value: "192.0.2.1"},
+		model.Record{Name: "b.example.com", Type: "A", Value: "192.0.2.2"},
+	))
+	want := "zone example.com: DNS batch failed at create b.example.com A 192.0.2.2; the batch is atomic, so none of its 2 changes were applied: " +
+		"POST zones/z1/dns_records/batch: HTTP 400: DNS Validation Error (code 1004): Invalid content (code 9003) at /posts/1/content"
+	if err == nil || err.Error() != want {
+		t.Fatalf("error = %v\nwant    %s", err, want)
+	}
+	var ce *cf.Error
+	if !errors.As(err, &ce) || ce.StatusCode != 400 {
+		t.Errorf("errors.As(*cloudflare.Error) failed: %#v", err)
+	}
+	if n := len(srv.requests()); n != 2 { // zone lookup + one batch, a 400 is not retried
+		t.Errorf("requests = %d, want 2", n)
+	}
+}
+
+func TestSDKSettings(t *testing.T) {
+	var patches []string
+	var mu sync.Mutex
+	patch := func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		patches = append(patches, r.URL.Path+" "+string(b))
+		mu.Unlock()
+		writeJSON(w, 200, ok(map[string]any{"id": "x", "value": "x", "editable": true}))
+	}
+	routes := map[string]http.HandlerFunc{
+		"GET /zones/z1/settings": func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, ok([]any{
+				map[string]any{"id": "ssl", "value": "full", "editable": true},
+				map[string]any{"id": "always_use_https", "value": "on", "editable": true},
+				map[string]any{"id": "min_tls_version", "value": "1.2", "editable": true},
+				map[string]any{"id": "security_header", "value": map[string]any{"strict_transport_security": map[string]any{"enabled": true, "max_age": 86400, "include_subdomains": false, "preload": false, "nosniff": true}}},
+				map[string]any{"id": "brotli", "value": "on"},
+			}))
+		},
+		"PATCH /zones/z1/settings/ssl":             patch,
+		"PATCH /zones/z1/settings/security_header": patch,
+	}
+	p, srv, _ := newSDKProvider(t, routes, Options{})
+	ctx := context.Background()
+	got, err := p.ReadSettings(ctx, "example.com", []string{"ssl", "always_use_https", "min_tls_version", "security_header"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &model.Settings{Values: map[string]string{"ssl": "full", "always_use_https": "on", "min_tls_version": "1.2"},
+		HSTS: &model.HSTS{Enabled: true, MaxAge: 86400, Nosniff: true}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("settings (-want +got):\n%s", diff)
+	}
+	if n := len(srv.requests()); n != 2 {
+		t.Errorf("requests = %d, want 2 (zone lookup + one settings read)", n)
+	}
+	err = p.WriteSettings(ctx, "example.com", &model.Settings{Values: map[string]string{"ssl": "strict"},
+		HSTS: &model.HSTS{Enabled: true, MaxAge: 31536000, IncludeSubdomains: true, Nosniff: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantPatches := []string{
+		`/client/v4/zones/z1/settings/ssl {"value":"strict"}`,
+		`/client/v4/zones/z1/settings/security_header {"value":{"strict_transport_security":{"enabled":true,"include_subdomains":true,"max_age":31536000,"nosniff":true,"preload":false}}}`,
+	}
+	if diff := cmp.Diff(wantPatches, patches); diff != "" {
+		t.Errorf("PATCH bodies (-want +got):\n%s", diff)
+	}
+}
+
+func TestSDKRules(t *testing.T) {
+	var put string
+	routes := map[string]http.HandlerFunc{
+		"GET /zones/z1/rulesets/phases/http_request_dynamic_redirect/entrypoint": func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 404, fail(10003, "could not find entrypoint ruleset in the http_request_dynamic_redirect phase"))
+		},
+		"GET /zones/z1/rulesets/phases/http_request_cache_settings/entrypoint": func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, ok(map[string]any{"id": "rs1", "name": "default", "kind": "zone", "phase": "http_request_cache_settings", "version": "2",
+				"rules": []any{map[string]any{"id": "h1", "version": "1", "action": "set_cache_settings", "expression": "true", "enabled": true,
+					"action_parameters": map[string]any{"cache": true, "serve_stale": map[string]any{"disable_stale_while_updating": true}}, "logging": map[string]any{"enabled": false}}}}))
+		},
+		"PUT /zones/z1/rulesets/phases/http_request_cache_settings/entrypoint": func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			put = string(b)
+			writeJSON(w, 200, ok(map[string]any{"id": "rs1", "rules": []any{}}))
+		},
+		"GET /zones/z1/rulesets/phases/http_config_settings/entrypoint": func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 403, fail(10000, "Authentication error"))
+		},
+	}
+	p, _, _ := newSDKProvider(t, routes, Options{})
+	ctx := context.Background()
+	rules, err := p.ReadRules(ctx, "example.com", model.PhaseRedirect)
+	if err != nil || len(rules) != 0 {
+		t.Fatalf("unconfigured phase: %v, %v", rules, err)
+	}
+	if _, err := p.ReadRules(ctx, "example.com", "http_config_settings"); err == nil || !strings.Contains(err.Error(), "Authentication error (code 10000)") {
+		t.Errorf("403: error = %v", err)
+	}
+	rules, err = p.ReadRules(ctx, "example.com", model.PhaseCache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours := model.Rule{Ref: "launchready:cache:assets", Phase: model.PhaseCache, Expression: `starts_with(http.request.uri.path, "/assets/")`,
+		Action: "set_cache_settings", Enabled: true, Cache: &model.CacheAction{EdgeTTL: 2592000}}
+	if err := p.WriteRules(ctx, "example.com", model.PhaseCache, append(rules, ours)); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"rules":[
+	  {"id":"h1","action":"set_cache_settings","expression":"true","enabled":true,"action_parameters":{"cache":true,"serve_stale":{"disable_stale_while_updating":true}},"logging":{"enabled":false}},
+	  {"ref":"launchready:cache:assets","action":"set_cache_settings","expression":"starts_with(http.request.uri.path, \"/assets/\")","enabled":true,
+	   "action_parameters":{"cache":true,"edge_ttl":{"mode":"override_origin","default":2592000}}}]}`
+	if !jsonEqual(t, want, put) {
+		t.Errorf("PUT body\n got %s\nwant %s", put, want)
+	}
+}
+
+func TestSDKRetriesHonourRetryAfter(t *testing.T) {
+	var mu sync.Mutex
+	calls := 0
+	routes := map[string]http.HandlerFunc{
+		"GET /zones/z1/settings": func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			calls++
+			n := calls
+			mu.Unlock()
+			if n <= 2 {
+				w.Header().Set("Retry-After", "0.05")
+				writeJSON(w, 429, fail(971, "Please wait and consider throttling your request speed"))
+				return
+			}
+			writeJSON(w, 200, ok([]any{map[string]any{"id": "ssl", "value": "strict"}}))
+		},
+	}
+	p, _, logs := newSDKProvider(t, routes, Options{})
+	start := time.Now()
+	s, err := p.ReadSettings(context.Background(), "example.com", []string{"ssl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Values["ssl"] != "strict" {
+		t.Errorf("ssl = %q", s.Values["ssl"])
+	}
+	if el := time.Since(start); el < 100*time.Millisecond {
+		t.Errorf("two retries after 50 ms each took %v: Retry-After not honoured", el)
+	}
+	if p.Requests() != 4 { // zone lookup + 3 attempts
+		t.Errorf("Requests() = %d, want 4 (retries counted)", p.Requests())
+	}
+	if !strings.Contains(logs.String(), "retrying Cloudflare API request") || !strings.Contains(logs.String(), "retry_after=50ms") {
+		t.Errorf("retries not logged:\n%s", logs)
+	}
+}
+
+// A Retry-After longer than the context allows fails at once with the API's 429
+// rather than sleeping into the deadline.
+func TestSDKRetryAfterBeyondDeadline(t *testing.T) {
+	routes := map[string]http.HandlerFunc{
+		"GET /zones/z1/settings": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "300")
+			writeJSON(w, 429, fail(971, "Please wait and consider throttling your request speed"))
+		},
+	}
+	p, srv, _ := newSDKProvider(t, routes, Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := p.ReadSettings(ctx, "example.com", nil)
+	if err == nil || !strings.Contains(err.Error(), "HTTP 429") || !strings.Contains(err.Error(), "retry after 300s") {
+		t.Fatalf("error = %v, want the API's 429 with its Retry-After", err)
+	}
+	if el := time.Since(start); el > 2*time.Second {
+		t.Errorf("took %v: waited instead of failing fast", el)
+	}
+	if n := len(srv.requests()); n != 2 {
+		t.Errorf("requests = %d, want 2 (zone lookup + one attempt)", n)
+	}
+}
+
+func TestSDKServerErrorRetriesExhausted(t *testing.T) {
+	routes := map[string]http.HandlerFunc{
+		"GET /zones/z1/dns_records": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "0")
+			writeJSON(w, 502, fail(1000, "Bad gateway"))
+		},
+	}
+	p, _, _ := newSDKProvider(t, routes, Options{MaxRetries: 2})
+	_, err := p.ReadZone(context.Background(), "example.com")
+	if err == nil || !strings.Contains(err.Error(), "listing DNS records of example.com: GET zones/z1/dns_records: HTTP 502: Bad gateway (code 1000)") {
+		t.Fatalf("error = %v", err)
+	}
+	if p.Requests() != 4 { // lookup + 1 attempt + 2 retries
+		t.Errorf("Requests() = %d, want 4", p.Requests())
+	}
+}
+
+func TestSDKNoRetries(t *testing.T) {
+	routes := map[string]http.HandlerFunc{
+		"GET /zones/z1/dns_records": func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 503, fail(1000, "unavailable"))
+		},
+	}
+	p, _, _ := newSDKProvider(t, routes, Options{MaxRetries: -1})
+	if _, err := p.ReadZone(context.Background(), "example.com"); err == nil {
+		t.Fatal("want an error")
+	}
+	if p.Requests() != 2 {
+		t.Errorf("Requests() = %d, want 2", p.Requests())
+	}
+}
+
+// The token reaches the server as a bearer token and appears in no log line and no
+// error, whatever happens.
+func TestSDKTokenNeverLogged(t *testing.T) {
+	routes := map[string]http.HandlerFunc{
+		"GET /user/tokens/verify": func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, ok(map[string]any{"id": "tok", "status": "active"}))
+		},
+		"GET /zones/z1/dns_records": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "0")
+			writeJSON(w, 500, fail(1000, "boom"))
+		},
+	}
+	p, srv, logs := newSDKProvider(t, routes, Options{MaxRetries: 1})
+	ctx := context.Background()
+	if err := p.VerifyToken(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, err := p.ReadZone(ctx, "example.com")
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	_, err2 := p.ReadZone(ctx, "nope.example")
+	for _, text := range []string{logs.String(), err.Error(), fmt.Sprintf("%+v", err), err2.Error()} {
+		if strings.Contains(text, testToken) || strings.Contains(text, "Secret") {
+			t.Errorf("token leaked in %q", text)
+		}
+	}
+	if logs.Len() == 0 {
+		t.Error("nothing was logged at trace level; the check proves nothing")
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	for _, a := range srv.auths {
+		if a != "Bearer "+testToken {
+			t.Errorf("Authorization = %q", a)
+		}
+	}
+}
+
+func TestSDKVerifyToken(t *testing.T) {
+	tests := []struct {
+		name    string
+		status  int
+		body    map[string]any
+		wantErr string
+	}{
+		{"active", 200, ok(map[string]any{"id": "t", "status": "active"}), ""},
+		{"disabled", 200, ok(map[string]any{"id": "t", "status": "disabled"}), "token is disabled, not active"},
+		{"invalid", 401, fail(1000, "Invalid API Token"), "Invalid API Token (code 1000)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, _, _ := newSDKProvider(t, map[string]http.HandlerFunc{
+				"GET /user/tokens/verify": func(w http.ResponseWriter, r *http.Request) { writeJSON(w, tt.status, tt.body) },
+			}, Options{})
+			err := p.VerifyToken(context.Background())
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("VerifyToken: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("error = %v, want %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestSDKPacing(t *testing.T) {
+	routes := map[string]http.HandlerFunc{
+		"GET /user/tokens/verify": func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, ok(map[string]any{"id": "t", "status": "active"}))
+		},
+	}
+	p, _, _ := newSDKProvider(t, routes, Options{RequestsPerSecond: 20, Burst: 1})
+	start := time.Now()
+	for i := 0; i < 6; i++ {
+		if err := p.VerifyToken(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 6 requests at 20/s with no burst: at least 5 gaps of 50 ms.
+	if el := time.Since(start); el < 240*time.Millisecond {
+		t.Errorf("6 paced requests took %v, want >= 250ms", el)
+	}
+}
+
+func TestNewOptions(t *testing.T) {
+	t.Setenv("CLOUDFLARE_API_TOKEN", "")
+	t.Setenv("CLOUDFLARE_API_KEY", "")
+	if _, err := New(Options{}); err == nil || !strings.Contains(err.Error(), "CLOUDFLARE_API_TOKEN") {
+		t.Errorf("no credentials: error = %v", err)
+	}
+	if _, err := New(Options{Token: "x", BaseURL: "ftp://example.com"}); err == nil || !strings.Contains(err.Error(), "not an http(s) URL") {
+		t.Errorf("bad base URL: error = %v", err)
+	}
+	p, err := New(Options{Token: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.batchLimit != DefaultBatchLimit || p.pacer.Limit() != DefaultRequestsPerSecond || p.Kind() != "cloudflare" {
+		t.Errorf("defaults: limit %d, rate %v, kind %s", p.batchLimit, p.pacer.Limit(), p.Kind())
+	}
+}
