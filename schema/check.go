@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"net/netip"
 	"net/url"
 	"sort"
 	"strings"
@@ -10,6 +11,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+
+	"github.com/launchready/launchready/model"
 )
 
 var checkSchema = &hcl.BodySchema{
@@ -175,6 +178,16 @@ func checkURL(s string) (string, string) {
 	}
 	if u.Fragment != "" {
 		return "", "A check URL has no #fragment: browsers never send it."
+	}
+	if _, err := netip.ParseAddr(strings.Trim(u.Hostname(), "[]")); err != nil {
+		h, err := model.CanonicalZone(u.Hostname())
+		if err != nil {
+			return "", fmt.Sprintf("%q has an invalid host: %v.", s, err)
+		}
+		if p := u.Port(); p != "" {
+			h += ":" + p
+		}
+		u.Host = h // lower case, Punycode: the name DNS and TLS see
 	}
 	return u.String(), ""
 }

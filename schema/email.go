@@ -117,6 +117,12 @@ func (l *loader) decodeEmailBlock(zs *zoneState, b *hcl.Block) {
 			good = false
 			continue
 		}
+		if strings.HasSuffix(sel, "._domainkey") || sel == "_domainkey" {
+			l.errorf(db.LabelRanges[0], "Invalid DKIM selector",
+				"Write only the selector (%q): launchready publishes the key at <selector>._domainkey itself.", strings.TrimSuffix(sel, "._domainkey"))
+			good = false
+			continue
+		}
 		selectors[sel] = db.DefRange
 		d.fields["dkim."+sel] = fieldRange{whole: db.DefRange}
 		subRanges["email.dkim."+sel] = db.DefRange

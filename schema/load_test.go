@@ -562,7 +562,7 @@ func TestEmailAlone(t *testing.T) {
 func TestChecks(t *testing.T) {
 	z := load(t, `zone "example.com" {
   check "minimal" {
-    url = "https://app.example.com"
+    url = "https://App.Bücher.example"
   }
   check "full" {
     url     = "http://app.example.com/api/me?x=1"
@@ -583,7 +583,7 @@ func TestChecks(t *testing.T) {
   }
 }`, Options{}).Zones[0]
 	want := []*Check{
-		{Name: "minimal", URL: "https://app.example.com", Method: "GET", Headers: map[string]Secret{}, ExpectStatus: 200, Requests: 20, Concurrency: 2, P95Ms: 300, MaxErrorRate: 0.01},
+		{Name: "minimal", URL: "https://app.xn--bcher-kva.example", Method: "GET", Headers: map[string]Secret{}, ExpectStatus: 200, Requests: 20, Concurrency: 2, P95Ms: 300, MaxErrorRate: 0.01},
 		{Name: "full", URL: "http://app.example.com/api/me?x=1", Method: "POST", Headers: map[string]Secret{
 			"Authorization": {Env: "LAUNCH_CHECK_TOKEN"}, "X-Api-Key": {Env: "API_KEY"}, "Accept": {Literal: "application/json"},
 		}, ExpectStatus: 204, Requests: 100, Concurrency: 10, P95Ms: 800, MaxErrorRate: 0.05, NeverCached: true, NoMixedContent: true, Noindex: true},

@@ -21,3 +21,8 @@ zone "example.org" {
     }
   }
 }
+zone "example.net" {
+  email {
+    dkim "google._domainkey" { cname = "x.example.org" } # ERROR: Invalid DKIM selector
+  }
+}
