@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -57,5 +58,37 @@ func TestDemoContents(t *testing.T) {
 	}
 	if !z.Checks[0].NeverCached || len(z.Checks[0].Headers) != 0 {
 		t.Errorf("demo check must be never_cached and need no secret header: %+v", z.Checks[0])
+	}
+}
+
+// The commented RFC 2136 example in launch.hcl.example must be valid once uncommented.
+func TestExampleRFC2136Comment(t *testing.T) {
+	src, err := os.ReadFile("../launch.hcl.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var block []string
+	in := false
+	for _, line := range strings.Split(string(src), "\n") {
+		if strings.HasPrefix(line, "# provider \"rfc2136\"") {
+			in = true
+		}
+		if !in {
+			continue
+		}
+		if !strings.HasPrefix(line, "#") || strings.HasPrefix(line, "# RFC 2136 zones") {
+			break
+		}
+		block = append(block, strings.TrimPrefix(strings.TrimPrefix(line, "#"), " "))
+	}
+	if len(block) < 10 {
+		t.Fatalf("commented rfc2136 example not found (%d lines)", len(block))
+	}
+	cfg, diags := LoadSource("rfc2136.hcl", []byte(strings.Join(block, "\n")), Options{})
+	for _, d := range diags {
+		t.Errorf("%s", DiagnosticString(d))
+	}
+	if z := cfg.Zone("corp.example"); z == nil || z.ProviderKind != "rfc2136" || cfg.Providers["rfc2136.corp"] == nil {
+		t.Errorf("uncommented example did not declare the rfc2136 zone and provider")
 	}
 }
