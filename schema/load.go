@@ -289,9 +289,15 @@ func (l *loader) fileIndex(name string) int {
 
 // content decodes a block body against s, appending diagnostics (unknown arguments
 // and blocks, with hcl's "Did you mean" suggestions).
+// An argument written as the literal null is treated as absent, as in Terraform.
 func (l *loader) content(body hcl.Body, s *hcl.BodySchema) *hcl.BodyContent {
 	c, diags := body.Content(s)
 	l.diags = append(l.diags, diags...)
+	for name, a := range c.Attributes {
+		if lit, ok := a.Expr.(*hclsyntax.LiteralValueExpr); ok && lit.Val.IsNull() {
+			delete(c.Attributes, name)
+		}
+	}
 	return c
 }
 

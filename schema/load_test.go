@@ -165,6 +165,25 @@ func TestRecordNormalisation(t *testing.T) {
 	}
 }
 
+func TestNullIsAbsent(t *testing.T) {
+	z := load(t, `
+variable "ttl" { default = null }
+zone "example.com" {
+  record "a" "A" {
+    value   = "192.0.2.1"
+    ttl     = null
+    comment = null
+  }
+}`, Options{Vars: map[string]string{"ttl": "60"}}).Zones[0]
+	if r := z.Records[0]; r.TTL != 0 || r.Comment != "" {
+		t.Errorf("null arguments: ttl %d comment %q, want automatic and none", r.TTL, r.Comment)
+	}
+	diags := loadDiags(t, "variable \"x\" { default = null }\n", Options{})
+	if len(diags) != 1 || diags[0].Summary != "No value for variable" {
+		t.Errorf("a null default is no default: %s", diagText(diags))
+	}
+}
+
 func TestRFC2136TTLOne(t *testing.T) {
 	cfg := load(t, `
 provider "rfc2136" "ns" {

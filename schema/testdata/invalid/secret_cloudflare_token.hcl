@@ -2,6 +2,7 @@
 variable "cloudflare_api_token" {
   default = "not-a-real-token-but-named-like-one" # ERROR: Literal secret
 }
+# ENV: LAUNCHREADY_VAR_api_token=from-the-environment
 variable "api_token" {
   description = "set LAUNCHREADY_VAR_api_token; no default, so no secret here"
   default     = null
