@@ -273,13 +273,14 @@ func TestSections(t *testing.T) {
 		"| 2 | app-bypass | `app.example.com` | **bypass** (never cached) | — | — | launchready | not created yet: the next apply creates it |",
 		"| SSL/TLS encryption mode `ssl` | `strict` | `strict` | in sync |",
 		"| Minimum TLS version `min_tls_version` | `1.2` | `1.0` | differs from the file: the next apply sets it |",
-		"| `include:_spf.google.com` | Google Workspace |",
-		"| `include:sendgrid.net` | SendGrid |",
-		"| `ip4:203.0.113.5` | servers at 203.0.113.5 |",
+		"| Google Workspace | `include:_spf.google.com` | `google` | — |",
+		"| SendGrid | `include:sendgrid.net` | `s1` | — |",
+		"| 203.0.113.5 | `ip4:203.0.113.5` | — | no DKIM selector: passes DMARC only if it sends with a bounce (MAIL FROM) address under the domain |",
 		"| `-all` | everyone else fails SPF: receivers apply the DMARC policy |",
-		"| `s1` | `s1._domainkey.example.com CNAME` | hosted by the sender at s1.domainkey.u123.wl.sendgrid.net | SendGrid |",
-		"| `ip4:198.51.100.0/24` | servers at 198.51.100.0/24 |",
-		"Read from the zone's TXT records (no \\`email\\` block).",
+		"| `s1` | `s1._domainkey.example.com CNAME` | hosted by the sender at s1.domainkey.u123.wl.sendgrid.net |",
+		"| `google` | `google._domainkey.example.com TXT` | RSA 2048-bit public key published here |",
+		"| 198.51.100.0/24 | `ip4:198.51.100.0/24` | — |",
+		"Read from the zone's TXT records (no `email` block).",
 		"| **fail** | redirect | `www-to-apex` | redirect | `https://www.example.com/x?y=1` | got 302 \\| want 301 |",
 		"Last verified at 2025-03-15 10:00:00 UTC: 3 passed, 1 warnings, 1 failed, 0 skipped.",
 		"| `Authorization` ← env `LAUNCH_CHECK_TOKEN`",
@@ -350,34 +351,59 @@ func TestEscaping(t *testing.T) {
 	}
 }
 
-func TestDMARCAndSPFParsing(t *testing.T) {
-	d := parseDMARC("v=DMARC1; p=reject; sp=none; pct=50; rua=mailto:a@x.org, mailto:b@y.org; adkim=s")
-	want := &dmarcPolicy{policy: "reject", subdomain: "none", pct: "50", adkim: "strict", rua: []string{"mailto:a@x.org", "mailto:b@y.org"}}
-	if diff := cmp.Diff(want, d, cmp.AllowUnexported(dmarcPolicy{})); diff != "" {
-		t.Errorf("parseDMARC (-want +got):\n%s", diff)
+// TestMatrixFromRecords reads email authentication from live TXT records (a zone
+// without an email block).
+func TestMatrixFromRecords(t *testing.T) {
+	const key = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA1AhV9ozncUOa6EfRnKK0JbzQiIkUzbnYnIYKdT9ldj4dAi4tfoeBXKpFV6BP8dJpThbI2ZeSvgcYGEBN+8KSSseP24ZQJ3wreQXvE1FFDfsym7CDC3MaTjvv5BRa/GDLG0A/e19b6jK95PgsvJl9Bv0iUICgIkrryVWrmcYCzmEtEeGOHGsLyGFaHnqnoIeVJweSe1WcST1u9S12GzbzSykfrwkaZ5XzWEiyGYgxLEJOVh2DPqHWdEjpEGfL5MUMfidTHYLRN1fR51ChzngQphDN8bqJWxAYDfEnLhQeox0iwGnvwGNPy42dzub3IIOAxCj2QBdFsRezzqEBjXnnZwIDAQAB"
+	sets := []*setView{
+		{name: "x.org", typ: "TXT", values: []string{"v=spf1 a mx include:mailgun.org ~include:maybe.example -ip4:192.0.2.9 ip4:198.51.100.1 redirect=_spf.x.org ?all", "other"}},
+		{name: "_dmarc.x.org", typ: "TXT", values: []string{"v=DMARC1; p=reject; sp=none; pct=50; rua=mailto:a@x.org,mailto:b@y.org; adkim=s"}},
+		{name: "mg._domainkey.x.org", typ: "TXT", values: []string{"v=DKIM1; k=rsa; p=" + key}},
+		{name: "s1._domainkey.x.org", typ: "CNAME", values: []string{"s1.domainkey.u1.wl.sendgrid.net"}},
+		{name: "old._domainkey.x.org", typ: "TXT", values: []string{"v=DKIM1; p="}},
 	}
-	if parseDMARC("p=reject; v=DMARC1") != nil {
-		t.Error("a record not starting with v=DMARC1 parsed as DMARC")
-	}
-	sets := []*setView{{name: "x.org", typ: "TXT", values: []string{"v=spf1 a mx:mail.x.org include:mailgun.org ~include:maybe.example -ip4:192.0.2.9 redirect=_spf.x.org ?all"}}}
 	m := matrixFromRecords(sets, "x.org")
-	got := make([]string, 0, len(m.spf))
-	for _, s := range m.spf {
-		got = append(got, s.mechanism+" = "+s.who)
+	var d md
+	renderMatrix(&d, "x.org", m)
+	got := d.b.String()
+	for _, want := range []string{
+		"| Mailgun | `include:mailgun.org` | — | no DKIM selector: passes DMARC only if it sends with a bounce (MAIL FROM) address under the domain |",
+		"| 198.51.100.1 | `ip4:198.51.100.1` | — |",
+		"| MX hosts of the domain | `mx` | — |",
+		"| SendGrid | — | `s1` | not in SPF: authenticated by DKIM only",
+		"| `a` | allows the addresses (A/AAAA) of x.org |",
+		"| `~include:maybe.example` | soft-fails whoever maybe.example's SPF record allows |",
+		"| `-ip4:192.0.2.9` | refuses servers at 192.0.2.9 (fail) |",
+		"| `redirect=_spf.x.org` | everyone not matched above is judged by \\_spf.x.org's SPF record |",
+		"| `?all` | everyone else neutral: SPF says nothing |",
+		"| `mg` | `mg._domainkey.x.org TXT` | RSA 2048-bit public key published here |",
+		"| `old` | `old._domainkey.x.org TXT` | revoked (empty p=) |",
+		"| DKIM selector mg | — | `mg` |",
+		"| policy (`p`) | `reject` (failing mail is refused) |",
+		"| subdomains (`sp`) | `none` (monitor only: failing mail is delivered) |",
+		"| share of failing mail the policy applies to (`pct`) | 50 % |",
+		"| aggregate reports go to (`rua`) | `mailto:a@x.org`<br>`mailto:b@y.org` |",
+		"| DKIM alignment (`adkim`) | strict |",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("email section lacks %q\n%s", want, got)
+		}
 	}
-	wantSPF := []string{
-		"a = the addresses (A/AAAA) of x.org",
-		"mx:mail.x.org = the mail servers (MX) of mail.x.org",
-		"include:mailgun.org = Mailgun",
-		"~include:maybe.example = NOT whoever maybe.example's SPF record allows (soft-fails)",
-		"-ip4:192.0.2.9 = NOT servers at 192.0.2.9 (fails)",
-		"redirect=_spf.x.org = whoever _spf.x.org's SPF record allows (redirect)",
-	}
-	if diff := cmp.Diff(wantSPF, got); diff != "" {
-		t.Errorf("SPF terms (-want +got):\n%s", diff)
-	}
-	if m.spfAll != "?all" || !m.noDMARC || len(m.dkim) != 0 {
-		t.Errorf("all = %q, noDMARC = %v, dkim = %v", m.spfAll, m.noDMARC, m.dkim)
+
+	broken := matrixFromRecords([]*setView{
+		{name: "x.org", typ: "TXT", values: []string{"v=spf1 -all", "v=spf1 mx -all"}},
+		{name: "_dmarc.x.org", typ: "TXT", values: []string{"p=reject; v=DMARC1"}},
+	}, "x.org")
+	d = md{}
+	renderMatrix(&d, "x.org", broken)
+	got = d.b.String()
+	for _, want := range []string{
+		"**The SPF record is broken**: the name publishes more than one SPF record",
+		"**The DMARC record is broken**: receivers ignore it",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("email section lacks %q\n%s", want, got)
+		}
 	}
 	if matrixFromRecords([]*setView{{name: "x.org", typ: "TXT", values: []string{"hello"}}}, "x.org") != nil {
 		t.Error("a zone without email records got a sending matrix")

@@ -175,12 +175,15 @@ func renderEmailRunbook(d *md, views []*zoneView) {
 		found = true
 		sender := code("postmaster@" + v.z.Name)
 		ip := "ADDR"
-		for _, s := range m.spf {
-			if mech, arg, ok := strings.Cut(s.mechanism, ":"); ok && (mech == "ip4" || mech == "ip6") {
+		for _, s := range m.senders {
+			for _, term := range s.SPF {
+				mech, arg, ok := strings.Cut(term, ":")
+				if !ok || mech != "ip4" && mech != "ip6" || ip != "ADDR" {
+					continue
+				}
 				addr, bits, hasBits := strings.Cut(arg, "/")
 				if !hasBits || mech == "ip4" && bits == "32" || mech == "ip6" && bits == "128" {
 					ip = addr
-					break
 				}
 			}
 		}
