@@ -21,6 +21,17 @@
 // in its JSON form (verify.RenderJSON → ReadVerifyJSON); nil renders "not verified
 // yet". Input.VerifiedAt overrides the report's started_at as the time shown.
 //
+// The CLI, after a verify run it holds in memory:
+//
+//	var buf bytes.Buffer
+//	_ = verify.RenderJSON(&buf, report)
+//	rep, err := handover.ReadVerifyJSON(&buf)
+//	err = handover.Render(out, handover.Input{Config: cfg, Live: live, Verify: rep})
+//
+// The email section uses package email: SendingMatrix for the services an email
+// block authorises, and ParseSPF/ParseDMARC/ParseDKIMKey to read the same from the
+// TXT records of a zone without an email block.
+//
 // Order: zones by name, record sets by name then type, settings in a fixed order,
 // verify results by status then subject. Redirect and cache rules keep their
 // evaluation order, which is meaningful. Table cells and Mermaid labels are escaped;

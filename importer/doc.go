@@ -33,6 +33,15 @@
 // ownership registry records (`_launchready.*`, `_launchready-wildcard.*`), record
 // types launchready does not model, values launch.hcl cannot hold (invalid values, TXT
 // text that is not UTF-8), and rules with actions or parameters launch.hcl cannot
-// express (disabled rules, other actions, extra parameters). Variables are never
-// invented: every value is a literal.
+// express (disabled rules, other actions, extra parameters). When the zone is imported
+// as authoritative, the comment warns about each left-out record the next apply would
+// delete. Variables are never invented: every value is a literal.
+//
+// The result is checked as `launchready validate` would check it (schema.LoadSource);
+// errors that come from the live zone itself (a redirect chain, a redirect to
+// http:// while Always Use HTTPS is on) are listed in a final comment with their line.
+//
+// Known limit: a hand-made rule written as a block carries launchready's ref only once
+// applied; until plan adopts hand-made rules that match a block, the first apply
+// creates launchready's copy next to the hand-made rule (delete the hand-made one).
 package importer
