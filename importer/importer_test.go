@@ -474,7 +474,7 @@ func TestEveryRecordType(t *testing.T) {
 		"AAAA":  {"2001:db8::1"},
 		"CNAME": {"target.example.net"},
 		"MX":    {"10 mx1.example.net", "20 mx2.example.net"},
-		"TXT":   {`quote " backslash \ dollar ${x} percent %{y}`, dkimKey},
+		"TXT":   {`quote " backslash \ dollar ${x} percent %{y} $${z} %%{w}`, dkimKey, "tab\there, é 🚀, new\nline, nul \x00 end"},
 		"SRV":   {"10 5 5060 sip.example.net"},
 		"CAA":   {`0 issue "letsencrypt.org"`, `128 iodef "mailto:sec@example.org"`},
 		"NS":    {"ns1.example.net", "ns2.example.net"},
