@@ -118,6 +118,15 @@ func cloudflareZone() *model.LiveZone {
 				withID(schema.CompileRedirect(schema.RedirectSpec{Name: "www-to-apex", From: "https://www.example.com/*", To: "https://example.com/${1}", Status: 301, PreserveQuery: true}), "r1"),
 				withID(schema.CompileRedirect(schema.RedirectSpec{Name: "old-blog", Expression: `(http.host eq "blog.example.com")`, To: "https://example.com/blog", Status: 302}), "r2"),
 				withID(schema.CompileRedirect(schema.RedirectSpec{Name: "lang", Expression: `(http.request.uri.path eq "/de")`, TargetExpression: `concat("https://example.com", "/de/")`, Status: 307}), "r3"),
+				withID(schema.CompileRedirect(schema.RedirectSpec{Name: "old-site", From: "https://old.example.com/*", To: "https://example.com/"}), "r9"),
+				func() model.Rule {
+					// Made by hand in the dashboard's wildcard form.
+					r := schema.CompileRedirect(schema.RedirectSpec{Name: "x", From: "http://*.example.com/*", To: "https://${1}.example.com/${2}", Status: 308})
+					r.ID, r.Ref, r.Description = "r10", "", "Force HTTPS"
+					r.Redirect.From, r.Redirect.To = "", ""
+					r.Raw = []byte(`{"from_value":{"target_url":{"expression":"wildcard_replace(http.request.full_uri, \"http://*.example.com/*\", \"https://${1}.example.com/${2}\")"},"status_code":308,"preserve_query_string":false}}`)
+					return r
+				}(),
 				handRedirect("r4", "Legacy docs", `(http.host eq "docs.example.com")`, "https://example.com/docs", 301),
 				handRedirect("r5", "", `(http.host eq "shop.example.com")`, "https://store.example.net/", 308),
 				func() model.Rule {

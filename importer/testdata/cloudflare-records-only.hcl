@@ -101,6 +101,19 @@ zone "example.com" {
     status            = 307
   }
 
+  redirect "old-site" {
+    from   = "https://old.example.com/*"
+    to     = "https://example.com/"
+    status = 301
+  }
+
+  redirect "force-https" {
+    # Made by hand (rule id r10, description "Force HTTPS").
+    from   = "http://*.example.com/*"
+    to     = "https://$${1}.example.com/$${2}"
+    status = 308
+  }
+
   redirect "legacy-docs" {
     # Made by hand (rule id r4, description "Legacy docs").
     expression = "(http.host eq \"docs.example.com\")"
