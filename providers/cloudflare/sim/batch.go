@@ -62,8 +62,12 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	work := cloneRecords(z.Records)
 	res := batchResult{Deletes: []wireRecord{}, Patches: []wireRecord{}, Puts: []wireRecord{}, Posts: []wireRecord{}}
+	// A failed batch answers 400 with the first failure's code, whatever status the
+	// operation alone would have had (FACTS.md §9 row 16).
 	fail := func(list string, i int, e *apiError) {
-		writeError(w, e.withPrefix(fmt.Sprintf("%s[%d]", list, i)))
+		e = e.withPrefix(fmt.Sprintf("%s[%d]", list, i))
+		e.Status = http.StatusBadRequest
+		writeError(w, e)
 	}
 
 	for i, d := range body.Deletes {
