@@ -261,8 +261,14 @@ func TestRecordCRUD(t *testing.T) {
 		t.Errorf("delete result id %q, want %q", del.ID, created.ID)
 	}
 	for name, call := range map[string]func() error{
-		"get":    func() error { _, err := e.cf.DNS.Records.Get(ctx, created.ID, dns.RecordGetParams{ZoneID: zone}); return err },
-		"delete": func() error { _, err := e.cf.DNS.Records.Delete(ctx, created.ID, dns.RecordDeleteParams{ZoneID: zone}); return err },
+		"get": func() error {
+			_, err := e.cf.DNS.Records.Get(ctx, created.ID, dns.RecordGetParams{ZoneID: zone})
+			return err
+		},
+		"delete": func() error {
+			_, err := e.cf.DNS.Records.Delete(ctx, created.ID, dns.RecordDeleteParams{ZoneID: zone})
+			return err
+		},
 		"patch": func() error {
 			_, err := e.cf.DNS.Records.Edit(ctx, created.ID, dns.RecordEditParams{ZoneID: zone, Body: dns.ARecordParam{Comment: cloudflare.F("x")}})
 			return err
