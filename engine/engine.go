@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"sync"
 
 	"github.com/hashicorp/go-hclog"
@@ -59,14 +60,6 @@ func (e *Engine) SelectedZones() ([]*schema.Zone, error) {
 	return out, nil
 }
 
-func (e *Engine) provider(z *schema.Zone) (providers.Provider, error) {
-	p, ok := e.Providers[z.Provider]
-	if !ok {
-		return nil, fmt.Errorf("zone %s: provider %q is not configured", z.Name, z.Provider)
-	}
-	return p, nil
-}
-
 // settingIDs lists the setting ids a zone declares.
 func settingIDs(z *schema.Zone) []string {
 	if z.Settings == nil {
@@ -85,29 +78,36 @@ func settingIDs(z *schema.Zone) []string {
 // ReadZone reads one zone's live state: records always; settings the zone declares;
 // both rule phases when the provider has rules (so removed blocks' rules are found).
 func (e *Engine) ReadZone(ctx context.Context, z *schema.Zone) (*model.LiveZone, error) {
-	p, err := e.provider(z)
-	if err != nil {
-		return nil, err
+	return e.ReadZoneFrom(ctx, z.Name, z.Provider, settingIDs(z))
+}
+
+// ReadZoneFrom reads zone through the provider with reference ref, with the live
+// values of the given settings.
+func (e *Engine) ReadZoneFrom(ctx context.Context, zone, ref string, settings []string) (*model.LiveZone, error) {
+	p, ok := e.Providers[ref]
+	if !ok {
+		return nil, fmt.Errorf("zone %s: provider %q is not configured", zone, ref)
 	}
-	live, err := p.ReadZone(ctx, z.Name)
+	live, err := p.ReadZone(ctx, zone)
 	if err != nil {
-		return nil, fmt.Errorf("reading zone %s: %w", z.Name, err)
+		return nil, fmt.Errorf("reading zone %s: %w", zone, err)
 	}
-	if sp, ok := p.(providers.SettingsProvider); ok {
-		if ids := settingIDs(z); len(ids) > 0 {
-			s, err := sp.ReadSettings(ctx, z.Name, ids)
-			if err != nil {
-				return nil, fmt.Errorf("reading settings of %s: %w", z.Name, err)
-			}
-			live.Settings = s
+	// Settings launchready managed before (listed in the apex ownership mark) are read
+	// too, so the plan can show the live value it stops managing.
+	settings = unionStrings(settings, plan.ManagedSettings(live))
+	if sp, ok := p.(providers.SettingsProvider); ok && len(settings) > 0 {
+		s, err := sp.ReadSettings(ctx, zone, settings)
+		if err != nil {
+			return nil, fmt.Errorf("reading settings of %s: %w", zone, err)
 		}
+		live.Settings = s
 	}
 	if rp, ok := p.(providers.RulesProvider); ok {
 		live.Rules = map[string][]model.Rule{}
 		for _, phase := range []string{model.PhaseRedirect, model.PhaseCache} {
-			rules, err := rp.ReadRules(ctx, z.Name, phase)
+			rules, err := rp.ReadRules(ctx, zone, phase)
 			if err != nil {
-				return nil, fmt.Errorf("reading %s rules of %s: %w", phase, z.Name, err)
+				return nil, fmt.Errorf("reading %s rules of %s: %w", phase, zone, err)
 			}
 			live.Rules[phase] = rules
 		}
@@ -184,13 +184,9 @@ func (e *Engine) Apply(ctx context.Context, p *plan.Plan, live map[string]*model
 	}
 	for i := range p.Zones {
 		zp := &p.Zones[i]
-		z := e.Config.Zone(zp.Zone)
-		if z == nil {
-			return fmt.Errorf("plan names zone %s, which the config does not declare", zp.Zone)
-		}
-		prov, err := e.provider(z)
-		if err != nil {
-			return err
+		prov, ok := e.Providers[zp.Provider]
+		if !ok {
+			return fmt.Errorf("zone %s: provider %q is not configured", zp.Zone, zp.Provider)
 		}
 		if len(zp.RecordOps) > 0 {
 			progress(zp.Zone, fmt.Sprintf("writing %d record changes", len(zp.RecordOps)))
@@ -202,7 +198,7 @@ func (e *Engine) Apply(ctx context.Context, p *plan.Plan, live map[string]*model
 		if zp.SettingWrites != nil && (len(zp.SettingWrites.Values) > 0 || zp.SettingWrites.HSTS != nil) {
 			sp, ok := prov.(providers.SettingsProvider)
 			if !ok {
-				return fmt.Errorf("zone %s: provider %s cannot write settings", zp.Zone, z.Provider)
+				return fmt.Errorf("zone %s: provider %s cannot write settings", zp.Zone, zp.Provider)
 			}
 			progress(zp.Zone, "writing settings")
 			if err := sp.WriteSettings(ctx, zp.Zone, zp.SettingWrites); err != nil {
@@ -212,7 +208,7 @@ func (e *Engine) Apply(ctx context.Context, p *plan.Plan, live map[string]*model
 		for _, phase := range sortedPhases(zp.RuleWrites) {
 			rp, ok := prov.(providers.RulesProvider)
 			if !ok {
-				return fmt.Errorf("zone %s: provider %s cannot write rules", zp.Zone, z.Provider)
+				return fmt.Errorf("zone %s: provider %s cannot write rules", zp.Zone, zp.Provider)
 			}
 			progress(zp.Zone, "writing "+phase+" rules")
 			if err := rp.WriteRules(ctx, zp.Zone, phase, zp.RuleWrites[phase]); err != nil {
@@ -237,3 +233,18 @@ func sortedPhases(m map[string][]model.Rule) []string {
 	}
 	return out
 }
+
+func unionStrings(a, b []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range append(append([]string{}, a...), b...) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sortStrings(s []string) { sort.Strings(s) }

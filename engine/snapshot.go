@@ -34,10 +34,9 @@ type Snapshot struct {
 type ZoneSnapshot struct {
 	Zone     string `json:"zone"`
 	Provider string `json:"provider"`
-	// Records are the live records the apply touched (deleted or updated), as they were.
-	Records []model.Record `json:"records"`
-	// Created are the records the apply created (rollback deletes them).
-	Created []model.Record `json:"created"`
+	// Ops are the record writes the apply made, with each touched record as it was
+	// (Before) and as it was written (After): rollback inverts them.
+	Ops []model.RecordOp `json:"record_ops"`
 	// Settings holds the previous value of each setting the apply changed.
 	Settings *model.Settings `json:"settings,omitempty"`
 	// Rules holds the complete previous rule list of each phase the apply rewrote.
@@ -54,16 +53,7 @@ func NewSnapshot(p *plan.Plan, live map[string]*model.LiveZone, now time.Time) *
 			continue
 		}
 		zs := ZoneSnapshot{Zone: zp.Zone, Provider: zp.Provider, Changes: zp.Changes}
-		for _, op := range zp.RecordOps {
-			if op.Before != nil {
-				zs.Records = append(zs.Records, *op.Before)
-			}
-			if op.Op == model.OpCreate && op.After != nil {
-				zs.Created = append(zs.Created, *op.After)
-			}
-		}
-		model.SortRecords(zs.Records)
-		model.SortRecords(zs.Created)
+		zs.Ops = append([]model.RecordOp{}, zp.RecordOps...)
 		lz := live[zp.Zone]
 		if zp.SettingWrites != nil && lz != nil && lz.Settings != nil {
 			prev := &model.Settings{Values: map[string]string{}}

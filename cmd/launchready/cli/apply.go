@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/launchready/launchready/engine"
 	"github.com/launchready/launchready/plan"
+	"github.com/launchready/launchready/verify"
 )
 
 type applyFlags struct {
@@ -21,6 +20,8 @@ type applyFlags struct {
 	allowMassChanges bool
 	zones            []string
 	snapshotDir      string
+	mapPath          string
+	verify           verifyFlags
 }
 
 func newApplyCmd(e *env) *cobra.Command {
@@ -46,6 +47,9 @@ Without --auto-approve it refuses to run when stdin is not a terminal.`,
 	cmd.Flags().BoolVar(&f.allowMassChanges, "allow-mass-changes", false, "allow a plan that deletes or rewrites a large share of a zone's records")
 	cmd.Flags().StringArrayVar(&f.zones, "zone", nil, "apply only this zone (repeatable)")
 	cmd.Flags().StringVar(&f.snapshotDir, "snapshot-dir", engine.DefaultSnapshotDir, "where to write the pre-apply snapshot")
+	cmd.Flags().StringVar(&f.mapPath, "map", DefaultMapPath, `where to write the DNS map after apply ("" = don't)`)
+	f.verify.register(cmd, true)
+	f.verify.wait = verify.DefaultWait
 	return cmd
 }
 
@@ -80,23 +84,18 @@ func (e *env) apply(cmd *cobra.Command, f applyFlags, planFile string) error {
 		return exitCode(ExitError, fmt.Errorf("%s is stale: live state changed since the plan was made (someone edited a record, setting or rule). Nothing was changed. Run plan again and review the new plan", planFile))
 	}
 	color := e.color(e.stdout)
-	plan.RenderText(e.stdout, p, plan.TextOptions{Color: color})
+	if err := plan.RenderText(e.stdout, p, plan.TextOptions{Color: color}); err != nil {
+		return exitCode(ExitError, err)
+	}
 	if !p.HasChanges() {
 		return e.afterApply(cmd, f, eng, false)
 	}
 	if msgs := p.MassChanges(plan.DefaultMassThreshold, plan.DefaultMassMin); len(msgs) > 0 && !f.allowMassChanges {
 		return exitCode(ExitError, fmt.Errorf("refusing a mass change:\n  %s\nIf this is intended, re-run with --allow-mass-changes", strings.Join(msgs, "\n  ")))
 	}
-	if !f.autoApprove && saved == nil {
-		if !isTerminal(e.stdin) {
-			return exitCode(ExitError, errors.New("refusing to apply: stdin is not a terminal, so the plan cannot be confirmed. Re-run with --auto-approve (e.g. in CI, ideally with a saved plan: launchready plan --out plan.json && launchready apply plan.json)"))
-		}
-		fmt.Fprint(e.stdout, "\nDo you want to apply these changes? Only 'yes' will be accepted: ")
-		line, _ := bufio.NewReader(e.stdin).ReadString('\n')
-		if strings.TrimSpace(line) != "yes" {
-			fmt.Fprintln(e.stdout, "Apply cancelled. Nothing was changed.")
-			return exitCode(ExitError, nil)
-		}
+	// A saved plan was reviewed when it was made: applying it is the confirmation.
+	if err := e.confirm(f.autoApprove || saved != nil, "Do you want to apply these changes?"); err != nil {
+		return err
 	}
 	snap := engine.NewSnapshot(p, live, time.Now())
 	snap.ConfigFile = e.configPath
@@ -123,37 +122,50 @@ func (e *env) afterApply(cmd *cobra.Command, f applyFlags, eng *engine.Engine, c
 			return exitCode(ExitError, fmt.Errorf("re-reading live state after apply: %w", err))
 		}
 		if p.HasChanges() {
-			plan.RenderText(e.stderr, p, plan.TextOptions{})
+			_ = plan.RenderText(e.stderr, p, plan.TextOptions{}) // best effort: the error below is what matters
 			return exitCode(ExitError, engine.ErrNotConverged)
 		}
 		s := p.Summary()
 		fmt.Fprintf(e.stdout, "\nApply complete. Re-read live state: converged, no changes remaining (%d unmanaged left alone).\n", s.Unmanaged)
 	}
-	for _, step := range postApplySteps {
-		if err := step(e, cmd, f, eng); err != nil {
-			return err
+	var verifyErr error
+	if !f.noVerify {
+		fmt.Fprintln(e.stdout, "\nVerifying what customers see:")
+		vf := f.verify
+		vf.zones = eng.Zones
+		if !changed {
+			vf.wait = 0
 		}
+		verifyErr = e.runVerify(ctx, eng.Config, vf)
+	}
+	if f.mapPath != "" {
+		if err := e.writeHandover(ctx, eng, f.mapPath); err != nil {
+			return exitCode(ExitError, fmt.Errorf("writing the DNS map: %w", err))
+		}
+		fmt.Fprintf(e.stdout, "\nDNS map written to %s.\n", f.mapPath)
+	}
+	if verifyErr != nil {
+		var xe *exitError
+		if errors.As(verifyErr, &xe) && xe.code == ExitCheckFailed {
+			return exitCode(ExitError, errors.New("the changes were applied, but verify found failing checks (see above); fix them or roll back with `launchready rollback` and the snapshot above"))
+		}
+		return verifyErr
 	}
 	return nil
 }
 
-// postApplySteps run after a converged apply (verify, handover); later files append.
-var postApplySteps []func(e *env, cmd *cobra.Command, f applyFlags, eng *engine.Engine) error
-
 func readPlanFile(path string) (*plan.Plan, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	var p plan.Plan
-	if err := json.Unmarshal(data, &p); err != nil {
+	defer f.Close()
+	p, err := plan.ReadJSON(f)
+	if err != nil {
 		return nil, fmt.Errorf("%s is not a saved launchready plan: %w", path, err)
 	}
-	if p.FormatVersion == "" || p.LiveFingerprint == "" {
-		return nil, fmt.Errorf("%s is not a saved launchready plan (no format_version/live_fingerprint)", path)
+	if p.LiveFingerprint == "" || p.ConfigFingerprint == "" {
+		return nil, fmt.Errorf("%s is not a saved launchready plan (no fingerprints)", path)
 	}
-	if !strings.HasPrefix(p.FormatVersion, strings.SplitN(plan.FormatVersion, ".", 2)[0]+".") {
-		return nil, fmt.Errorf("%s has plan format %s; this launchready reads %s", path, p.FormatVersion, plan.FormatVersion)
-	}
-	return &p, nil
+	return p, nil
 }

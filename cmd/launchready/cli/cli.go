@@ -112,19 +112,18 @@ func newRoot(e *env) *cobra.Command {
 		newFmtCmd(e),
 		newPlanCmd(e),
 		newApplyCmd(e),
+		newVerifyCmd(e),
+		newDriftCmd(e),
+		newImportCmd(e),
+		newHandoverCmd(e),
+		newSnapshotsCmd(e),
+		newRollbackCmd(e),
+		newSPFCmd(e),
 		newSimCmd(e),
 		newDemoCmd(e),
 	)
-	for _, c := range extraCommands {
-		root.AddCommand(c(e))
-	}
 	return root
 }
-
-// extraCommands lets later files register more subcommands without editing newRoot's
-// list (explicit: each file appends in its own var block, no init side effects beyond
-// this slice).
-var extraCommands []func(*env) *cobra.Command
 
 // newLogger builds the go-hclog logger on stderr, level from LAUNCHREADY_LOG.
 func newLogger(e *env) hclog.Logger {

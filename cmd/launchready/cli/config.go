@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -52,23 +51,8 @@ func (e *env) parseConfig(path string) (*schema.Config, hcl.Diagnostics, error) 
 		}
 		return nil, nil, err
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	cfg, diags := schema.Load(os.DirFS(dir), base, schema.Options{Vars: vars, LookupEnv: e.lookup})
-	for _, d := range diags {
-		renameDiag(d, base, path)
-	}
+	cfg, diags := schema.LoadFile(path, schema.Options{Vars: vars, LookupEnv: e.lookup})
 	return cfg, diags, nil
-}
-
-func renameDiag(d *hcl.Diagnostic, from, to string) {
-	for _, r := range []*hcl.Range{d.Subject, d.Context} {
-		if r != nil && r.Filename == from {
-			r.Filename = to
-		}
-	}
 }
 
 // secretEnvOf lists the environment variables that hold secrets for cfg.
@@ -95,24 +79,8 @@ func secretEnvOf(cfg *schema.Config) []string {
 // printDiagnostics writes each diagnostic as "file:line:col: severity: summary: detail".
 func printDiagnostics(w io.Writer, diags hcl.Diagnostics) {
 	for _, d := range diags {
-		fmt.Fprintln(w, formatDiagnostic(d))
+		fmt.Fprintln(w, schema.DiagnosticString(d))
 	}
-}
-
-func formatDiagnostic(d *hcl.Diagnostic) string {
-	sev := "error"
-	if d.Severity == hcl.DiagWarning {
-		sev = "warning"
-	}
-	loc := ""
-	if d.Subject != nil {
-		loc = fmt.Sprintf("%s:%d:%d: ", d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column)
-	}
-	msg := loc + sev + ": " + d.Summary
-	if d.Detail != "" {
-		msg += ": " + d.Detail
-	}
-	return msg
 }
 
 func countDiags(diags hcl.Diagnostics) string {

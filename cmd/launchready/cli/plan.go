@@ -40,7 +40,9 @@ Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 changes
 					return exitCode(ExitError, err)
 				}
 			} else {
-				plan.RenderText(e.stdout, p, plan.TextOptions{Color: e.color(e.stdout)})
+				if err := plan.RenderText(e.stdout, p, plan.TextOptions{Color: e.color(e.stdout)}); err != nil {
+					return exitCode(ExitError, err)
+				}
 			}
 			if f.out != "" {
 				var buf bytes.Buffer
