@@ -352,6 +352,28 @@ var schemaPatches = []schemaPatch{
 		},
 	},
 	{
+		name: "cache-browser-ttl-bypass",
+		reason: "browser_ttl.mode \"bypass\" exists in the SDK the tool uses " +
+			"(SetCacheSettingsRuleActionParametersBrowserTTLModeBypass) but not in the 2024 schema's enum " +
+			"(README 'known gaps'); it is added.",
+		apply: func(doc map[string]any) error {
+			all, err := dig(doc, "components", "schemas", "rulesets_SetCacheSettingsRule", "allOf")
+			if err != nil {
+				return err
+			}
+			mode, err := digMap(all.([]any)[1], "properties", "action_parameters", "properties", "browser_ttl", "properties", "mode")
+			if err != nil {
+				return err
+			}
+			enum, _ := mode["enum"].([]any)
+			if containsAny(enum, "bypass") {
+				return errors.New("browser_ttl mode bypass is in the schema now; remove this patch")
+			}
+			mode["enum"] = append(enum, "bypass")
+			return nil
+		},
+	},
+	{
 		name: "ruleset-id-read-only",
 		reason: "rulesets_Ruleset requires id, which is read-only only through allOf(RulesetId, {readOnly}); " +
 			"validators that honour readOnly per property (kin-openapi) then demand an id in PUT bodies. The " +

@@ -240,16 +240,18 @@ func newOrigin(t *testing.T, name string, tlsCert *tls.Certificate) *originServe
 	o := &originServer{name: name}
 	o.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		o.hits.Add(1)
-		switch {
-		case strings.HasPrefix(r.URL.Path, "/private"):
+		switch p := r.URL.Path; {
+		case strings.Contains(p, "private"):
 			w.Header().Set("Cache-Control", "private")
-		case strings.HasPrefix(r.URL.Path, "/cookie"):
+		case strings.Contains(p, "cookie"):
 			w.Header().Set("Set-Cookie", "session=1")
-		case strings.HasPrefix(r.URL.Path, "/maxage"):
+		case strings.Contains(p, "maxage"):
 			w.Header().Set("Cache-Control", "public, max-age=60")
-		case strings.HasPrefix(r.URL.Path, "/missing"):
+		case strings.Contains(p, "missing"):
 			http.NotFound(w, r)
 			return
+		case strings.Contains(p, "slow"):
+			time.Sleep(time.Second)
 		}
 		w.Header().Set("Server", "origin")
 		w.Header().Set("Content-Type", "text/plain")
