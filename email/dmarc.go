@@ -42,6 +42,21 @@ func (u DMARCURI) String() string {
 	return u.URI + "!" + strconv.FormatUint(u.MaxSize, 10)
 }
 
+// IsDMARCRecord reports whether a TXT string is a DMARC record: "v=DMARC1" followed by
+// ";", white space or the end (RFC 7489 §6.4).
+func IsDMARCRecord(txt string) bool {
+	rest, ok := strings.CutPrefix(trimWSP(txt), "v")
+	if !ok {
+		return false
+	}
+	rest, ok = strings.CutPrefix(trimWSP(rest), "=")
+	if !ok {
+		return false
+	}
+	rest, ok = strings.CutPrefix(trimWSP(rest), "DMARC1")
+	return ok && (rest == "" || rest[0] == ';' || isWSP(rest[0]))
+}
+
 var dmarcSize = regexp.MustCompile(`^([0-9]+)([kKmMgGtT]?)$`)
 
 // ParseDMARCURI parses one DMARC report URI (RFC 7489 §6.2): URI [ "!" size [k|m|g|t] ].

@@ -137,3 +137,21 @@ func TestDMARCURIString(t *testing.T) {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
 }
+
+func TestIsDMARCRecord(t *testing.T) {
+	for in, want := range map[string]bool{
+		"v=DMARC1; p=reject":  true,
+		"v=DMARC1":            true,
+		" v = DMARC1 ;p=none": true,
+		"v=DMARC1 ; p=none":   true,
+		"v=DMARC10; p=none":   false,
+		"v=dmarc1; p=none":    false,
+		"p=none; v=DMARC1":    false,
+		"v=spf1 -all":         false,
+		"":                    false,
+	} {
+		if got := IsDMARCRecord(in); got != want {
+			t.Errorf("IsDMARCRecord(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

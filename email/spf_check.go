@@ -141,6 +141,7 @@ func WithTime(t time.Time) CheckOption { return func(o *checkOptions) { o.now = 
 // HELO/EHLO name helo, reading DNS through r. It always returns a result and a trace;
 // DNS failures become temperror, policy errors permerror, with Trace.Reason saying why.
 // The context bounds the whole evaluation (RFC 7208 §4.6.4 suggests at least 20s).
+// An ip that is not a valid address gives none without any lookup.
 func CheckHost(ctx context.Context, r Resolver, ip net.IP, sender, helo string, opts ...CheckOption) (SPFResult, *Trace) {
 	o := checkOptions{lookupLimit: 10, voidLimit: 2, defaultExp: DefaultExplanation}
 	for _, opt := range opts {
@@ -154,6 +155,10 @@ func CheckHost(ctx context.Context, r Resolver, ip net.IP, sender, helo string, 
 	}
 	full, local, domain := splitSender(sender, helo)
 	domain = strings.TrimSuffix(domain, ".")
+	if len(ip) != net.IPv4len && len(ip) != net.IPv6len {
+		return SPFNone, &Trace{Sender: full, HELO: helo, Domain: domain, Result: SPFNone, Decisive: -1,
+			LookupLimit: o.lookupLimit, VoidLimit: o.voidLimit, Reason: "no valid client IP address to check: none"}
+	}
 	c := &checker{ctx: ctx, r: r, ip: ip, opts: o,
 		env:   macroEnv{sender: full, local: local, sdomain: domain, helo: helo, ip: ip, receiver: o.receiver, now: o.now},
 		trace: &Trace{IP: ip.String(), Sender: full, HELO: helo, Domain: domain, Decisive: -1, LookupLimit: o.lookupLimit, VoidLimit: o.voidLimit},

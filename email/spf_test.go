@@ -414,6 +414,14 @@ evaluated:
 	}
 }
 
+func TestCheckHostInvalidIP(t *testing.T) {
+	m := mustZone(t, checkZone)
+	res, tr := CheckHost(context.Background(), m, nil, "user@example.com", "h")
+	if res != SPFNone || tr.Reason != "no valid client IP address to check: none" || len(tr.Steps) != 0 {
+		t.Errorf("CheckHost(nil IP) = %s, %+v", res, tr)
+	}
+}
+
 // TestCheckHostContextCancelled: a cancelled context is a temporary error, not a
 // verdict.
 func TestCheckHostContextCancelled(t *testing.T) {
