@@ -12,6 +12,7 @@ import (
 type planFlags struct {
 	out              string
 	json             bool
+	markdown         bool
 	detailedExitcode bool
 	zones            []string
 }
@@ -35,8 +36,15 @@ Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 changes
 			if err != nil {
 				return exitCode(ExitError, err)
 			}
+			if f.json && f.markdown {
+				return exitCode(ExitError, fmt.Errorf("--json and --markdown cannot be used together"))
+			}
 			if f.json {
 				if err := plan.RenderJSON(e.stdout, p); err != nil {
+					return exitCode(ExitError, err)
+				}
+			} else if f.markdown {
+				if err := plan.RenderMarkdown(e.stdout, p); err != nil {
 					return exitCode(ExitError, err)
 				}
 			} else {
@@ -52,7 +60,7 @@ Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 changes
 				if err := writeFileAtomic(f.out, buf.Bytes(), 0o644); err != nil {
 					return exitCode(ExitError, fmt.Errorf("saving plan: %w", err))
 				}
-				if !f.json {
+				if !f.json && !f.markdown {
 					fmt.Fprintf(e.stdout, "\nSaved the plan to %s. Apply exactly this plan with: launchready apply %s\n", f.out, f.out)
 				}
 			}
@@ -64,6 +72,7 @@ Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 changes
 	}
 	cmd.Flags().StringVar(&f.out, "out", "", "save the plan to FILE for a later apply")
 	cmd.Flags().BoolVar(&f.json, "json", false, "print the plan as JSON (format_version "+plan.FormatVersion+")")
+	cmd.Flags().BoolVar(&f.markdown, "markdown", false, "print the plan as Markdown, ready to post as a pull-request comment")
 	cmd.Flags().BoolVar(&f.detailedExitcode, "detailed-exitcode", false, "exit 2 when there are changes")
 	cmd.Flags().StringArrayVar(&f.zones, "zone", nil, "plan only this zone (repeatable)")
 	return cmd
