@@ -10,6 +10,8 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -262,6 +264,7 @@ func newOrigin(t *testing.T, name string, tlsCert *tls.Certificate) *originServe
 		fmt.Fprintf(w, "origin=%s conn=%s host=%s uri=%s visitor=%s ray=%t",
 			o.name, proto, r.Host, r.URL.RequestURI(), r.Header.Get("X-Forwarded-Proto"), r.Header.Get("Cf-Ray") != "")
 	}))
+	o.Config.ErrorLog = log.New(io.Discard, "", 0) // handshake failures are expected in some tests
 	if tlsCert != nil {
 		o.TLS = &tls.Config{Certificates: []tls.Certificate{*tlsCert}}
 		o.StartTLS()
@@ -327,7 +330,11 @@ func (ca *testCA) issue(t *testing.T, selfSigned bool, names ...string) *tls.Cer
 
 // client talks to the edge as a browser would reach host names: port 443 goes to the
 // HTTPS edge, 80 to the HTTP edge; the edge CA is trusted; redirects are not followed.
-func client(e *Edge) *http.Client {
+func client(e *Edge) *http.Client { return clientAt(e, nil) }
+
+// clientAt is client with a clock for certificate validity (nil: the real clock), so
+// that certificates issued at a fake time verify.
+func clientAt(e *Edge, now func() time.Time) *http.Client {
 	roots := x509.NewCertPool()
 	roots.AppendCertsFromPEM(e.CACertPEM())
 	d := &net.Dialer{Timeout: 5 * time.Second}
@@ -341,7 +348,7 @@ func client(e *Edge) *http.Client {
 				}
 				return d.DialContext(ctx, network, e.HTTPAddr())
 			},
-			TLSClientConfig:   &tls.Config{RootCAs: roots},
+			TLSClientConfig:   &tls.Config{RootCAs: roots, Time: now},
 			DisableKeepAlives: true,
 		},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
