@@ -179,7 +179,7 @@ func TestAnalyze(t *testing.T) {
 			{Error, "spf", spfOnly, "publishes 2 SPF records"},
 			{Info, "spf", spfOnly, "at most 3 of the 10"},
 		}},
-		{name: "nothing published yet", modify: func(p *Policy) { p.SPF.Include = nil; p.DKIM, p.DMARC = nil, nil }, timeout: "", extra: "", want: []wantFinding{
+		{name: "policy differs from the published record", modify: func(p *Policy) { p.SPF.Include = nil; p.DKIM, p.DMARC = nil, nil }, want: []wantFinding{
 			{Info, "spf", spfOnly, "differs from the policy's \"v=spf1 ip4:203.0.113.5 -all\""},
 			{Info, "spf", spfOnly, "at most 0 of the 10"},
 		}},
@@ -235,6 +235,19 @@ func TestAnalyze(t *testing.T) {
 			checkFindings(t, Analyze(context.Background(), m, "example.com", p), tc.want)
 		})
 	}
+}
+
+func TestAnalyzeFreshDomain(t *testing.T) {
+	m := mustZone(t, analyzeZone(t))
+	p := &Policy{SPF: &SPF{Include: []string{"sendgrid.net"}, MX: true, All: "fail"}}
+	checkFindings(t, Analyze(context.Background(), m, "Fresh.Example.", p), []wantFinding{
+		{Info, "spf", []string{"fresh.example"}, `publishes no SPF record yet; apply creates "v=spf1 mx include:sendgrid.net -all"`},
+		{Warning, "spf", []string{"fresh.example"}, "mx in the SPF record of fresh.example never matches: fresh.example has no MX records (a void lookup)"},
+		{Info, "spf", []string{"fresh.example"}, "at most 2 of the 10 DNS lookups allowed and 1 void lookups"},
+	})
+	checkFindings(t, Analyze(context.Background(), m, "fresh.example", nil), []wantFinding{
+		{Info, "spf", []string{"fresh.example"}, "declares and publishes no SPF record"},
+	})
 }
 
 // TestAnalyzeThroughRealDNS runs the analysis and check_host() through a real DNS

@@ -74,8 +74,8 @@
 // modifier is ignored (22 tests of the RFC 7208 suite check explanation text), its
 // tracing is a printf hook its author documents as not machine-parsable and not for
 // user-visible output (we need the structured path that decided), and its resolver is
-// net.Resolver-shaped, without the NXDOMAIN/NODATA/temporary distinction this package's
-// Analyze reports on. emersion/go-msgauth was evaluated for DKIM and DMARC: its DKIM
+// net.Resolver-shaped, where NXDOMAIN and NODATA are one "not found" (Analyze reports
+// them apart: a domain that does not exist, or one without an SPF record). emersion/go-msgauth was evaluated for DKIM and DMARC: its DKIM
 // key-record parsing is unexported, and its dmarc.Parse reads tags into a map (a
 // duplicate tag silently wins, v= need not be first), does not check report URIs or
 // their size suffix, and stops at the first error, where validate needs every problem
