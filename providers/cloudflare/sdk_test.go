@@ -148,7 +148,8 @@ func TestSDKReadZone(t *testing.T) {
 	if diff := cmp.Diff(want, live.Records); diff != "" {
 		t.Errorf("records (-want +got):\n%s", diff)
 	}
-	wantSeen := []string{"GET /zones?name=example.com&per_page=50", "GET /zones/z1/dns_records?per_page=5000", "GET /zones/z1/dns_records?page=2&per_page=5000"}
+	// total_count says everything came in the first page: no empty page is fetched.
+	wantSeen := []string{"GET /zones?name=example.com&per_page=50", "GET /zones/z1/dns_records?per_page=5000"}
 	var gotSeen []string
 	for _, s := range srv.requests() {
 		gotSeen = append(gotSeen, s.Method+" "+s.Path+"?"+s.Query)
@@ -156,8 +157,65 @@ func TestSDKReadZone(t *testing.T) {
 	if diff := cmp.Diff(wantSeen, gotSeen); diff != "" {
 		t.Errorf("requests (-want +got):\n%s", diff)
 	}
-	if p.Requests() != 3 {
-		t.Errorf("Requests() = %d, want 3", p.Requests())
+	if p.Requests() != 2 {
+		t.Errorf("Requests() = %d, want 2", p.Requests())
+	}
+}
+
+// TestSDKListPaging reads 5 records from servers that page differently.
+func TestSDKListPaging(t *testing.T) {
+	tests := []struct {
+		name      string
+		cap       int  // the server's largest page
+		info      bool // send result_info
+		total     bool // with total_count
+		wantPages []string
+	}{
+		{"one page with total_count", 5000, true, true, []string{"per_page=5000"}},
+		{"one page, per_page only", 5000, true, false, []string{"per_page=5000"}},
+		{"no result_info: empty page ends", 5000, false, false, []string{"per_page=5000", "page=2&per_page=5000"}},
+		{"server caps per_page at 2", 2, true, false, []string{"per_page=5000", "page=2&per_page=5000", "page=3&per_page=5000"}},
+		{"server caps per_page at 5 with total", 5, true, true, []string{"per_page=5000"}},
+		{"server caps per_page at 5 without total", 5, true, false, []string{"per_page=5000", "page=2&per_page=5000"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var all []any
+			for i := 0; i < 5; i++ {
+				all = append(all, map[string]any{"id": fmt.Sprint(i), "name": fmt.Sprintf("h%d.example.com", i), "type": "A", "content": "192.0.2.1", "ttl": 1})
+			}
+			routes := map[string]http.HandlerFunc{
+				"GET /zones/z1/dns_records": func(w http.ResponseWriter, r *http.Request) {
+					page := 1
+					fmt.Sscan(r.URL.Query().Get("page"), &page)
+					lo, hi := min((page-1)*tt.cap, len(all)), min(page*tt.cap, len(all))
+					env := ok(all[lo:hi])
+					if tt.info {
+						info := map[string]any{"page": page, "per_page": tt.cap, "count": hi - lo}
+						if tt.total {
+							info["total_count"] = len(all)
+						}
+						env["result_info"] = info
+					}
+					writeJSON(w, 200, env)
+				},
+			}
+			p, srv, _ := newSDKProvider(t, routes, Options{})
+			live, err := p.ReadZone(context.Background(), "example.com")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(live.Records) != 5 {
+				t.Errorf("records = %d, want 5", len(live.Records))
+			}
+			var got []string
+			for _, s := range srv.requests()[1:] {
+				got = append(got, s.Query)
+			}
+			if diff := cmp.Diff(tt.wantPages, got); diff != "" {
+				t.Errorf("pages requested (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
@@ -403,7 +461,7 @@ func TestSDKServerErrorRetriesExhausted(t *testing.T) {
 	}
 	p, _, _ := newSDKProvider(t, routes, Options{MaxRetries: 2})
 	_, err := p.ReadZone(context.Background(), "example.com")
-	if err == nil || !strings.Contains(err.Error(), "listing DNS records of example.com: GET zones/z1/dns_records: HTTP 502: Bad gateway (code 1000)") {
+	if err == nil || !strings.Contains(err.Error(), "listing DNS records of example.com: GET zones/z1/dns_records (page 1): HTTP 502: Bad gateway (code 1000)") {
 		t.Fatalf("error = %v", err)
 	}
 	if p.Requests() != 4 { // lookup + 1 attempt + 2 retries
