@@ -74,14 +74,57 @@ func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Ru
 			liveByRef[r.Ref] = i
 		}
 	}
+	// matched maps a live rule's index to the desired rule it becomes: launchready's
+	// own rule found by ref, or a hand-made rule adopted because it is exactly what a
+	// block declares. Refs are matched first, so a block keeps its own rule.
+	matched := map[int]int{}
+	found := make([]int, len(desired))
+	for i, d := range desired {
+		found[i] = -1
+		if idx, ok := liveByRef[d.Ref]; ok {
+			found[i] = idx
+			matched[idx] = i
+		}
+	}
+	adopted := map[int]bool{}
+	for i, d := range desired {
+		if found[i] >= 0 {
+			continue
+		}
+		for idx, l := range live {
+			if _, taken := matched[idx]; taken || l.Owned() || !rulesEquivalent(l, d) {
+				continue
+			}
+			found[i] = idx
+			matched[idx] = i
+			adopted[idx] = true
+			break
+		}
+	}
+
 	var changes []Change
-	matched := map[int]bool{}
 	ours := make([]model.Rule, len(desired))
 	for i, d := range desired {
 		w := d
 		after := d
-		if idx, ok := liveByRef[d.Ref]; ok {
-			matched[idx] = true
+		switch idx := found[i]; {
+		case idx < 0:
+			changes = append(changes, Change{
+				Action: ActionCreate, Kind: kind, Zone: st.z.Name, Key: d.Ref,
+				After:  &Object{Rule: &after},
+				Fields: ruleViewFields(kind, d, false),
+			})
+		case adopted[idx]:
+			l := live[idx]
+			w.ID = l.ID
+			before := l
+			changes = append(changes, Change{
+				Action: ActionAdopt, Kind: kind, Zone: st.z.Name, Key: d.Ref,
+				Before: &Object{Rule: &before}, After: &Object{Rule: &after},
+				Fields: ruleUpdateFields(kind, l, d),
+				Reason: "made by hand and identical to this block: launchready takes ownership by setting its ref and description; the rule keeps its id, its place and what it does",
+			})
+		default:
 			l := live[idx]
 			w.ID = l.ID
 			if !rulesEqual(l, d) {
@@ -92,17 +135,11 @@ func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Ru
 					Fields: ruleUpdateFields(kind, l, d),
 				})
 			}
-		} else {
-			changes = append(changes, Change{
-				Action: ActionCreate, Kind: kind, Zone: st.z.Name, Key: d.Ref,
-				After:  &Object{Rule: &after},
-				Fields: ruleViewFields(kind, d, false),
-			})
 		}
 		ours[i] = w
 	}
 	for i, l := range live {
-		if !l.Owned() || matched[i] {
+		if _, ok := matched[i]; ok || !l.Owned() {
 			continue
 		}
 		before := l
@@ -114,10 +151,12 @@ func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Ru
 		})
 	}
 
+	// launchready's rules (adopted ones included) go, in file order, where the first
+	// of them was; hand-made rules keep their relative order.
 	out := make([]model.Rule, 0, len(live)+len(ours))
 	inserted := false
-	for _, l := range live {
-		if l.Owned() {
+	for i, l := range live {
+		if l.Owned() || adopted[i] {
 			if !inserted {
 				out = append(out, ours...)
 				inserted = true
@@ -147,6 +186,34 @@ func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Ru
 	st.zp.RuleWrites[phase] = out
 }
 
+// rulesEquivalent reports whether a hand-made live rule does exactly what desired
+// rule d does, so that launchready may adopt it: the same expression, action, enabled
+// flag and modelled action parameters, and no parameter launch.hcl cannot hold (its
+// verbatim parameters, when the provider kept them, say nothing more). Description,
+// ref, id and version do not count.
+func rulesEquivalent(l, d model.Rule) bool {
+	if l.Expression != d.Expression || l.Action != d.Action || l.Enabled != d.Enabled {
+		return false
+	}
+	if !paramsEqual(l, d) {
+		return false
+	}
+	if len(l.Raw) == 0 {
+		return true
+	}
+	r, c, ok := modelledParams(l.Action, l.Raw)
+	if !ok {
+		return false
+	}
+	switch l.Action {
+	case actionRedirect:
+		return redirectEqual(r, redirectOf(d))
+	case actionCache:
+		return cacheEqual(c, cacheOf(d))
+	}
+	return false
+}
+
 // rulesEqual compares what Cloudflare stores of a rule launchready writes: expression,
 // action, enabled, description and the modelled action parameters. IDs, versions and
 // the display-only fields (From/To, Hosts, PathPrefix) are ignored.
@@ -154,12 +221,24 @@ func rulesEqual(a, b model.Rule) bool {
 	if a.Expression != b.Expression || a.Action != b.Action || a.Enabled != b.Enabled || a.Description != b.Description {
 		return false
 	}
-	ra, rb := redirectOf(a), redirectOf(b)
-	if ra.TargetURL != rb.TargetURL || ra.TargetExpression != rb.TargetExpression || ra.StatusCode != rb.StatusCode || ra.PreserveQuery != rb.PreserveQuery {
-		return false
-	}
-	ca, cb := cacheOf(a), cacheOf(b)
-	return ca.Bypass == cb.Bypass && ca.EdgeTTL == cb.EdgeTTL && ca.BrowserTTL == cb.BrowserTTL
+	return paramsEqual(a, b)
+}
+
+// paramsEqual compares the modelled action parameters of two rules.
+func paramsEqual(a, b model.Rule) bool {
+	return redirectEqual(redirectOf(a), redirectOf(b)) && cacheEqual(cacheOf(a), cacheOf(b))
+}
+
+// redirectEqual compares what Cloudflare stores of two redirects (From and To are
+// launch.hcl's display form of the target).
+func redirectEqual(a, b model.RedirectAction) bool {
+	return a.TargetURL == b.TargetURL && a.TargetExpression == b.TargetExpression && a.StatusCode == b.StatusCode && a.PreserveQuery == b.PreserveQuery
+}
+
+// cacheEqual compares what Cloudflare stores of two cache settings (Hosts and
+// PathPrefix are the block's display form of the expression).
+func cacheEqual(a, b model.CacheAction) bool {
+	return a.Bypass == b.Bypass && a.EdgeTTL == b.EdgeTTL && a.BrowserTTL == b.BrowserTTL
 }
 
 // redirectOf returns the rule's redirect parameters with defaults applied (status 301).
@@ -187,14 +266,14 @@ type ruleField struct{ name, value string }
 func ruleView(kind Kind, r model.Rule) []ruleField {
 	var out []ruleField
 	switch {
-	case kind == KindRedirect && r.Action == "redirect":
+	case kind == KindRedirect && r.Action == actionRedirect:
 		a := redirectOf(r)
 		out = append(out,
 			ruleField{"from", redirectFrom(r)},
 			ruleField{"to", redirectTo(r)},
 			ruleField{"status", strconv.Itoa(a.StatusCode)},
 			ruleField{"preserve_query", strconv.FormatBool(a.PreserveQuery)})
-	case kind == KindCache && r.Action == "set_cache_settings":
+	case kind == KindCache && r.Action == actionCache:
 		c := cacheOf(r)
 		if len(c.Hosts) > 0 || c.PathPrefix != "" {
 			out = append(out, ruleField{"hosts", strings.Join(c.Hosts, ", ")}, ruleField{"path_prefix", c.PathPrefix})

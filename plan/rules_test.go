@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -253,4 +254,283 @@ func TestComputeRulesNotRead(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "live rules of phase http_request_dynamic_redirect were not read") {
 		t.Errorf("Compute error = %v, want the redirect phase reported as not read", err)
 	}
+}
+
+// described is r with the description its block gives it.
+func described(r model.Rule, desc string) model.Rule {
+	r.Description = desc
+	return r
+}
+
+// handCopy is a rule made by hand in the dashboard that does exactly what r does: the
+// API gave it id as its ref, the description is the author's, and the provider kept
+// its action parameters verbatim (as Cloudflare stores them).
+func handCopy(r model.Rule, id, desc string) model.Rule {
+	l := asLive(r, id)
+	l.Ref, l.Description = id, desc
+	l.Raw = rawParams(l)
+	return l
+}
+
+// rawParams is the action_parameters JSON Cloudflare stores for r's parameters.
+func rawParams(r model.Rule) []byte {
+	var p map[string]any
+	switch {
+	case r.Redirect != nil:
+		target := map[string]any{"value": r.Redirect.TargetURL}
+		if r.Redirect.TargetExpression != "" {
+			target = map[string]any{"expression": r.Redirect.TargetExpression}
+		}
+		p = map[string]any{"from_value": map[string]any{"target_url": target, "status_code": r.Redirect.StatusCode, "preserve_query_string": r.Redirect.PreserveQuery}}
+	case r.Cache != nil:
+		p = map[string]any{"cache": !r.Cache.Bypass}
+		if r.Cache.EdgeTTL > 0 {
+			p["edge_ttl"] = map[string]any{"mode": "override_origin", "default": r.Cache.EdgeTTL}
+		}
+		if r.Cache.BrowserTTL > 0 {
+			p["browser_ttl"] = map[string]any{"mode": "override_origin", "default": r.Cache.BrowserTTL}
+		}
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// withRaw is r with other verbatim action parameters.
+func withRaw(r model.Rule, raw string) model.Rule {
+	r.Raw = []byte(raw)
+	return r
+}
+
+func TestComputeRulesAdopt(t *testing.T) {
+	www := described(redirectRule("www-to-apex", "https://www.example.com/*", "https://example.com/${1}", 301), "launchready: www-to-apex")
+	old := described(redirectRule("old-blog", "https://blog.example.com/*", "https://example.com/blog/${1}", 302), "launchready: old-blog")
+	assets := described(cacheRule("assets", []string{"example.com"}, "/assets/", 30*86400, false), "launchready: assets")
+	bypass := described(cacheRule("app-bypass", []string{"app.example.com"}, "", 0, true), "launchready: app-bypass")
+	h1 := handRule("h1", model.PhaseRedirect, "legacy")
+	h2 := handRule("h2", model.PhaseRedirect, "promo")
+	hw := handCopy(www, "hw", "WWW to apex")
+	const adoptWWW = `adopt redirect launchready:redirect:www-to-apex | description: WWW to apex -> launchready: www-to-apex`
+	const createWWW = "create redirect launchready:redirect:www-to-apex | from:  -> https://www.example.com/* | to:  -> https://example.com/${1} | status:  -> 301 | preserve_query:  -> true | description:  -> launchready: www-to-apex"
+
+	tests := []struct {
+		name        string
+		zone        *schema.Zone
+		live        *model.LiveZone
+		wantChanges []string
+		wantWrites  map[string][]string
+	}{
+		{
+			name:        "a hand-made rule identical to a block is adopted in place",
+			zone:        withRules(cfZone(), www),
+			live:        liveRules([]model.Rule{h1, hw, h2}, nil),
+			wantChanges: []string{adoptWWW},
+			wantWrites:  map[string][]string{model.PhaseRedirect: {"h1 (hand-made) legacy", "hw www-to-apex", "h2 (hand-made) promo"}},
+		},
+		{
+			name: "a hand-made rule without a ref and without a description",
+			zone: withRules(cfZone(), www),
+			live: func() *model.LiveZone {
+				l := handCopy(www, "hw", "")
+				l.Ref = ""
+				return liveRules([]model.Rule{l}, nil)
+			}(),
+			wantChanges: []string{`adopt redirect launchready:redirect:www-to-apex | description:  -> launchready: www-to-apex`},
+			wantWrites:  map[string][]string{model.PhaseRedirect: {"hw www-to-apex"}},
+		},
+		{
+			name: "a hand-made rule the provider read without raw parameters",
+			zone: withRules(cfZone(), www),
+			live: func() *model.LiveZone {
+				l := handCopy(www, "hw", "WWW to apex")
+				l.Raw = nil
+				return liveRules([]model.Rule{l}, nil)
+			}(),
+			wantChanges: []string{adoptWWW},
+			wantWrites:  map[string][]string{model.PhaseRedirect: {"hw www-to-apex"}},
+		},
+		{
+			name: "adopted next to a created rule: launchready's rules go together where the adopted one was",
+			zone: withRules(cfZone(), old, www),
+			live: liveRules([]model.Rule{h1, hw, h2}, nil),
+			wantChanges: []string{
+				"create redirect launchready:redirect:old-blog | from:  -> https://blog.example.com/* | to:  -> https://example.com/blog/${1} | status:  -> 302 | preserve_query:  -> true | description:  -> launchready: old-blog",
+				adoptWWW,
+			},
+			wantWrites: map[string][]string{model.PhaseRedirect: {"h1 (hand-made) legacy", "new old-blog", "hw www-to-apex", "h2 (hand-made) promo"}},
+		},
+		{
+			name: "adopted apart from launchready's other rules: moved next to them, and the plan says so",
+			zone: withRules(cfZone(), old, www),
+			live: liveRules([]model.Rule{asLive(old, "b"), h1, hw}, nil),
+			wantChanges: []string{
+				adoptWWW,
+				"update redirect http_request_dynamic_redirect | order: old-blog, (hand-made) legacy, (hand-made) WWW to apex -> old-blog, www-to-apex, (hand-made) legacy",
+			},
+			wantWrites: map[string][]string{model.PhaseRedirect: {"b old-blog", "hw www-to-apex", "h1 (hand-made) legacy"}},
+		},
+		{
+			name: "the block's own rule wins over a hand-made copy, which is left alone",
+			zone: withRules(cfZone(), www),
+			live: liveRules([]model.Rule{hw, asLive(www, "a")}, nil),
+		},
+		{
+			name:        "of two identical hand-made rules the first is adopted and the second left alone",
+			zone:        withRules(cfZone(), www),
+			live:        liveRules([]model.Rule{hw, handCopy(www, "hw2", "WWW again")}, nil),
+			wantChanges: []string{adoptWWW},
+			wantWrites:  map[string][]string{model.PhaseRedirect: {"hw www-to-apex", "hw2 (hand-made) WWW again"}},
+		},
+		{
+			name: "cache rules: caching and bypass adopted",
+			zone: withRules(cfZone(), assets, bypass),
+			live: liveRules(nil, []model.Rule{handCopy(assets, "hc", "Assets"), handCopy(bypass, "hb", "")}),
+			wantChanges: []string{
+				`adopt cache launchready:cache:assets | description: Assets -> launchready: assets`,
+				`adopt cache launchready:cache:app-bypass | description:  -> launchready: app-bypass`,
+			},
+			wantWrites: map[string][]string{model.PhaseCache: {"hc assets", "hb app-bypass"}},
+		},
+		{
+			name: "a hand-made rule that respects the origin's TTL explicitly is what a block without TTLs writes",
+			zone: withRules(cfZone(), bypass),
+			live: liveRules(nil, []model.Rule{withRaw(handCopy(bypass, "hb", "B"), `{"cache":false,"edge_ttl":{"mode":"respect_origin"}}`)}),
+			wantChanges: []string{
+				`adopt cache launchready:cache:app-bypass | description: B -> launchready: app-bypass`,
+			},
+			wantWrites: map[string][]string{model.PhaseCache: {"hb app-bypass"}},
+		},
+	}
+	// Similar but different hand-made rules are never adopted: ours is created next
+	// to them and they stay as they are.
+	similar := []struct {
+		name string
+		rule model.Rule
+	}{
+		{"another status", handCopy(redirectRule("www-to-apex", "https://www.example.com/*", "https://example.com/${1}", 302), "s1", "S")},
+		{"no query string", func() model.Rule {
+			r := handCopy(www, "s2", "S")
+			r.Redirect.PreserveQuery = false
+			r.Raw = rawParams(r)
+			return r
+		}()},
+		{"another target", handCopy(redirectRule("www-to-apex", "https://www.example.com/*", "https://example.org/${1}", 301), "s3", "S")},
+		{"another expression", func() model.Rule {
+			r := handCopy(www, "s4", "S")
+			r.Expression = `(http.host eq "www.example.com")`
+			return r
+		}()},
+		{"disabled", func() model.Rule {
+			r := handCopy(www, "s5", "S")
+			r.Enabled = false
+			return r
+		}()},
+		{"another action", func() model.Rule {
+			r := handCopy(www, "s6", "S")
+			r.Action, r.Redirect, r.Raw = "block", nil, []byte(`{}`)
+			return r
+		}()},
+		{"a parameter launch.hcl does not model", withRaw(handCopy(www, "s7", "S"),
+			`{"from_value":{"target_url":{"expression":"wildcard_replace(http.request.full_uri, \"https://www.example.com/*\", \"https://example.com/${1}\")"},"status_code":301,"preserve_query_string":true,"extra":1}}`)},
+		{"raw parameters that say something else than the model", withRaw(handCopy(www, "s8", "S"),
+			`{"from_value":{"target_url":{"value":"https://example.com/"},"status_code":301,"preserve_query_string":true}}`)},
+	}
+	for _, s := range similar {
+		tests = append(tests, struct {
+			name        string
+			zone        *schema.Zone
+			live        *model.LiveZone
+			wantChanges []string
+			wantWrites  map[string][]string
+		}{
+			name:        "not adopted: " + s.name,
+			zone:        withRules(cfZone(), www),
+			live:        liveRules([]model.Rule{s.rule}, nil),
+			wantChanges: []string{createWWW},
+			wantWrites:  map[string][]string{model.PhaseRedirect: {s.rule.ID + " (hand-made) S", "new www-to-apex"}},
+		})
+	}
+	similarCache := []struct {
+		name string
+		rule model.Rule
+	}{
+		{"another edge TTL", handCopy(cacheRule("assets", []string{"example.com"}, "/assets/", 86400, false), "s1", "S")},
+		{"a browser TTL", func() model.Rule {
+			r := handCopy(assets, "s2", "S")
+			r.Cache.BrowserTTL = 3600
+			r.Raw = rawParams(r)
+			return r
+		}()},
+		{"a cache key", withRaw(handCopy(assets, "s3", "S"), `{"cache":true,"edge_ttl":{"mode":"override_origin","default":2592000},"cache_key":{"ignore_query_strings_order":true}}`)},
+		{"a TTL mode launch.hcl does not write", withRaw(handCopy(assets, "s4", "S"), `{"cache":true,"edge_ttl":{"mode":"bypass_by_default"}}`)},
+	}
+	for _, s := range similarCache {
+		tests = append(tests, struct {
+			name        string
+			zone        *schema.Zone
+			live        *model.LiveZone
+			wantChanges []string
+			wantWrites  map[string][]string
+		}{
+			name: "not adopted: cache rule with " + s.name,
+			zone: withRules(cfZone(), assets),
+			live: liveRules(nil, []model.Rule{s.rule}),
+			wantChanges: []string{
+				"create cache launchready:cache:assets | hosts:  -> example.com | path_prefix:  -> /assets/ | cache:  -> eligible | edge_ttl:  -> 30d | browser_ttl:  -> origin | description:  -> launchready: assets",
+			},
+			wantWrites: map[string][]string{model.PhaseCache: {s.rule.ID + " (hand-made) S", "new assets"}},
+		})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			zp := mustCompute(t, tt.zone, tt.live).Zones[0]
+			if diff := cmp.Diff(tt.wantChanges, changeStrings(zp.Changes)); diff != "" {
+				t.Errorf("changes mismatch (-want +got):\n%s", diff)
+			}
+			var got map[string][]string
+			for phase, rules := range zp.RuleWrites {
+				if got == nil {
+					got = map[string][]string{}
+				}
+				got[phase] = ruleList(rules)
+			}
+			if diff := cmp.Diff(tt.wantWrites, got); diff != "" {
+				t.Errorf("rule writes mismatch (-want +got):\n%s", diff)
+			}
+			// An adopted rule is written as its block says, with the live rule's id.
+			for _, c := range zp.Changes {
+				if c.Action != ActionAdopt {
+					continue
+				}
+				want := *c.After.Rule
+				want.ID = c.Before.Rule.ID
+				var written *model.Rule
+				for i, r := range zp.RuleWrites[want.Phase] {
+					if r.Ref == want.Ref {
+						written = &zp.RuleWrites[want.Phase][i]
+					}
+				}
+				if written == nil {
+					t.Errorf("adopted rule %s is not in the phase write", want.Ref)
+				} else if diff := cmp.Diff(want, *written); diff != "" {
+					t.Errorf("adopted rule %s written (-want +got):\n%s", want.Ref, diff)
+				}
+			}
+			if s := zp.Summary(); s.Adopt != countAction(zp.Changes, ActionAdopt) {
+				t.Errorf("summary adopt = %d, want %d", s.Adopt, countAction(zp.Changes, ActionAdopt))
+			}
+		})
+	}
+}
+
+func countAction(cs []Change, a Action) int {
+	n := 0
+	for _, c := range cs {
+		if c.Action == a {
+			n++
+		}
+	}
+	return n
 }
