@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -247,5 +248,101 @@ func TestIdempotenceAuthoritativeRFC2136(t *testing.T) {
 	}
 	if !found {
 		t.Error("no ownership mark written for api.example.com")
+	}
+}
+
+// TestIdempotenceAdoptRules applies a file that declares hand-made rules as blocks
+// (what `launchready import` writes): the identical ones are adopted in place (same
+// id, same position, launchready's ref and description), similar ones stay as they
+// are next to launchready's new rule, nothing is duplicated, and planning again finds
+// nothing to do.
+func TestIdempotenceAdoptRules(t *testing.T) {
+	www := described(redirectRule("www-to-apex", "https://www.example.com/*", "https://example.com/${1}", 301), "launchready: www-to-apex")
+	docs := schema.CompileRedirect(schema.RedirectSpec{Name: "docs", Expression: `(http.host eq "docs.example.com")`, To: "https://example.com/docs", Status: 308})
+	assets := described(cacheRule("assets", []string{"example.com"}, "/assets/", 30*86400, false), "launchready: assets")
+	bypass := described(cacheRule("app-bypass", []string{"app.example.com"}, "", 0, true), "launchready: app-bypass")
+
+	h1 := handRule("h1", model.PhaseRedirect, "legacy")
+	similar := handCopy(redirectRule("www-to-apex", "https://www.example.com/*", "https://example.com/${1}", 302), "s1", "WWW (302)")
+	keyed := withRaw(handCopy(bypass, "s2", "app bypass with a key"), `{"cache":false,"cache_key":{"ignore_query_strings_order":true}}`)
+
+	z := withRules(cfZone(), www, docs, assets, bypass)
+	lz := liveRules(
+		[]model.Rule{h1, handCopy(www, "hw", "WWW to apex"), handCopy(docs, "hd", "Docs"), similar},
+		[]model.Rule{handCopy(assets, "ha", "Assets"), keyed},
+	)
+	after, p := converge(t, z, lz)
+
+	if s := p.Summary(); s != (Summary{Add: 1, Adopt: 3}) {
+		t.Errorf("first plan summary = %+v, want 3 to adopt and 1 to add (app-bypass, whose hand-made look-alike has a cache key)", s)
+	}
+	for _, c := range p.Zones[0].Changes {
+		if c.Key == model.PhaseRedirect || c.Key == model.PhaseCache {
+			t.Errorf("adoption moved rules: %s", changeStrings([]Change{c}))
+		}
+	}
+	// Each rule keeps its id and place; adopted ones carry launchready's ref and
+	// description, the others are as they were.
+	type view struct{ ID, Ref, Description string }
+	views := func(rs []model.Rule) []view {
+		var out []view
+		for _, r := range rs {
+			out = append(out, view{r.ID, r.Ref, r.Description})
+		}
+		return out
+	}
+	wantRedirects := []view{
+		{"h1", "", "legacy"},
+		{"hw", "launchready:redirect:www-to-apex", "launchready: www-to-apex"},
+		{"hd", "launchready:redirect:docs", "launchready: docs"},
+		{"s1", "s1", "WWW (302)"},
+	}
+	if diff := cmp.Diff(wantRedirects, views(after.Rules[model.PhaseRedirect])); diff != "" {
+		t.Errorf("redirect rules after apply (-want +got):\n%s", diff)
+	}
+	wantCache := []view{
+		{"ha", "launchready:cache:assets", "launchready: assets"},
+		{"rule-1", "launchready:cache:app-bypass", "launchready: app-bypass"},
+		{"s2", "s2", "app bypass with a key"},
+	}
+	if diff := cmp.Diff(wantCache, views(after.Rules[model.PhaseCache])); diff != "" {
+		t.Errorf("cache rules after apply (-want +got):\n%s", diff)
+	}
+	for _, r := range append(after.Rules[model.PhaseRedirect], after.Rules[model.PhaseCache]...) {
+		switch r.ID {
+		case "h1", "s1", "s2":
+			want := h1
+			if r.ID == "s1" {
+				want = similar
+			} else if r.ID == "s2" {
+				want = keyed
+			}
+			if diff := cmp.Diff(want, r); diff != "" {
+				t.Errorf("hand-made rule %s changed (-want +got):\n%s", r.ID, diff)
+			}
+		}
+	}
+
+	// Removing the blocks later deletes the adopted rules like any of launchready's.
+	empty, p2 := converge(t, cfZone(), after)
+	if s := p2.Summary(); s != (Summary{Delete: 4}) {
+		t.Errorf("teardown summary = %+v, want 4 rules deleted", s)
+	}
+	if diff := cmp.Diff([]string{"h1 (hand-made) legacy", "s1 (hand-made) WWW (302)"}, ruleList(empty.Rules[model.PhaseRedirect])); diff != "" {
+		t.Errorf("redirect rules after teardown (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"s2 (hand-made) app bypass with a key"}, ruleList(empty.Rules[model.PhaseCache])); diff != "" {
+		t.Errorf("cache rules after teardown (-want +got):\n%s", diff)
+	}
+
+	// A rule adopted away from launchready's other rules joins them (an order change
+	// the first plan shows), and stays there.
+	old := described(redirectRule("old-blog", "https://blog.example.com/*", "https://example.com/blog/${1}", 302), "launchready: old-blog")
+	moved, p3 := converge(t, withRules(cfZone(), old, www), liveRules([]model.Rule{asLive(old, "b"), h1, handCopy(www, "hw", "WWW")}, nil))
+	if got := changeStrings(p3.Zones[0].Changes); len(got) != 2 || !strings.HasPrefix(got[1], "update redirect http_request_dynamic_redirect | order:") {
+		t.Errorf("plan adopting a rule apart from launchready's = %q, want the adoption and an order change", got)
+	}
+	if diff := cmp.Diff([]string{"b old-blog", "hw www-to-apex", "h1 (hand-made) legacy"}, ruleList(moved.Rules[model.PhaseRedirect])); diff != "" {
+		t.Errorf("redirect rules after adopting apart (-want +got):\n%s", diff)
 	}
 }

@@ -3,6 +3,7 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 
@@ -533,4 +534,106 @@ func countAction(cs []Change, a Action) int {
 		}
 	}
 	return n
+}
+
+// TestComputeRulesHandMadeVerbatim checks that every phase write keeps each hand-made
+// rule exactly as it was read, action parameters launch.hcl does not model (Raw)
+// included, and in its relative order.
+func TestComputeRulesHandMadeVerbatim(t *testing.T) {
+	www := redirectRule("www-to-apex", "https://www.example.com/*", "https://example.com/${1}", 301)
+	old := redirectRule("old-blog", "https://blog.example.com/*", "https://example.com/blog/${1}", 302)
+	assets := cacheRule("assets", []string{"example.com"}, "/assets/", 30*86400, false)
+	bypass := cacheRule("app-bypass", []string{"app.example.com"}, "", 0, true)
+
+	// Redirect phase: a redirect with a parameter the model lacks, a Bulk Redirect
+	// list, a disabled copy of a block, and a plain hand-made redirect.
+	extra := withRaw(handRule("hx", model.PhaseRedirect, "extra"),
+		`{"from_value":{"target_url":{"value":"https://elsewhere.example.net/"},"status_code":302,"preserve_query_string":false,"future_option":{"x":[1,2]}}}`)
+	list := model.Rule{ID: "hl", Ref: "hl", Phase: model.PhaseRedirect, Description: "bulk", Expression: `http.request.full_uri in $redirects`,
+		Action: "redirect", Enabled: true, Raw: []byte(`{"from_list":{"name":"redirects","key":"http.request.full_uri"}}`)}
+	disabled := handCopy(www, "hd", "paused copy")
+	disabled.Enabled = false
+	plain := handRule("hp", model.PhaseRedirect, "plain")
+	// Cache phase: a copy of a block with a cache key, and a rule with a status-code TTL.
+	keyed := withRaw(handCopy(assets, "hk", "keyed"), `{"cache":true,"edge_ttl":{"mode":"override_origin","default":2592000},"cache_key":{"custom_key":{"query_string":{"include":["v"]}}}}`)
+	statusTTL := withRaw(handCopy(bypass, "hs", "status ttl"), `{"cache":true,"edge_ttl":{"mode":"override_origin","default":60,"status_code_ttl":[{"status_code":404,"value":0}]}}`)
+	statusTTL.Cache = &model.CacheAction{EdgeTTL: 60}
+
+	redirects := func(ours ...model.Rule) []model.Rule {
+		return append([]model.Rule{extra, list}, append(ours, disabled, plain)...)
+	}
+	tests := []struct {
+		name   string
+		zone   *schema.Zone
+		live   *model.LiveZone
+		phases []string // phases that must be written
+	}{
+		{
+			name:   "create",
+			zone:   withRules(cfZone(), www, assets),
+			live:   liveRules(redirects(), []model.Rule{keyed, statusTTL}),
+			phases: []string{model.PhaseRedirect, model.PhaseCache},
+		},
+		{
+			name:   "update",
+			zone:   withRules(cfZone(), www),
+			live:   liveRules(redirects(asLive(redirectRule("www-to-apex", "https://www.example.com/*", "https://example.com/${1}", 302), "a")), nil),
+			phases: []string{model.PhaseRedirect},
+		},
+		{
+			name:   "delete",
+			zone:   cfZone(),
+			live:   liveRules(redirects(asLive(old, "b")), []model.Rule{keyed, asLive(assets, "c"), statusTTL}),
+			phases: []string{model.PhaseRedirect, model.PhaseCache},
+		},
+		{
+			name:   "reorder",
+			zone:   withRules(cfZone(), old, www),
+			live:   liveRules(redirects(asLive(www, "a"), asLive(old, "b")), nil),
+			phases: []string{model.PhaseRedirect},
+		},
+		{
+			name:   "adopt another hand-made rule",
+			zone:   withRules(cfZone(), www, bypass),
+			live:   liveRules(redirects(handCopy(www, "hw", "mine")), []model.Rule{keyed, handCopy(bypass, "hb", ""), statusTTL}),
+			phases: []string{model.PhaseRedirect, model.PhaseCache},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			zp := mustCompute(t, tt.zone, tt.live).Zones[0]
+			var written []string
+			for phase := range zp.RuleWrites {
+				written = append(written, phase)
+			}
+			sort.Strings(written)
+			want := append([]string(nil), tt.phases...)
+			sort.Strings(want)
+			if diff := cmp.Diff(want, written); diff != "" {
+				t.Fatalf("phases written (-want +got):\n%s", diff)
+			}
+			adopted := map[string]bool{}
+			for _, c := range zp.Changes {
+				if c.Action == ActionAdopt {
+					adopted[c.Before.Rule.ID] = true
+				}
+			}
+			for _, phase := range tt.phases {
+				var wantHand, gotHand []model.Rule
+				for _, r := range tt.live.Rules[phase] {
+					if !r.Owned() && !adopted[r.ID] {
+						wantHand = append(wantHand, r)
+					}
+				}
+				for _, r := range zp.RuleWrites[phase] {
+					if !r.Owned() {
+						gotHand = append(gotHand, r)
+					}
+				}
+				if diff := cmp.Diff(wantHand, gotHand); diff != "" {
+					t.Errorf("%s: hand-made rules altered (-live +written):\n%s", phase, diff)
+				}
+			}
+		})
+	}
 }
