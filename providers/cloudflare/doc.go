@@ -44,8 +44,8 @@
 //     always fetches an extra empty page. Names and values are canonical
 //     (model.CanonicalValue): MX is "priority host", SRV and CAA come from `data`, TXT
 //     is unquoted and joined (model.UnquoteTXT), ttl 1 reads as 0 (automatic). Types
-//     launchready does not model
-//     keep their content as returned, so they show as unmanaged and are never rewritten.
+//     launchready does not model keep their content as returned, so they show as
+//     unmanaged and are never rewritten.
 //   - ApplyRecords sends POST /zones/{id}/dns_records/batch: deletes, then patches (every
 //     field: name, type, content or data, ttl, proxied, comment), then posts. Ops are cut
 //     into batches of at most BatchLimit records, filled in the order deletes → updates →

@@ -70,8 +70,9 @@ func (s *sdkAPI) zoneIDs(ctx context.Context, name string) ([]wireZone, error) {
 // each record through a reflective union decoder that costs about a millisecond per
 // record (a second for a 1,000-record zone), and it always fetches one empty page
 // after the last. Paging stops at an empty page, when result_info.total_count
-// records have arrived, or at a page shorter than the per_page the API reports
-// (so a server that caps per_page lower than asked is still read to the end).
+// records have arrived, or (without total_count) at a page shorter than the per_page
+// the API reports; so a server that caps per_page lower than asked is still read to
+// the end.
 func (s *sdkAPI) listRecords(ctx context.Context, zoneID string) ([]wireRecord, error) {
 	path := "zones/" + zoneID + "/dns_records"
 	var out []wireRecord
@@ -96,8 +97,11 @@ func (s *sdkAPI) listRecords(ctx context.Context, zoneID string) ([]wireRecord, 
 		switch {
 		case len(env.Result) == 0:
 			return out, nil
-		case info != nil && info.TotalCount != nil && len(out) >= *info.TotalCount:
-			return out, nil
+		case info != nil && info.TotalCount != nil:
+			// total_count is authoritative when present (Cloudflare sends it).
+			if len(out) >= *info.TotalCount {
+				return out, nil
+			}
 		case info != nil && info.PerPage > 0 && len(env.Result) < info.PerPage:
 			return out, nil
 		}
