@@ -68,6 +68,34 @@ func goldenPlan(t *testing.T) *Plan {
 	return p
 }
 
+// adoptPlan is the first plan of a zone just imported with `launchready import`:
+// every record and rule the file declares exists live, made by hand, exactly as
+// declared. The plan only takes ownership.
+func adoptPlan(t *testing.T) *Plan {
+	t.Helper()
+	www := schema.CompileRedirect(schema.RedirectSpec{Name: "www-to-apex", From: "https://www.example.com/*", To: "https://example.com/${1}", Status: 301, PreserveQuery: true})
+	assets := schema.CompileCache(schema.CacheSpec{Name: "assets", Hosts: []string{"example.com"}, PathPrefix: "/assets/", EdgeTTL: 30 * 86400})
+	z := withRules(cfZone(
+		proxied(rr("@", "A", "203.0.113.10")),
+		proxied(rr("app", "CNAME", "app-prod.fly.dev")),
+		rr("@", "MX", "10 mx1.mailhost.net", "20 mx2.mailhost.net"),
+		withOrigin(rr("_dmarc", "TXT", "v=DMARC1; p=none"), "email.dmarc"),
+	), www, assets)
+	lz := live(one(
+		recProxied(rec("r1", "@", "A", "203.0.113.10", 300)),
+		recProxied(rec("r2", "app", "CNAME", "app-prod.fly.dev", 300)),
+		rec("r3", "@", "MX", "10 mx1.mailhost.net", 0),
+		rec("r4", "@", "MX", "20 mx2.mailhost.net", 0),
+		rec("r5", "_dmarc", "TXT", "v=DMARC1; p=none", 0),
+		rec("u1", "_acme-challenge", "TXT", "token", 120),
+	))
+	lz.Rules = map[string][]model.Rule{
+		model.PhaseRedirect: {handCopy(www, "h1", "WWW to apex")},
+		model.PhaseCache:    {handCopy(assets, "h2", "")},
+	}
+	return mustCompute(t, z, lz)
+}
+
 // quietPlan is a plan with nothing to do.
 func quietPlan(t *testing.T) *Plan {
 	t.Helper()
@@ -104,6 +132,8 @@ func TestRenderGolden(t *testing.T) {
 		{"text", goldenPlan, func(b *bytes.Buffer, p *Plan) error { return RenderText(b, p, TextOptions{}) }},
 		{"text_verbose", goldenPlan, func(b *bytes.Buffer, p *Plan) error { return RenderText(b, p, TextOptions{Verbose: true}) }},
 		{"text_color", goldenPlan, func(b *bytes.Buffer, p *Plan) error { return RenderText(b, p, TextOptions{Color: true}) }},
+		{"text_adopt_only", adoptPlan, func(b *bytes.Buffer, p *Plan) error { return RenderText(b, p, TextOptions{}) }},
+		{"markdown_adopt_only", adoptPlan, func(b *bytes.Buffer, p *Plan) error { return RenderMarkdown(b, p) }},
 		{"text_no_changes", quietPlan, func(b *bytes.Buffer, p *Plan) error { return RenderText(b, p, TextOptions{}) }},
 		{"json", goldenPlan, func(b *bytes.Buffer, p *Plan) error { return RenderJSON(b, p) }},
 		{"json_no_changes", quietPlan, func(b *bytes.Buffer, p *Plan) error { return RenderJSON(b, p) }},
@@ -217,5 +247,64 @@ func TestReadJSONRefusesOtherMajorVersion(t *testing.T) {
 	}
 	if _, err := ReadJSON(strings.NewReader(`{"format_version":"1.7","zones":[]}`)); err != nil {
 		t.Errorf("ReadJSON of a newer minor version: %v", err)
+	}
+}
+
+func TestChangeTitle(t *testing.T) {
+	oneValue := &Object{RRSet: &model.RRSet{Values: []string{"a"}}}
+	twoValues := &Object{RRSet: &model.RRSet{Values: []string{"a", "b"}}}
+	desc := []FieldChange{{Field: "description", Before: "mine", After: "launchready: www"}}
+	tests := []struct {
+		name   string
+		change Change
+		want   string
+	}{
+		{"record", Change{Action: ActionUpdate, Kind: KindRecord, Key: "app.example.com CNAME"}, "app.example.com CNAME"},
+		{"email record", Change{Action: ActionCreate, Kind: KindEmail, Key: "_dmarc.example.com TXT"}, "_dmarc.example.com TXT (email)"},
+		{"setting", Change{Action: ActionUpdate, Kind: KindSetting, Key: "ssl"}, "setting ssl"},
+		{"rule", Change{Action: ActionCreate, Kind: KindRedirect, Key: "launchready:redirect:www"}, "redirect www"},
+		{"rule order", Change{Action: ActionUpdate, Kind: KindCache, Key: model.PhaseCache}, "cache rule order"},
+		{
+			"adopt a record as it is",
+			Change{Action: ActionAdopt, Kind: KindRecord, Key: "app.example.com CNAME", Before: oneValue},
+			"adopt app.example.com CNAME (no change to the record; launchready takes ownership)",
+		},
+		{
+			"adopt several values as they are",
+			Change{Action: ActionAdopt, Kind: KindRecord, Key: "example.com MX", Before: twoValues},
+			"adopt example.com MX (no change to the records; launchready takes ownership)",
+		},
+		{
+			"adopt an email record",
+			Change{Action: ActionAdopt, Kind: KindEmail, Key: "_dmarc.example.com TXT", Before: oneValue},
+			"adopt _dmarc.example.com TXT (email; no change to the record; launchready takes ownership)",
+		},
+		{
+			"adopt and change a record",
+			Change{Action: ActionAdopt, Kind: KindRecord, Key: "www.example.com CNAME", Before: oneValue, Fields: []FieldChange{{Field: "ttl", Before: "3600", After: "auto"}}},
+			"adopt www.example.com CNAME (launchready takes ownership and changes it as shown)",
+		},
+		{
+			"adopt a record whose comment changes",
+			Change{Action: ActionAdopt, Kind: KindRecord, Key: "www.example.com CNAME", Before: oneValue, Fields: []FieldChange{{Field: "comment", Before: "", After: "site"}}},
+			"adopt www.example.com CNAME (launchready takes ownership and changes it as shown)",
+		},
+		{
+			"adopt a rule: only its description becomes launchready's",
+			Change{Action: ActionAdopt, Kind: KindRedirect, Key: "launchready:redirect:www", Fields: desc},
+			"adopt redirect www (what the rule does is unchanged; launchready takes ownership)",
+		},
+		{
+			"adopt and change a rule",
+			Change{Action: ActionAdopt, Kind: KindCache, Key: "launchready:cache:assets", Fields: append([]FieldChange{{Field: "edge_ttl", Before: "1d", After: "30d"}}, desc...)},
+			"adopt cache assets (launchready takes ownership and changes it as shown)",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := changeTitle(tt.change); got != tt.want {
+				t.Errorf("changeTitle = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -153,20 +153,52 @@ func changeBlock(c Change) block {
 	return b
 }
 
+// changeTitle names a change's object ("app.example.com CNAME", "setting ssl",
+// "redirect www-to-apex"). An adoption says so, and says whether the object itself
+// changes: adopting an identical record or rule only takes ownership.
 func changeTitle(c Change) string {
+	var title string
+	var notes []string
 	switch c.Kind {
 	case KindEmail:
-		return c.Key + " (email)"
+		title, notes = c.Key, []string{"email"}
 	case KindSetting:
-		return "setting " + c.Key
+		title = "setting " + c.Key
 	case KindRedirect, KindCache:
 		if !strings.HasPrefix(c.Key, model.RefPrefix) {
-			return string(c.Kind) + " rule order"
+			title = string(c.Kind) + " rule order"
+			break
 		}
-		name := strings.TrimPrefix(c.Key, model.RefPrefix+string(c.Kind)+":")
-		return string(c.Kind) + " " + name
+		title = string(c.Kind) + " " + strings.TrimPrefix(c.Key, model.RefPrefix+string(c.Kind)+":")
+	default:
+		title = c.Key
 	}
-	return c.Key
+	if c.Action == ActionAdopt {
+		title = "adopt " + title
+		notes = append(notes, adoptNote(c))
+	}
+	if len(notes) > 0 {
+		title += " (" + strings.Join(notes, "; ") + ")"
+	}
+	return title
+}
+
+// adoptNote says what adopting changes. A rule's description is launchready's once
+// adopted (shown as a field), which does not change what the rule does.
+func adoptNote(c Change) string {
+	const owns = "launchready takes ownership"
+	for _, f := range c.Fields {
+		if f.Field != "description" || c.Kind != KindRedirect && c.Kind != KindCache {
+			return owns + " and changes it as shown"
+		}
+	}
+	switch {
+	case c.Kind == KindRedirect || c.Kind == KindCache:
+		return "what the rule does is unchanged; " + owns
+	case c.Before != nil && c.Before.RRSet != nil && len(c.Before.RRSet.Values) > 1:
+		return "no change to the records; " + owns
+	}
+	return "no change to the record; " + owns
 }
 
 // rrsetDetails shows a record set change: its values (as a list with +/- when they

@@ -122,7 +122,6 @@ func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Ru
 				Action: ActionAdopt, Kind: kind, Zone: st.z.Name, Key: d.Ref,
 				Before: &Object{Rule: &before}, After: &Object{Rule: &after},
 				Fields: ruleUpdateFields(kind, l, d),
-				Reason: "made by hand and identical to this block: launchready takes ownership by setting its ref and description; the rule keeps its id, its place and what it does",
 			})
 		default:
 			l := live[idx]
@@ -169,7 +168,17 @@ func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Ru
 		out = append(out, ours...)
 	}
 
-	if !keptOrder(live, out) {
+	kept := keptOrder(live, out)
+	for i := range changes {
+		if changes[i].Action != ActionAdopt {
+			continue
+		}
+		changes[i].Reason = "made by hand and identical to this block: launchready sets its ref and description; the rule keeps its id, its place and what it does"
+		if !kept {
+			changes[i].Reason = "made by hand and identical to this block: launchready sets its ref and description; the rule keeps its id and what it does, and joins launchready's other rules (see the order change)"
+		}
+	}
+	if !kept {
 		changes = append(changes, Change{
 			Action: ActionUpdate, Kind: kind, Zone: st.z.Name, Key: phase,
 			Fields: []FieldChange{{Field: "order", Before: ruleNames(live), After: ruleNames(out)}},
