@@ -165,31 +165,34 @@ var schemaPatches = []schemaPatch{
 		},
 	},
 	{
-		name: "dns-4xx-envelope",
-		reason: "The 4XX answers of the record operations are allOf(<the success answer>, " +
+		name: "error-envelope-contradictions",
+		reason: "The 4XX answers of the record operations and of token verify are allOf(<the success answer>, " +
 			"api-response-common-failure): success must be both true and false, or result both an object " +
 			"and null, so no error answer can validate. They are checked against api-response-common-failure alone.",
 		apply: func(doc map[string]any) error {
+			paths, err := digMap(doc, "paths")
+			if err != nil {
+				return err
+			}
 			n := 0
-			for _, pm := range [][2]string{{pRecords, "get"}, {pRecords, "post"}, {pRecord, "get"}, {pRecord, "put"}, {pRecord, "patch"}, {pRecord, "delete"}} {
-				resp, err := digMap(doc, "paths", pm[0], pm[1], "responses", "4XX", "content", "application/json")
-				if err != nil {
-					return err
-				}
-				schema, _ := resp["schema"].(map[string]any)
-				all, _ := schema["allOf"].([]any)
-				contradictory := false
-				for _, a := range all {
-					m := a.(map[string]any)
-					ref, _ := m["$ref"].(string)
-					_, result := digMap(m, "properties", "result")
-					if strings.Contains(ref, "dns_response_") || result == nil {
-						contradictory = true
+			for _, item := range paths {
+				for _, op := range item.(map[string]any) {
+					c, err := digMap(op, "responses", "4XX", "content", "application/json")
+					if err != nil {
+						continue
 					}
-				}
-				if contradictory {
-					resp["schema"] = map[string]any{"$ref": failureRef}
-					n++
+					schema, _ := c["schema"].(map[string]any)
+					all, _ := schema["allOf"].([]any)
+					failure := ""
+					for _, a := range all {
+						if ref, _ := a.(map[string]any)["$ref"].(string); strings.HasSuffix(ref, "_api-response-common-failure") {
+							failure = ref
+						}
+					}
+					if len(all) >= 2 && failure != "" {
+						c["schema"] = map[string]any{"$ref": failure}
+						n++
+					}
 				}
 			}
 			if n == 0 {
@@ -426,6 +429,7 @@ const (
 
 // conformance validates exchanges against the patched schema.
 type conformance struct {
+	doc    *openapi3.T
 	router routers.Router
 	next   http.RoundTripper
 
@@ -508,7 +512,7 @@ func newConformance(doc *openapi3.T, next http.RoundTripper) (*conformance, erro
 	if err != nil {
 		return nil, err
 	}
-	return &conformance{router: r, next: next, seen: map[string]int{}}, nil
+	return &conformance{doc: doc, router: r, next: next, seen: map[string]int{}}, nil
 }
 
 type skipRequestCheckKey struct{}
@@ -580,11 +584,12 @@ func (c *conformance) exchange(req *http.Request) (*http.Response, []exchangeErr
 	route, params, rerr := c.router.FindRoute(rr)
 	opts := &openapi3filter.Options{AuthenticationFunc: authFunc, IncludeResponseStatus: true, MultiError: true}
 	var in *openapi3filter.RequestValidationInput
-	if rerr != nil {
+	_, markedInvalid := req.Context().Value(skipRequestCheckKey{}).(string)
+	if rerr != nil && !markedInvalid {
 		errs = append(errs, exchangeError{"no operation in the schema", rerr})
-	} else {
+	} else if rerr == nil {
 		in = &openapi3filter.RequestValidationInput{Request: rr, PathParams: params, Route: route, Options: opts}
-		if _, skip := req.Context().Value(skipRequestCheckKey{}).(string); !skip {
+		if !markedInvalid {
 			if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
 				errs = append(errs, exchangeError{"request", err})
 			}
@@ -592,13 +597,21 @@ func (c *conformance) exchange(req *http.Request) (*http.Response, []exchangeErr
 	}
 
 	resp, err := c.next.RoundTrip(req)
-	if err != nil || in == nil {
+	if err != nil {
 		return resp, errs, err
 	}
 	rb, rerr2 := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(rb))
 	if rerr2 != nil {
+		return resp, errs, nil
+	}
+	if in == nil {
+		// A request to no documented operation (sent on purpose): its answer must
+		// still be Cloudflare's failure envelope.
+		if err := c.checkFailureEnvelope(rb); err != nil {
+			errs = append(errs, exchangeError{fmt.Sprintf("answer %d %s", resp.StatusCode, truncate(rb, 400)), err})
+		}
 		return resp, errs, nil
 	}
 	if exceptionFor(route, req, resp.StatusCode) == "" {
@@ -611,6 +624,19 @@ func (c *conformance) exchange(req *http.Request) (*http.Response, []exchangeErr
 	c.seen[route.Operation.OperationID]++
 	c.mu.Unlock()
 	return resp, errs, nil
+}
+
+// checkFailureEnvelope validates an answer against dns-records_api-response-common-failure.
+func (c *conformance) checkFailureEnvelope(body []byte) error {
+	ref := c.doc.Components.Schemas["dns-records_api-response-common-failure"]
+	if ref == nil || ref.Value == nil {
+		return errors.New("schema lacks dns-records_api-response-common-failure")
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return err
+	}
+	return ref.Value.VisitJSON(v)
 }
 
 // exceptionFor names the documented reason an answer is not validated, or "".

@@ -85,26 +85,14 @@ func newEnv(t *testing.T, opts sim.Options, cfOpts ...option.RequestOption) *tes
 	}, cfOpts...)
 	e.cf = cloudflare.NewClient(all...)
 	if len(opts.Zones) > 0 {
-		e.zoneID = e.zoneIDOf(opts.Zones[0])
+		lz, ok := srv.LiveZone(opts.Zones[0])
+		if !ok {
+			t.Fatalf("zone %s missing", opts.Zones[0])
+		}
+		e.zoneID = lz.ID
 	}
 	srv.ResetStats()
 	return e
-}
-
-// zoneIDOf looks a zone up through the API.
-func (e *testEnv) zoneIDOf(name string) string {
-	e.t.Helper()
-	var out struct {
-		Result []struct {
-			ID   string `json:"id"`
-			Name string `json:"name"`
-		} `json:"result"`
-	}
-	e.call(context.Background(), http.MethodGet, "/zones?name="+name, nil, 200, &out)
-	if len(out.Result) != 1 {
-		e.t.Fatalf("zone %s: %d results", name, len(out.Result))
-	}
-	return out.Result[0].ID
 }
 
 // apiResponse is the envelope, decoded loosely for assertions.
@@ -131,12 +119,12 @@ func (e *testEnv) do(ctx context.Context, method, path string, body any, header 
 	e.t.Helper()
 	var rd io.Reader
 	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		if raw, ok := body.(json.RawMessage); ok {
-			b = raw
+		b, ok := body.(json.RawMessage) // sent as is, even if malformed
+		if !ok {
+			var err error
+			if b, err = json.Marshal(body); err != nil {
+				e.t.Fatal(err)
+			}
 		}
 		rd = bytes.NewReader(b)
 	}

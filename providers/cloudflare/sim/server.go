@@ -225,6 +225,7 @@ func (s *Server) apiRoutes() []route {
 		{"POST /zones/{zone_id}/dns_records", s.handleCreateRecord},
 		{"POST /zones/{zone_id}/dns_records/batch", s.handleBatch},
 		{"GET /zones/{zone_id}/dns_records/export", s.handleExport},
+		{"POST /zones/{zone_id}/dns_records/import", s.handleImport},
 		{"GET /zones/{zone_id}/dns_records/{dns_record_id}", s.handleGetRecord},
 		{"PUT /zones/{zone_id}/dns_records/{dns_record_id}", s.handleWriteRecord(modePut)},
 		{"PATCH /zones/{zone_id}/dns_records/{dns_record_id}", s.handleWriteRecord(modePatch)},
@@ -333,6 +334,12 @@ func (s *Server) noRoute(mux *http.ServeMux) http.HandlerFunc {
 		}
 		writeError(w, errf(http.StatusNotFound, CodeNoRoute, "No route for that URI"))
 	}
+}
+
+// handleImport answers the BIND import endpoint, which the simulator does not
+// implement (FACTS.md §4.6 calls it optional), with a clear 4xx.
+func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
+	writeError(w, errf(http.StatusNotFound, CodeNoRoute, "No route for that URI: the simulator does not implement BIND import; create records with POST or the batch endpoint"))
 }
 
 // decodeBody reads a JSON request body into v.

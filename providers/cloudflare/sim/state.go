@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,12 +27,39 @@ func loadState(path string) (*state, []byte, error) {
 	if st.Version != stateVersion {
 		return nil, nil, fmt.Errorf("simulator state %s has format version %d; this simulator reads version %d", path, st.Version, stateVersion)
 	}
+	st.normalize()
+	return &st, b, nil
+}
+
+// normalize restores what JSON decoding loses: empty lists and the compact form of
+// rules' verbatim JSON (the state file is indented).
+func (st *state) normalize() {
+	compact := func(raw json.RawMessage) json.RawMessage {
+		if len(raw) == 0 {
+			return raw
+		}
+		var b bytes.Buffer
+		if json.Compact(&b, raw) != nil {
+			return raw
+		}
+		return b.Bytes()
+	}
 	for _, z := range st.Zones {
 		if z.Records == nil {
 			z.Records = []*record{}
 		}
+		for _, rs := range z.Rulesets {
+			if rs.Rules == nil {
+				rs.Rules = []*rule{}
+			}
+			for _, r := range rs.Rules {
+				r.ActionParameters = compact(r.ActionParameters)
+				for k, v := range r.Extra {
+					r.Extra[k] = compact(v)
+				}
+			}
+		}
 	}
-	return &st, b, nil
 }
 
 // writeFileAtomic writes b to path through a temporary file in the same directory and
@@ -87,5 +115,6 @@ func decodeState(b []byte) (*state, []byte, error) {
 	if err := json.Unmarshal(b, &st); err != nil {
 		return nil, nil, err
 	}
+	st.normalize()
 	return &st, b, nil
 }
