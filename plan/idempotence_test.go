@@ -346,3 +346,17 @@ func TestIdempotenceAdoptRules(t *testing.T) {
 		t.Errorf("redirect rules after adopting apart (-want +got):\n%s", diff)
 	}
 }
+
+// TestIdempotenceRuleEditedByHand: launchready's rule with a parameter added in the
+// dashboard is rewritten from its block once (the plan shows it), then left alone.
+func TestIdempotenceRuleEditedByHand(t *testing.T) {
+	assets := cacheRule("assets", []string{"example.com"}, "/assets/", 30*86400, false)
+	edited := withRaw(asLive(assets, "c"), `{"cache":true,"edge_ttl":{"mode":"override_origin","default":2592000},"cache_key":{"ignore_query_strings_order":true}}`)
+	after, p := converge(t, withRules(cfZone(), assets), liveRules(nil, []model.Rule{edited}))
+	if s := p.Summary(); s != (Summary{Change: 1}) {
+		t.Errorf("plan summary = %+v, want 1 to change", s)
+	}
+	if got := after.Rules[model.PhaseCache]; len(got) != 1 || got[0].ID != "c" || len(got[0].Raw) != 0 {
+		t.Errorf("cache rules after apply = %+v, want rule c written from its block", got)
+	}
+}

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -126,13 +128,21 @@ func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Ru
 		default:
 			l := live[idx]
 			w.ID = l.ID
-			if !rulesEqual(l, d) {
+			extra := unmodelled(l)
+			if !rulesEqual(l, d) || extra != "" {
 				before := l
-				changes = append(changes, Change{
+				ch := Change{
 					Action: ActionUpdate, Kind: kind, Zone: st.z.Name, Key: d.Ref,
 					Before: &Object{Rule: &before}, After: &Object{Rule: &after},
 					Fields: ruleUpdateFields(kind, l, d),
-				})
+				}
+				if extra != "" {
+					// Writing the rule from its block drops them, whenever the phase
+					// is written: say so rather than lose them silently later.
+					ch.Fields = append(ch.Fields, FieldChange{Field: "other parameters", Before: extra})
+					ch.Reason = "the rule was edited by hand with parameters launch.hcl does not declare; writing it from its block removes them"
+				}
+				changes = append(changes, ch)
 			}
 		}
 		ours[i] = w
@@ -221,6 +231,22 @@ func rulesEquivalent(l, d model.Rule) bool {
 		return cacheEqual(c, cacheOf(d))
 	}
 	return false
+}
+
+// unmodelled returns a rule's verbatim action parameters (compact JSON) when they
+// hold something launch.hcl cannot declare, and "" otherwise.
+func unmodelled(r model.Rule) string {
+	if len(r.Raw) == 0 {
+		return ""
+	}
+	if _, _, ok := modelledParams(r.Action, r.Raw); ok {
+		return ""
+	}
+	var b bytes.Buffer
+	if json.Compact(&b, r.Raw) != nil {
+		return string(r.Raw)
+	}
+	return b.String()
 }
 
 // rulesEqual compares what Cloudflare stores of a rule launchready writes: expression,

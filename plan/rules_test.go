@@ -207,6 +207,20 @@ func TestComputeRules(t *testing.T) {
 			wantChanges: []string{"update redirect launchready:redirect:www-to-apex | enabled: false -> true"},
 			wantWrites:  map[string][]string{model.PhaseRedirect: {"a www-to-apex"}},
 		},
+		{
+			name: "a parameter added by hand to launchready's rule is shown before the write removes it",
+			zone: withRules(cfZone(), assets),
+			live: liveRules(nil, []model.Rule{withRaw(asLive(assets, "c"), `{"cache": true, "edge_ttl": {"mode": "override_origin", "default": 2592000}, "cache_key": {"ignore_query_strings_order": true}}`)}),
+			wantChanges: []string{
+				`update cache launchready:cache:assets | other parameters: {"cache":true,"edge_ttl":{"mode":"override_origin","default":2592000},"cache_key":{"ignore_query_strings_order":true}} -> `,
+			},
+			wantWrites: map[string][]string{model.PhaseCache: {"c assets"}},
+		},
+		{
+			name: "launchready's rule read with parameters the model holds in full is unchanged",
+			zone: withRules(cfZone(), assets),
+			live: liveRules(nil, []model.Rule{withRaw(asLive(assets, "c"), `{"cache":true,"edge_ttl":{"mode":"override_origin","default":2592000}}`)}),
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
