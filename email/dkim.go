@@ -46,7 +46,7 @@ func (k *DKIMKey) Testing() bool {
 // short). A key is fit to verify signatures when no problem has Severity Error.
 func ParseDKIMKey(txt string) (*DKIMKey, []TagProblem) {
 	tags, probs := parseTagList(txt, false)
-	if hasError(probs) {
+	if HasError(probs) {
 		return nil, probs
 	}
 	k := &DKIMKey{KeyType: "rsa", Services: []string{"*"}}

@@ -121,7 +121,7 @@ func ParseDMARCURI(s string) (DMARCURI, error) {
 // validHostname checks a host name: two labels or more, letters, digits and inner
 // hyphens, 63 bytes a label, 253 in all, a top-level label that is not all digits.
 func validHostname(h string) bool {
-	if !validDNSName(h) {
+	if !ValidDNSName(h) {
 		return false
 	}
 	labels := strings.Split(h, ".")
@@ -154,7 +154,7 @@ var dmarcPolicies = map[string]bool{"none": true, "quarantine": true, "reject": 
 // first or not DMARC1); otherwise invalid tags are reported and left at their default.
 func ParseDMARC(txt string) (*DMARCRecord, []TagProblem) {
 	tags, probs := parseTagList(txt, true)
-	if hasError(probs) {
+	if HasError(probs) {
 		return nil, probs
 	}
 	if len(tags) == 0 || tags[0].name != "v" {

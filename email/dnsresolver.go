@@ -92,8 +92,8 @@ func (r *DNSResolver) exchange(ctx context.Context, name string, qtype uint16) (
 // query resolves name/qtype, following CNAMEs, and returns the records of qtype.
 func (r *DNSResolver) query(ctx context.Context, name string, qtype uint16) ([]dns.RR, error) {
 	typ := dns.TypeToString[qtype]
-	qname := canonicalDNSName(name)
-	if !validDNSName(qname) {
+	qname := CanonicalDNSName(name)
+	if !ValidDNSName(qname) {
 		return nil, &LookupError{Name: name, Type: typ, Kind: ErrNXDomain, Cause: errors.New("not a valid domain name")}
 	}
 	visited := map[string]bool{}
@@ -108,8 +108,8 @@ func (r *DNSResolver) query(ctx context.Context, name string, qtype uint16) ([]d
 		for {
 			next := ""
 			for _, rr := range in.Answer {
-				if c, ok := rr.(*dns.CNAME); ok && qtype != dns.TypeCNAME && canonicalDNSName(c.Hdr.Name) == cur {
-					next = canonicalDNSName(c.Target)
+				if c, ok := rr.(*dns.CNAME); ok && qtype != dns.TypeCNAME && CanonicalDNSName(c.Hdr.Name) == cur {
+					next = CanonicalDNSName(c.Target)
 				}
 			}
 			if next == "" {
@@ -123,7 +123,7 @@ func (r *DNSResolver) query(ctx context.Context, name string, qtype uint16) ([]d
 		}
 		var out []dns.RR
 		for _, rr := range in.Answer {
-			if rr.Header().Rrtype == qtype && canonicalDNSName(rr.Header().Name) == cur {
+			if rr.Header().Rrtype == qtype && CanonicalDNSName(rr.Header().Name) == cur {
 				out = append(out, rr)
 			}
 		}
@@ -180,7 +180,7 @@ func (r *DNSResolver) LookupMX(ctx context.Context, name string) ([]MX, error) {
 	var out []MX
 	for _, rr := range rrs {
 		mx := rr.(*dns.MX)
-		out = append(out, MX{Preference: mx.Preference, Host: canonicalDNSName(mx.Mx)})
+		out = append(out, MX{Preference: mx.Preference, Host: CanonicalDNSName(mx.Mx)})
 	}
 	return out, err
 }
@@ -190,7 +190,7 @@ func (r *DNSResolver) LookupPTR(ctx context.Context, name string) ([]string, err
 	rrs, err := r.query(ctx, name, dns.TypePTR)
 	var out []string
 	for _, rr := range rrs {
-		out = append(out, canonicalDNSName(rr.(*dns.PTR).Ptr))
+		out = append(out, CanonicalDNSName(rr.(*dns.PTR).Ptr))
 	}
 	return out, err
 }

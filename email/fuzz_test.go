@@ -135,7 +135,7 @@ func FuzzParseDMARC(f *testing.F) {
 			}
 		}
 		if r == nil {
-			if !hasError(probs) {
+			if !HasError(probs) {
 				t.Fatalf("no record and no error for %q", txt)
 			}
 			return
@@ -168,7 +168,7 @@ func FuzzParseDKIMKey(f *testing.F) {
 	f.Fuzz(func(t *testing.T, txt string) {
 		k, probs := ParseDKIMKey(txt)
 		if k == nil {
-			if !hasError(probs) {
+			if !HasError(probs) {
 				t.Fatalf("no key and no error for %q", txt)
 			}
 			return
@@ -207,7 +207,7 @@ func FuzzValidate(f *testing.F) {
 			}
 		}
 		if !errs["dmarc"] {
-			if r, tp := ParseDMARC(p.DMARC.DMARCText()); r == nil || hasError(tp) {
+			if r, tp := ParseDMARC(p.DMARC.DMARCText()); r == nil || HasError(tp) {
 				t.Fatalf("Validate accepted DMARC %+v but its record %q has errors: %v", p.DMARC, p.DMARC.DMARCText(), tp)
 			}
 		}

@@ -75,7 +75,7 @@ var knownSelector = map[string]string{
 
 // serviceOf returns the provider a name belongs to, or "".
 func serviceOf(name string) string {
-	name = canonicalDNSName(name)
+	name = CanonicalDNSName(name)
 	for _, k := range knownService {
 		if name == k.suffix || strings.HasSuffix(name, "."+k.suffix) {
 			return k.name
@@ -107,7 +107,7 @@ func SendingMatrix(p *Policy) []Sender {
 	}
 	if p.SPF != nil {
 		for _, inc := range p.SPF.Include {
-			name := canonicalDNSName(inc)
+			name := CanonicalDNSName(inc)
 			svc := serviceOf(name)
 			if svc == "" {
 				svc = name

@@ -38,7 +38,7 @@ func (m *MemoryResolver) Add(rrs ...dns.RR) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, rr := range rrs {
-		name := canonicalDNSName(rr.Header().Name)
+		name := CanonicalDNSName(rr.Header().Name)
 		m.rrs[name] = append(m.rrs[name], rr)
 	}
 }
@@ -63,7 +63,7 @@ func (m *MemoryResolver) AddZone(text string) error {
 func (m *MemoryResolver) SetTimeout(name string, types ...uint16) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	name = canonicalDNSName(name)
+	name = CanonicalDNSName(name)
 	t := m.timeouts[name]
 	if t == nil {
 		t = map[uint16]bool{}
@@ -100,7 +100,7 @@ func (m *MemoryResolver) Query(name string, qtype uint16) ([]dns.RR, error) {
 	defer m.mu.RUnlock()
 	typ := dns.TypeToString[qtype]
 	orig := name
-	name = canonicalDNSName(name)
+	name = CanonicalDNSName(name)
 	var answer []dns.RR
 	seen := map[string]bool{}
 	for {
@@ -129,7 +129,7 @@ func (m *MemoryResolver) Query(name string, qtype uint16) ([]dns.RR, error) {
 		}
 		seen[name] = true
 		answer = append(answer, cname)
-		name = canonicalDNSName(cname.Target)
+		name = CanonicalDNSName(cname.Target)
 		if seen[name] || len(seen) > 16 {
 			return answer, &LookupError{Name: orig, Type: typ, Kind: ErrTemporary, Cause: errors.New("CNAME loop")}
 		}
@@ -189,7 +189,7 @@ func (m *MemoryResolver) LookupMX(ctx context.Context, name string) ([]MX, error
 	var out []MX
 	for _, rr := range rrs {
 		mx := rr.(*dns.MX)
-		out = append(out, MX{Preference: mx.Preference, Host: canonicalDNSName(mx.Mx)})
+		out = append(out, MX{Preference: mx.Preference, Host: CanonicalDNSName(mx.Mx)})
 	}
 	return out, err
 }
@@ -199,7 +199,7 @@ func (m *MemoryResolver) LookupPTR(ctx context.Context, name string) ([]string, 
 	rrs, err := m.query(ctx, name, dns.TypePTR)
 	var out []string
 	for _, rr := range rrs {
-		out = append(out, canonicalDNSName(rr.(*dns.PTR).Ptr))
+		out = append(out, CanonicalDNSName(rr.(*dns.PTR).Ptr))
 	}
 	return out, err
 }

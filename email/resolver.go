@@ -75,7 +75,7 @@ func (e *LookupError) Unwrap() []error {
 
 // lookupKind classifies a lookup result: nil when records were found, else ErrNXDomain,
 // ErrNoData or ErrTemporary. An empty answer with a nil error is NODATA.
-func lookupKind(n int, err error) error {
+func LookupKind(n int, err error) error {
 	switch {
 	case err == nil && n > 0:
 		return nil
@@ -91,7 +91,7 @@ func lookupKind(n int, err error) error {
 }
 
 // isVoid reports whether a lookup kind is a "void lookup" (RFC 7208 §4.6.4).
-func isVoid(kind error) bool { return kind == ErrNXDomain || kind == ErrNoData }
+func IsVoid(kind error) bool { return kind == ErrNXDomain || kind == ErrNoData }
 
 // ReverseName returns the PTR query name of ip: "4.3.2.1.in-addr.arpa" for 1.2.3.4,
 // nibbles under "ip6.arpa" for IPv6 (lower case).
@@ -118,7 +118,7 @@ func nibbles(ip net.IP, rev bool) string {
 	return strings.Join(parts, ".")
 }
 
-// canonicalDNSName lower-cases a name and removes one trailing dot.
-func canonicalDNSName(name string) string {
+// CanonicalDNSName lower-cases a name and removes one trailing dot.
+func CanonicalDNSName(name string) string {
 	return strings.ToLower(strings.TrimSuffix(name, "."))
 }

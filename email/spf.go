@@ -403,7 +403,7 @@ func isTopLabel(l string) bool {
 
 // validDNSName reports whether name (no trailing dot) can be queried: labels of 1–63
 // bytes, 253 bytes at most.
-func validDNSName(name string) bool {
+func ValidDNSName(name string) bool {
 	if name == "" || len(name) > 253 {
 		return false
 	}

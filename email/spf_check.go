@@ -212,14 +212,14 @@ func (c *checker) decide(i int, why string) {
 
 // validCheckDomain is RFC 7208 §4.3: a multi-label domain name with valid labels.
 func validCheckDomain(d string) bool {
-	return !strings.HasPrefix(d, "[") && strings.Contains(d, ".") && validDNSName(d)
+	return !strings.HasPrefix(d, "[") && strings.Contains(d, ".") && ValidDNSName(d)
 }
 
 // fetchSPF finds the single SPF record of domain. It returns ("", none) when there
 // is none, or an abort for DNS errors and several records.
 func (c *checker) fetchSPF(domain string) (string, *spfAbort) {
 	txts, err := c.r.LookupTXT(c.ctx, domain)
-	switch kind := lookupKind(len(txts), err); kind {
+	switch kind := LookupKind(len(txts), err); kind {
 	case nil:
 	case ErrTemporary:
 		return "", &spfAbort{SPFTempError, fmt.Sprintf("looking up the TXT records of %s failed: %v", domain, err)}
@@ -442,7 +442,7 @@ func (c *checker) mechanism(t *SPFTerm, domain string, depth, ts int) (bool, *sp
 		return false, abort
 	}
 	c.trace.Steps[ts].Target = target
-	if !validDNSName(target) {
+	if !ValidDNSName(target) {
 		// RFC 7208 leaves this undefined; like an invalid <domain> (§4.3), a name that
 		// cannot be queried does not exist.
 		setDetail("%q is not a valid domain name: treated as non-existent", target)
@@ -471,10 +471,10 @@ func (c *checker) mechanism(t *SPFTerm, domain string, depth, ts int) (bool, *sp
 
 	case "a":
 		ips, err := c.addrs(target)
-		switch kind := lookupKind(len(ips), err); {
+		switch kind := LookupKind(len(ips), err); {
 		case kind == ErrTemporary:
 			return false, &spfAbort{SPFTempError, fmt.Sprintf("looking up %s failed: %v", target, err)}
-		case isVoid(kind):
+		case IsVoid(kind):
 			setDetail("%s has no address (void lookup)", target)
 			return false, c.void(target)
 		}
@@ -489,10 +489,10 @@ func (c *checker) mechanism(t *SPFTerm, domain string, depth, ts int) (bool, *sp
 
 	case "mx":
 		mxs, err := c.r.LookupMX(c.ctx, target)
-		switch kind := lookupKind(len(mxs), err); {
+		switch kind := LookupKind(len(mxs), err); {
 		case kind == ErrTemporary:
 			return false, &spfAbort{SPFTempError, fmt.Sprintf("looking up the MX of %s failed: %v", target, err)}
-		case isVoid(kind):
+		case IsVoid(kind):
 			setDetail("%s has no MX records (void lookup)", target)
 			return false, c.void(target)
 		}
@@ -504,7 +504,7 @@ func (c *checker) mechanism(t *SPFTerm, domain string, depth, ts int) (bool, *sp
 				continue // null MX
 			}
 			ips, err := c.addrs(mx.Host)
-			if lookupKind(len(ips), err) == ErrTemporary {
+			if LookupKind(len(ips), err) == ErrTemporary {
 				return false, &spfAbort{SPFTempError, fmt.Sprintf("looking up the MX host %s failed: %v", mx.Host, err)}
 			}
 			for _, a := range ips {
@@ -538,10 +538,10 @@ func (c *checker) mechanism(t *SPFTerm, domain string, depth, ts int) (bool, *sp
 
 	case "exists":
 		ips, err := c.r.LookupA(c.ctx, target)
-		switch kind := lookupKind(len(ips), err); {
+		switch kind := LookupKind(len(ips), err); {
 		case kind == ErrTemporary:
 			return false, &spfAbort{SPFTempError, fmt.Sprintf("looking up %s failed: %v", target, err)}
-		case isVoid(kind):
+		case IsVoid(kind):
 			setDetail("%s has no A record (void lookup)", target)
 			return false, c.void(target)
 		}
@@ -556,17 +556,17 @@ func (c *checker) mechanism(t *SPFTerm, domain string, depth, ts int) (bool, *sp
 // found nothing. A failed PTR lookup is not an error: ptr then does not match.
 func (c *checker) validatedNames() (names []string, void bool, abort *spfAbort) {
 	ptrs, err := c.r.LookupPTR(c.ctx, ReverseName(c.ip))
-	switch kind := lookupKind(len(ptrs), err); {
+	switch kind := LookupKind(len(ptrs), err); {
 	case kind == ErrTemporary:
 		return nil, false, nil
-	case isVoid(kind):
+	case IsVoid(kind):
 		return nil, true, nil
 	}
 	if len(ptrs) > 10 {
 		ptrs = ptrs[:10]
 	}
 	for _, p := range ptrs {
-		p = canonicalDNSName(p)
+		p = CanonicalDNSName(p)
 		ips, err := c.addrs(p)
 		if err != nil {
 			continue // a DNS error skips that name
@@ -620,7 +620,7 @@ func (c *checker) explain(fr *frame) string {
 		return def()
 	}
 	target, err := expandDomain(fr.rec.Exp().Domain, &c.env)
-	if err != nil || !validDNSName(target) {
+	if err != nil || !ValidDNSName(target) {
 		return def()
 	}
 	txts, err := c.r.LookupTXT(c.ctx, target)

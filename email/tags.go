@@ -25,7 +25,7 @@ func tagWarn(tag string, index int, format string, a ...any) TagProblem {
 }
 
 // hasError reports whether any problem is an error.
-func hasError(ps []TagProblem) bool {
+func HasError(ps []TagProblem) bool {
 	for _, p := range ps {
 		if p.Severity == Error {
 			return true

@@ -114,7 +114,7 @@ func validateSPF(s *SPF) []Problem {
 			out = append(out, errorf("spf.include", i, "include %q: %v", d, err))
 			continue
 		}
-		if !strings.Contains(name, "%") && !validDNSName(name) {
+		if !strings.Contains(name, "%") && !ValidDNSName(name) {
 			out = append(out, errorf("spf.include", i, "include %q is not a valid domain name (labels of 1 to 63 characters, 253 in all)", d))
 			continue
 		}
@@ -177,7 +177,7 @@ func validateSPFNetworks(field string, nets []string, v6 bool) []Problem {
 // validSelector checks a DKIM selector: dot-separated labels of letters, digits and
 // inner hyphens (RFC 6376 §3.1).
 func validSelector(s string) bool {
-	if !validDNSName(s) {
+	if !ValidDNSName(s) {
 		return false
 	}
 	for _, l := range strings.Split(s, ".") {
@@ -196,7 +196,7 @@ func validSelector(s string) bool {
 // validTargetName checks a CNAME target: two labels or more of letters, digits,
 // hyphens and underscores ("s1._domainkey.example.onmicrosoft.com").
 func validTargetName(n string) bool {
-	if !validDNSName(n) || !strings.Contains(n, ".") {
+	if !ValidDNSName(n) || !strings.Contains(n, ".") {
 		return false
 	}
 	for i := 0; i < len(n); i++ {
@@ -315,7 +315,7 @@ func validateDMARC(d *DMARC) []Problem {
 	}
 	if !hasErrorProblem(out) {
 		text := d.DMARCText()
-		if _, probs := ParseDMARC(text); hasError(probs) {
+		if _, probs := ParseDMARC(text); HasError(probs) {
 			for _, tp := range probs {
 				if tp.Severity == Error {
 					out = append(out, errorf("dmarc", -1, "the generated record %q: %s", text, tp.Message))

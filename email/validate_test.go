@@ -180,7 +180,7 @@ func TestValidatedRecordsParse(t *testing.T) {
 				t.Errorf("SPF %q: %v", v, err)
 			}
 		case strings.HasPrefix(v, "v=DKIM1"):
-			if k, probs := ParseDKIMKey(v); k == nil || hasError(probs) {
+			if k, probs := ParseDKIMKey(v); k == nil || HasError(probs) {
 				t.Errorf("DKIM %q: %v", v, probs)
 			}
 		case strings.HasPrefix(v, "v=DMARC1"):

@@ -5,7 +5,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
-	"net/mail"
 	"net/netip"
 	"regexp"
 	"sort"
@@ -460,9 +459,26 @@ func canonicalMailto(u string) (string, string) {
 			return "", "The size limit " + strconv.Quote(size) + " must be \"!\" + a number with an optional unit k, m, g or t, e.g. \"!10m\"."
 		}
 	}
-	a, err := mail.ParseAddress(addr)
-	if err != nil || a.Name != "" || a.Address != addr || !strings.Contains(addr[strings.LastIndex(addr, "@")+1:], ".") {
+	if !plainAddress(addr) {
 		return "", strconv.Quote(addr) + " is not a plain e-mail address."
 	}
 	return "mailto:" + addr + size, ""
+}
+
+// plainAddress reports whether addr is a bare e-mail address "local@domain.tld" (no
+// display name, no angle brackets, no spaces), the form DMARC report URIs take.
+func plainAddress(addr string) bool {
+	at := strings.LastIndex(addr, "@")
+	if at <= 0 || at == len(addr)-1 {
+		return false
+	}
+	local, domain := addr[:at], addr[at+1:]
+	if strings.ContainsAny(local, " \t<>()[],;:\"") || strings.HasPrefix(local, ".") || strings.HasSuffix(local, ".") || strings.Contains(local, "..") {
+		return false
+	}
+	if !strings.Contains(domain, ".") {
+		return false
+	}
+	_, err := model.CanonicalZone(domain)
+	return err == nil
 }

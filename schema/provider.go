@@ -1,8 +1,8 @@
 package schema
 
 import (
-	"net"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -61,15 +61,14 @@ func (l *loader) decodeProviderBlock(b *hcl.Block) {
 	}
 	if a, has := c.Attributes["server"]; has {
 		if s, good := l.str(a); good {
-			host, port, err := net.SplitHostPort(s)
-			if err != nil {
-				// No port: DNS's.
-				host, port = s, "53"
+			host, port := splitServer(s)
+			if port == "" {
+				port = "53" // no port: DNS's
 			}
-			if host == "" || strings.ContainsAny(host, " /") {
+			if n, err := strconv.Atoi(port); host == "" || strings.ContainsAny(host, " /") || err != nil || n < 1 || n > 65535 {
 				l.errorf(a.Expr.Range(), "Invalid server", "server is a host name or IP address with an optional port, e.g. \"ns1.corp.example:53\" or \"127.0.0.1:5353\".")
 			} else {
-				p.Server = net.JoinHostPort(host, port)
+				p.Server = joinServer(host, port)
 			}
 		}
 	}
@@ -113,4 +112,35 @@ func isLabel(s string) bool {
 		}
 	}
 	return true
+}
+
+// splitServer splits "host:port", "[v6]:port", "host" or a bare IPv6 address. It is
+// written out (not net.SplitHostPort) so that schema stays free of the net package:
+// plan, which must do no I/O, imports schema.
+func splitServer(s string) (host, port string) {
+	if strings.HasPrefix(s, "[") {
+		if i := strings.Index(s, "]"); i > 0 {
+			host, rest := s[1:i], s[i+1:]
+			if strings.HasPrefix(rest, ":") {
+				return host, rest[1:]
+			}
+			if rest == "" {
+				return host, ""
+			}
+			return "", ""
+		}
+		return "", ""
+	}
+	if strings.Count(s, ":") == 1 {
+		i := strings.LastIndex(s, ":")
+		return s[:i], s[i+1:]
+	}
+	return s, "" // a host name, or a bare IPv6 address
+}
+
+func joinServer(host, port string) string {
+	if strings.Contains(host, ":") {
+		return "[" + host + "]:" + port
+	}
+	return host + ":" + port
 }

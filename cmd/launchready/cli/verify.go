@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/launchready/launchready/email"
+	"github.com/launchready/launchready/email/analysis"
 	"github.com/launchready/launchready/engine"
 	"github.com/launchready/launchready/schema"
 	"github.com/launchready/launchready/verify"
@@ -145,7 +146,7 @@ func emailAnalyzer(cfg *schema.Config, resolver string) func(ctx context.Context
 			return nil
 		}
 		var out []verify.Result
-		for _, fd := range email.Analyze(ctx, r, domain, z.Email) {
+		for _, fd := range analysis.Analyze(ctx, r, domain, z.Email) {
 			st := verify.Warn
 			if fd.Severity == email.Error {
 				st = verify.Fail

@@ -1,6 +1,8 @@
-package email
+package analysis
 
 import (
+	"github.com/launchready/launchready/email"
+
 	"context"
 	"fmt"
 	"strings"
@@ -10,9 +12,9 @@ import (
 
 // Finding is one result of the online analysis.
 type Finding struct {
-	Severity Severity `json:"severity"`
-	Check    string   `json:"check"` // "spf" | "dkim" | "dmarc"
-	Message  string   `json:"message"`
+	Severity email.Severity `json:"severity"`
+	Check    string         `json:"check"` // "spf" | "dkim" | "dmarc"
+	Message  string         `json:"message"`
 	// Chain is the path through DNS that leads to the finding, from the domain:
 	// for SPF the domain then each include/redirect term followed
 	// ("example.com", "include:sendgrid.net", "include:_spf.sendgrid.net"); for DKIM
@@ -53,8 +55,8 @@ const maxSPFRecords = 60
 //
 // Every finding names the chain that leads to it. DNS failures are warnings ("could
 // not check"). A nil policy analyses the published SPF record only.
-func Analyze(ctx context.Context, r Resolver, domain string, p *Policy) []Finding {
-	domain = canonicalDNSName(domain)
+func Analyze(ctx context.Context, r email.Resolver, domain string, p *email.Policy) []Finding {
+	domain = email.CanonicalDNSName(domain)
 	a := &analyzer{ctx: ctx, r: r, domain: domain, fetched: map[string]spfFetch{}}
 	a.spf(p)
 	if p != nil {
@@ -70,7 +72,7 @@ func Analyze(ctx context.Context, r Resolver, domain string, p *Policy) []Findin
 
 type analyzer struct {
 	ctx      context.Context
-	r        Resolver
+	r        email.Resolver
 	domain   string
 	findings []Finding
 
@@ -83,14 +85,14 @@ type analyzer struct {
 	overVoids   []string // chain where the 3rd void lookup happens
 }
 
-func (a *analyzer) add(sev Severity, check string, chain []string, format string, args ...any) {
+func (a *analyzer) add(sev email.Severity, check string, chain []string, format string, args ...any) {
 	a.findings = append(a.findings, Finding{Severity: sev, Check: check, Message: fmt.Sprintf(format, args...), Chain: append([]string(nil), chain...)})
 }
 
 // spfFetch is the outcome of looking up one domain's SPF record.
 type spfFetch struct {
 	text    string
-	rec     *SPFRecord
+	rec     *email.SPFRecord
 	records []string // the SPF records found (several is an error)
 	kind    error    // nil, ErrNXDomain, ErrNoData, ErrTemporary
 	err     error
@@ -102,55 +104,55 @@ func (a *analyzer) fetch(domain string) spfFetch {
 		return f
 	}
 	txts, err := a.r.LookupTXT(a.ctx, domain)
-	f := spfFetch{kind: lookupKind(len(txts), err), err: err}
+	f := spfFetch{kind: email.LookupKind(len(txts), err), err: err}
 	for _, t := range txts {
-		if IsSPFRecord(t) {
+		if email.IsSPFRecord(t) {
 			f.records = append(f.records, t)
 		}
 	}
 	if len(f.records) == 1 {
 		f.text = f.records[0]
-		f.rec, f.parse = ParseSPF(f.text)
+		f.rec, f.parse = email.ParseSPF(f.text)
 	}
 	a.fetched[domain] = f
 	return f
 }
 
-func (a *analyzer) spf(p *Policy) {
+func (a *analyzer) spf(p *email.Policy) {
 	chain := []string{a.domain}
 	live := a.fetch(a.domain)
-	var root *SPFRecord
+	var root *email.SPFRecord
 	if p != nil && p.SPF != nil {
 		text := p.SPF.SPFText()
-		rec, err := ParseSPF(text)
+		rec, err := email.ParseSPF(text)
 		if err != nil {
-			a.add(Error, "spf", chain, "the policy's SPF record %q is invalid: %v", text, err)
+			a.add(email.Error, "spf", chain, "the policy's SPF record %q is invalid: %v", text, err)
 			return
 		}
 		root = rec
 		switch {
-		case live.kind == ErrTemporary:
-			a.add(Warning, "spf", chain, "could not read the published TXT records of %s: %v", a.domain, live.err)
+		case live.kind == email.ErrTemporary:
+			a.add(email.Warning, "spf", chain, "could not read the published TXT records of %s: %v", a.domain, live.err)
 		case len(live.records) > 1:
-			a.add(Error, "spf", chain, "%s publishes %d SPF records; receivers return permerror when there is more than one (RFC 7208 §4.5): keep only the one launchready manages", a.domain, len(live.records))
+			a.add(email.Error, "spf", chain, "%s publishes %d SPF records; receivers return permerror when there is more than one (RFC 7208 §4.5): keep only the one launchready manages", a.domain, len(live.records))
 		case len(live.records) == 0:
-			a.add(Info, "spf", chain, "%s publishes no SPF record yet; apply creates %q", a.domain, text)
+			a.add(email.Info, "spf", chain, "%s publishes no SPF record yet; apply creates %q", a.domain, text)
 		case !sameSPF(live.text, text):
-			a.add(Info, "spf", chain, "the published SPF record %q differs from the policy's %q; if launchready does not own it, apply leaves two SPF records (permerror): adopt or delete it", live.text, text)
+			a.add(email.Info, "spf", chain, "the published SPF record %q differs from the policy's %q; if launchready does not own it, apply leaves two SPF records (permerror): adopt or delete it", live.text, text)
 		}
 	} else {
 		switch {
-		case live.kind == ErrTemporary:
-			a.add(Warning, "spf", chain, "could not read the TXT records of %s: %v", a.domain, live.err)
+		case live.kind == email.ErrTemporary:
+			a.add(email.Warning, "spf", chain, "could not read the TXT records of %s: %v", a.domain, live.err)
 			return
 		case len(live.records) == 0:
-			a.add(Info, "spf", chain, "%s declares and publishes no SPF record: receivers get SPF \"none\"", a.domain)
+			a.add(email.Info, "spf", chain, "%s declares and publishes no SPF record: receivers get SPF \"none\"", a.domain)
 			return
 		case len(live.records) > 1:
-			a.add(Error, "spf", chain, "%s publishes %d SPF records; receivers return permerror (RFC 7208 §4.5)", a.domain, len(live.records))
+			a.add(email.Error, "spf", chain, "%s publishes %d SPF records; receivers return permerror (RFC 7208 §4.5)", a.domain, len(live.records))
 			return
 		case live.parse != nil:
-			a.add(Error, "spf", chain, "the published SPF record of %s is invalid (permerror): %v", a.domain, live.parse)
+			a.add(email.Error, "spf", chain, "the published SPF record of %s is invalid (permerror): %v", a.domain, live.parse)
 			return
 		}
 		root = live.rec
@@ -160,24 +162,24 @@ func (a *analyzer) spf(p *Policy) {
 
 	switch {
 	case a.lookups > 10:
-		a.add(Error, "spf", a.overLookups, "SPF evaluation can need %d DNS lookups; RFC 7208 §4.6.4 allows 10, so receivers return permerror for senders not matched before the 11th (%s)", a.lookups, a.overLookups[len(a.overLookups)-1])
+		a.add(email.Error, "spf", a.overLookups, "SPF evaluation can need %d DNS lookups; RFC 7208 §4.6.4 allows 10, so receivers return permerror for senders not matched before the 11th (%s)", a.lookups, a.overLookups[len(a.overLookups)-1])
 	case a.lookups >= 9:
-		a.add(Warning, "spf", chain, "SPF evaluation can need %d of the 10 DNS lookups allowed: one more include breaks it", a.lookups)
+		a.add(email.Warning, "spf", chain, "SPF evaluation can need %d of the 10 DNS lookups allowed: one more include breaks it", a.lookups)
 	default:
-		a.add(Info, "spf", chain, "SPF evaluation needs at most %d of the 10 DNS lookups allowed and %d void lookups", a.lookups, a.voids)
+		a.add(email.Info, "spf", chain, "SPF evaluation needs at most %d of the 10 DNS lookups allowed and %d void lookups", a.lookups, a.voids)
 	}
 	if a.voids > 2 {
-		a.add(Error, "spf", a.overVoids, "SPF evaluation makes %d void lookups (names that do not exist or have no address); RFC 7208 §4.6.4 allows 2, so receivers return permerror (%s)", a.voids, a.overVoids[len(a.overVoids)-1])
+		a.add(email.Error, "spf", a.overVoids, "SPF evaluation makes %d void lookups (names that do not exist or have no address); RFC 7208 §4.6.4 allows 2, so receivers return permerror (%s)", a.voids, a.overVoids[len(a.overVoids)-1])
 	}
 	if a.truncated {
-		a.add(Warning, "spf", chain, "the SPF include tree has more than %d records; the analysis stopped there", maxSPFRecords)
+		a.add(email.Warning, "spf", chain, "the SPF include tree has more than %d records; the analysis stopped there", maxSPFRecords)
 	}
 }
 
 // sameSPF compares two SPF records by their canonical form.
 func sameSPF(a, b string) bool {
-	ra, errA := ParseSPF(a)
-	rb, errB := ParseSPF(b)
+	ra, errA := email.ParseSPF(a)
+	rb, errB := email.ParseSPF(b)
 	if errA != nil || errB != nil {
 		return a == b
 	}
@@ -200,7 +202,7 @@ func (a *analyzer) countVoid(chain []string, term string, domain string) {
 }
 
 // walk visits one record's terms in evaluation order: mechanisms, then redirect.
-func (a *analyzer) walk(rec *SPFRecord, domain string, chain []string, stack map[string]bool) {
+func (a *analyzer) walk(rec *email.SPFRecord, domain string, chain []string, stack map[string]bool) {
 	for i := range rec.Terms {
 		t := &rec.Terms[i]
 		if t.Modifier {
@@ -212,14 +214,14 @@ func (a *analyzer) walk(rec *SPFRecord, domain string, chain []string, stack map
 		switch t.Name {
 		case "all":
 			if t.Qualifier == '+' {
-				a.add(Error, "spf", chain, "%s in the SPF record of %s lets every host on the internet pass", t.Text, domain)
+				a.add(email.Error, "spf", chain, "%s in the SPF record of %s lets every host on the internet pass", t.Text, domain)
 			}
 		case "ip4", "ip6":
 			if t.Network.Bits() == 0 {
-				a.add(Error, "spf", chain, "%s in the SPF record of %s authorises every address", t.Text, domain)
+				a.add(email.Error, "spf", chain, "%s in the SPF record of %s authorises every address", t.Text, domain)
 			}
 		case "ptr":
-			a.add(Warning, "spf", chain, "%s in the SPF record of %s: ptr is deprecated (RFC 7208 §5.5), slow, and some receivers skip it", t.Text, domain)
+			a.add(email.Warning, "spf", chain, "%s in the SPF record of %s: ptr is deprecated (RFC 7208 §5.5), slow, and some receivers skip it", t.Text, domain)
 		case "include":
 			a.follow(t, domain, chain, stack)
 		case "a", "mx", "exists":
@@ -228,7 +230,7 @@ func (a *analyzer) walk(rec *SPFRecord, domain string, chain []string, stack map
 	}
 	if red := rec.Redirect(); red != nil {
 		if rec.HasAll() {
-			a.add(Warning, "spf", chain, "%s in the SPF record of %s is never used: the record has an all mechanism", red.Text, domain)
+			a.add(email.Warning, "spf", chain, "%s in the SPF record of %s is never used: the record has an all mechanism", red.Text, domain)
 			return
 		}
 		a.countLookup(chain, red.Text, domain)
@@ -237,19 +239,19 @@ func (a *analyzer) walk(rec *SPFRecord, domain string, chain []string, stack map
 }
 
 // follow resolves an include or redirect target and walks its record.
-func (a *analyzer) follow(t *SPFTerm, domain string, chain []string, stack map[string]bool) {
+func (a *analyzer) follow(t *email.SPFTerm, domain string, chain []string, stack map[string]bool) {
 	if strings.Contains(t.Domain, "%") {
-		a.add(Info, "spf", chain, "%s in the SPF record of %s uses macros: its target depends on the sender and is not followed", t.Text, domain)
+		a.add(email.Info, "spf", chain, "%s in the SPF record of %s uses macros: its target depends on the sender and is not followed", t.Text, domain)
 		return
 	}
-	target := canonicalDNSName(t.Domain)
+	target := email.CanonicalDNSName(t.Domain)
 	sub := append(append([]string(nil), chain...), t.Text)
 	what := "include"
 	if t.Modifier {
 		what = "redirect"
 	}
 	if stack[target] {
-		a.add(Error, "spf", sub, "%s loops back to %s: evaluation runs into the lookup limit and receivers return permerror", t.Text, target)
+		a.add(email.Error, "spf", sub, "%s loops back to %s: evaluation runs into the lookup limit and receivers return permerror", t.Text, target)
 		return
 	}
 	if a.records >= maxSPFRecords {
@@ -259,21 +261,21 @@ func (a *analyzer) follow(t *SPFTerm, domain string, chain []string, stack map[s
 	a.records++
 	f := a.fetch(target)
 	switch {
-	case f.kind == ErrTemporary:
-		a.add(Warning, "spf", sub, "could not read the TXT records of %s: %v", target, f.err)
+	case f.kind == email.ErrTemporary:
+		a.add(email.Warning, "spf", sub, "could not read the TXT records of %s: %v", target, f.err)
 		return
 	case len(f.records) == 0:
 		how := "does not exist"
-		if f.kind != ErrNXDomain {
+		if f.kind != email.ErrNXDomain {
 			how = "has no SPF record"
 		}
-		a.add(Error, "spf", sub, "%s target %s %s: receivers return permerror (RFC 7208 §5.2, §6.1)", what, target, how)
+		a.add(email.Error, "spf", sub, "%s target %s %s: receivers return permerror (RFC 7208 §5.2, §6.1)", what, target, how)
 		return
 	case len(f.records) > 1:
-		a.add(Error, "spf", sub, "%s target %s publishes %d SPF records: receivers return permerror (RFC 7208 §4.5)", what, target, len(f.records))
+		a.add(email.Error, "spf", sub, "%s target %s publishes %d SPF records: receivers return permerror (RFC 7208 §4.5)", what, target, len(f.records))
 		return
 	case f.parse != nil:
-		a.add(Error, "spf", sub, "the SPF record of %s is invalid, so receivers return permerror: %v", target, f.parse)
+		a.add(email.Error, "spf", sub, "the SPF record of %s is invalid, so receivers return permerror: %v", target, f.parse)
 		return
 	}
 	stack[target] = true
@@ -283,89 +285,89 @@ func (a *analyzer) follow(t *SPFTerm, domain string, chain []string, stack map[s
 
 // resolveTarget resolves an a, mx or exists target without macros, counting void
 // lookups.
-func (a *analyzer) resolveTarget(t *SPFTerm, domain string, chain []string) {
+func (a *analyzer) resolveTarget(t *email.SPFTerm, domain string, chain []string) {
 	target := domain
 	if t.Domain != "" {
 		if strings.Contains(t.Domain, "%") {
 			return // depends on the sender
 		}
-		target = canonicalDNSName(t.Domain)
+		target = email.CanonicalDNSName(t.Domain)
 	}
-	if !validDNSName(target) {
-		a.add(Error, "spf", chain, "%s in the SPF record of %s: %q is not a valid domain name", t.Text, domain, target)
+	if !email.ValidDNSName(target) {
+		a.add(email.Error, "spf", chain, "%s in the SPF record of %s: %q is not a valid domain name", t.Text, domain, target)
 		return
 	}
 	switch t.Name {
 	case "a", "exists":
 		v4, err4 := a.r.LookupA(a.ctx, target)
-		k4 := lookupKind(len(v4), err4)
-		if k4 == ErrTemporary {
-			a.add(Warning, "spf", chain, "%s in the SPF record of %s: could not look up %s: %v", t.Text, domain, target, err4)
+		k4 := email.LookupKind(len(v4), err4)
+		if k4 == email.ErrTemporary {
+			a.add(email.Warning, "spf", chain, "%s in the SPF record of %s: could not look up %s: %v", t.Text, domain, target, err4)
 			return
 		}
 		if t.Name == "exists" {
-			if isVoid(k4) {
+			if email.IsVoid(k4) {
 				a.countVoid(chain, t.Text, domain)
-				a.add(Warning, "spf", chain, "%s in the SPF record of %s never matches: %s has no A record (a void lookup)", t.Text, domain, target)
+				a.add(email.Warning, "spf", chain, "%s in the SPF record of %s never matches: %s has no A record (a void lookup)", t.Text, domain, target)
 			}
 			return
 		}
 		v6, err6 := a.r.LookupAAAA(a.ctx, target)
-		k6 := lookupKind(len(v6), err6)
-		if k6 == ErrTemporary {
-			a.add(Warning, "spf", chain, "%s in the SPF record of %s: could not look up %s: %v", t.Text, domain, target, err6)
+		k6 := email.LookupKind(len(v6), err6)
+		if k6 == email.ErrTemporary {
+			a.add(email.Warning, "spf", chain, "%s in the SPF record of %s: could not look up %s: %v", t.Text, domain, target, err6)
 			return
 		}
-		if isVoid(k4) && isVoid(k6) {
+		if email.IsVoid(k4) && email.IsVoid(k6) {
 			a.countVoid(chain, t.Text, domain)
-			a.add(Warning, "spf", chain, "%s in the SPF record of %s never matches: %s has no address (a void lookup)", t.Text, domain, target)
+			a.add(email.Warning, "spf", chain, "%s in the SPF record of %s never matches: %s has no address (a void lookup)", t.Text, domain, target)
 		}
 	case "mx":
 		mxs, err := a.r.LookupMX(a.ctx, target)
-		switch kind := lookupKind(len(mxs), err); {
-		case kind == ErrTemporary:
-			a.add(Warning, "spf", chain, "%s in the SPF record of %s: could not look up the MX of %s: %v", t.Text, domain, target, err)
-		case isVoid(kind):
+		switch kind := email.LookupKind(len(mxs), err); {
+		case kind == email.ErrTemporary:
+			a.add(email.Warning, "spf", chain, "%s in the SPF record of %s: could not look up the MX of %s: %v", t.Text, domain, target, err)
+		case email.IsVoid(kind):
 			a.countVoid(chain, t.Text, domain)
-			a.add(Warning, "spf", chain, "%s in the SPF record of %s never matches: %s has no MX records (a void lookup)", t.Text, domain, target)
+			a.add(email.Warning, "spf", chain, "%s in the SPF record of %s never matches: %s has no MX records (a void lookup)", t.Text, domain, target)
 		case len(mxs) > 10:
-			a.add(Error, "spf", chain, "%s in the SPF record of %s: %s has %d MX records; receivers return permerror above 10 (RFC 7208 §4.6.4)", t.Text, domain, target, len(mxs))
+			a.add(email.Error, "spf", chain, "%s in the SPF record of %s: %s has %d MX records; receivers return permerror above 10 (RFC 7208 §4.6.4)", t.Text, domain, target, len(mxs))
 		}
 	}
 }
 
-func (a *analyzer) dkim(d DKIM) {
+func (a *analyzer) dkim(d email.DKIM) {
 	if d.CNAME == "" {
 		return
 	}
 	name := d.Selector + "._domainkey." + a.domain
-	target := canonicalDNSName(d.CNAME)
+	target := email.CanonicalDNSName(d.CNAME)
 	chain := []string{name, target}
 	txts, err := a.r.LookupTXT(a.ctx, target)
-	switch kind := lookupKind(len(txts), err); {
-	case kind == ErrTemporary:
-		a.add(Warning, "dkim", chain, "selector %s: could not read the key at %s: %v", d.Selector, target, err)
+	switch kind := email.LookupKind(len(txts), err); {
+	case kind == email.ErrTemporary:
+		a.add(email.Warning, "dkim", chain, "selector %s: could not read the key at %s: %v", d.Selector, target, err)
 		return
-	case isVoid(kind):
-		a.add(Error, "dkim", chain, "selector %s: %s has no key record (TXT); mail signed with this selector fails DKIM until the sending service publishes it", d.Selector, target)
+	case email.IsVoid(kind):
+		a.add(email.Error, "dkim", chain, "selector %s: %s has no key record (TXT); mail signed with this selector fails DKIM until the sending service publishes it", d.Selector, target)
 		return
 	}
 	if len(txts) > 1 {
-		a.add(Warning, "dkim", chain, "selector %s: %s has %d TXT records; verifiers may pick any of them", d.Selector, target, len(txts))
+		a.add(email.Warning, "dkim", chain, "selector %s: %s has %d TXT records; verifiers may pick any of them", d.Selector, target, len(txts))
 	}
-	key, probs := ParseDKIMKey(txts[0])
+	key, probs := email.ParseDKIMKey(txts[0])
 	for _, tp := range probs {
 		a.add(tp.Severity, "dkim", chain, "selector %s: the key at %s: %s", d.Selector, target, tp.Message)
 	}
-	if key != nil && !hasError(probs) {
-		a.add(Info, "dkim", chain, "selector %s: %s serves a valid %s key (%d bits)", d.Selector, target, key.KeyType, key.Bits)
+	if key != nil && !email.HasError(probs) {
+		a.add(email.Info, "dkim", chain, "selector %s: %s serves a valid %s key (%d bits)", d.Selector, target, key.KeyType, key.Bits)
 	}
 }
 
 // OrganizationalDomain returns the registrable domain of name per the Public Suffix
 // List (RFC 7489 §3.2), or name itself when it has none.
 func OrganizationalDomain(name string) string {
-	name = canonicalDNSName(name)
+	name = email.CanonicalDNSName(name)
 	od, err := publicsuffix.EffectiveTLDPlusOne(name)
 	if err != nil {
 		return name
@@ -373,7 +375,7 @@ func OrganizationalDomain(name string) string {
 	return od
 }
 
-func (a *analyzer) dmarc(d *DMARC) {
+func (a *analyzer) dmarc(d *email.DMARC) {
 	policyName := "_dmarc." + a.domain
 	org := OrganizationalDomain(a.domain)
 	checked := map[string]bool{}
@@ -382,7 +384,7 @@ func (a *analyzer) dmarc(d *DMARC) {
 		uris []string
 	}{{"rua", d.RUA}, {"ruf", d.RUF}} {
 		for _, s := range l.uris {
-			u, err := ParseDMARCURI(s)
+			u, err := email.ParseDMARCURI(s)
 			if err != nil || u.Domain == "" || checked[l.tag+" "+u.Domain] {
 				continue // Validate reports bad URIs
 			}
@@ -396,12 +398,12 @@ func (a *analyzer) dmarc(d *DMARC) {
 			auth := a.domain + "._report._dmarc." + u.Domain
 			chain := []string{policyName, auth}
 			txts, err := a.r.LookupTXT(a.ctx, auth)
-			switch kind := lookupKind(len(txts), err); {
-			case kind == ErrTemporary:
-				a.add(Warning, "dmarc", chain, "%s %s: could not check that %s accepts reports for %s: %v", l.tag, s, u.Domain, a.domain, err)
+			switch kind := email.LookupKind(len(txts), err); {
+			case kind == email.ErrTemporary:
+				a.add(email.Warning, "dmarc", chain, "%s %s: could not check that %s accepts reports for %s: %v", l.tag, s, u.Domain, a.domain, err)
 				continue
-			case isVoid(kind):
-				a.add(Error, "dmarc", chain, "%s %s is outside %s and %s has not authorised it: receivers will not send these reports (RFC 7489 §7.1); the report service must publish TXT \"v=DMARC1\" at %s", l.tag, s, org, u.Domain, auth)
+			case email.IsVoid(kind):
+				a.add(email.Error, "dmarc", chain, "%s %s is outside %s and %s has not authorised it: receivers will not send these reports (RFC 7489 §7.1); the report service must publish TXT \"v=DMARC1\" at %s", l.tag, s, org, u.Domain, auth)
 				continue
 			}
 			ok := false
@@ -411,10 +413,10 @@ func (a *analyzer) dmarc(d *DMARC) {
 				}
 			}
 			if !ok {
-				a.add(Error, "dmarc", chain, "%s %s: the TXT record at %s does not start with v=DMARC1, so it does not authorise reports (RFC 7489 §7.1)", l.tag, s, auth)
+				a.add(email.Error, "dmarc", chain, "%s %s: the TXT record at %s does not start with v=DMARC1, so it does not authorise reports (RFC 7489 §7.1)", l.tag, s, auth)
 				continue
 			}
-			a.add(Info, "dmarc", chain, "%s %s: %s authorises reports for %s", l.tag, s, u.Domain, a.domain)
+			a.add(email.Info, "dmarc", chain, "%s %s: %s authorises reports for %s", l.tag, s, u.Domain, a.domain)
 		}
 	}
 }
@@ -424,22 +426,22 @@ func (a *analyzer) dmarc(d *DMARC) {
 func (a *analyzer) reportDomainAcceptsMail(tag, uri, domain, policyName string) {
 	chain := []string{policyName, domain}
 	mxs, err := a.r.LookupMX(a.ctx, domain)
-	switch kind := lookupKind(len(mxs), err); {
+	switch kind := email.LookupKind(len(mxs), err); {
 	case kind == nil:
 		if len(mxs) == 1 && mxs[0].Host == "" {
-			a.add(Error, "dmarc", chain, "%s %s: %s publishes a null MX (accepts no mail), so reports cannot be delivered", tag, uri, domain)
+			a.add(email.Error, "dmarc", chain, "%s %s: %s publishes a null MX (accepts no mail), so reports cannot be delivered", tag, uri, domain)
 		}
 		return
-	case kind == ErrTemporary:
-		a.add(Warning, "dmarc", chain, "%s %s: could not look up the MX of %s: %v", tag, uri, domain, err)
+	case kind == email.ErrTemporary:
+		a.add(email.Warning, "dmarc", chain, "%s %s: could not look up the MX of %s: %v", tag, uri, domain, err)
 		return
-	case kind == ErrNXDomain:
-		a.add(Error, "dmarc", chain, "%s %s: the domain %s does not exist, so reports cannot be delivered", tag, uri, domain)
+	case kind == email.ErrNXDomain:
+		a.add(email.Error, "dmarc", chain, "%s %s: the domain %s does not exist, so reports cannot be delivered", tag, uri, domain)
 		return
 	}
 	v4, err4 := a.r.LookupA(a.ctx, domain)
 	v6, err6 := a.r.LookupAAAA(a.ctx, domain)
-	if isVoid(lookupKind(len(v4), err4)) && isVoid(lookupKind(len(v6), err6)) {
-		a.add(Error, "dmarc", chain, "%s %s: %s has no MX and no address, so reports cannot be delivered", tag, uri, domain)
+	if email.IsVoid(email.LookupKind(len(v4), err4)) && email.IsVoid(email.LookupKind(len(v6), err6)) {
+		a.add(email.Error, "dmarc", chain, "%s %s: %s has no MX and no address, so reports cannot be delivered", tag, uri, domain)
 	}
 }

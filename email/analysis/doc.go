@@ -1,0 +1,9 @@
+// Package analysis checks a domain's email policy against live DNS: the SPF
+// include/redirect tree with RFC 7208's lookup limits, DKIM keys behind CNAMEs, and
+// DMARC report authorisation (RFC 7489 §7.1). plan and verify call it; each Finding
+// names the chain of DNS names that leads to it.
+//
+// It is apart from package email, which stays free of network code so that schema and
+// plan (pure packages) can use email's parsers and policy types; the organisational
+// domain lookup here needs the public suffix list, whose package pulls in net/http.
+package analysis
