@@ -51,15 +51,33 @@
 //   - Rules. launchready's rules carry a ref with model.RefPrefix; they are created,
 //     updated and deleted to match the redirect and cache blocks, compared on
 //     expression, action, enabled, description and action parameters (ids and versions
-//     ignored). The phase's new list keeps hand-made rules verbatim and in relative
-//     order, with launchready's rules in file order where the first of them was (or
-//     appended). A phase appears in RuleWrites only when something in it changes.
+//     ignored). A parameter added by hand to one of launchready's rules (Raw holding
+//     more than the model) is an update with field "other parameters": writing the
+//     rule from its block drops it. A hand-made rule (no launchready ref) that does
+//     exactly what a block declares — same expression, action, enabled flag and
+//     modelled action parameters, and nothing in Raw beyond them — is adopted
+//     (ActionAdopt, as `launchready import` makes them) rather than copied: it is
+//     written with the block's ref and description and keeps its id; its description
+//     change is the only field shown. Refs are matched first; of several identical
+//     hand-made rules the first is adopted; a similar but different one is left alone
+//     and the block's rule created next to it. The phase's new list keeps hand-made
+//     rules verbatim (Raw included) and in relative order, with launchready's rules,
+//     adopted ones included, in file order where the first of them was (or appended):
+//     an adopted rule keeps its place unless it stood apart from launchready's other
+//     rules, which the plan then shows as an order change. A phase appears in
+//     RuleWrites only when something in it changes.
 //
 // # Rendering
 //
 //	plan.RenderText(w, p, plan.TextOptions{Color: isTTY && NO_COLOR == "", Verbose: v})
 //	plan.RenderJSON(w, p)      // versioned document, see JSON.md; plan.ReadJSON reads it back
 //	plan.RenderMarkdown(w, p)  // PR comment / issue body: summary and table, <details> per zone
+//
+// An adoption's title says what it changes: "adopt app.example.com CNAME (no change
+// to the record; launchready takes ownership)", "adopt redirect www-to-apex (what the
+// rule does is unchanged; launchready takes ownership)", or "… (launchready takes
+// ownership and changes it as shown)". A plan that only adopts, the first plan after
+// `launchready import`, sums up as "0 to add, 0 to change, 0 to delete, …, N to adopt".
 //
 // The ownership registry helpers (RegistryName, RegistryOwner, ValueMark, Registry,
 // ParseRegistry, ParseRegistryRecord, IsRegistryName, ManagedSettings) are exported for
