@@ -64,7 +64,7 @@ func build(cfg *schema.Config, ref string, o BuildOptions) (providers.Provider, 
 		if !ok || secret == "" {
 			return nil, fmt.Errorf("provider %s: environment variable %s (tsig_secret_env) is not set", ref, pb.TSIGSecretEnv)
 		}
-		return rfc2136.New(rfc2136.Config{Server: pb.Server, TSIGKey: pb.TSIGKey, TSIGAlgorithm: pb.TSIGAlgorithm, TSIGSecret: secret})
+		return rfc2136.New(rfc2136.Config{Server: pb.Server, TSIGKey: pb.TSIGKey, TSIGAlgorithm: pb.TSIGAlgorithm, TSIGSecret: secret, TSIGSecretEnv: pb.TSIGSecretEnv})
 	}
 	return nil, fmt.Errorf("provider %s: unknown kind %q", ref, pb.Kind)
 }
