@@ -23,7 +23,7 @@ func newSPFCmd(e *env) *cobra.Command {
 		Short: "Evaluate RFC 7208 check_host() against live DNS",
 		Long: `spf check evaluates SPF for a message from --ip with MAIL FROM --sender (and HELO --helo) against live DNS (or --resolver), printing the result and the path of mechanisms that decided it.
 
-Exit codes: 0 pass, 1 error, 4 any other result (fail, softfail, neutral, none, temperror, permerror).`,
+Exit codes: 0 pass, 1 error (including temperror: DNS prevented the check), 4 any other result (fail, softfail, neutral, none, permerror).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			addr := net.ParseIP(ip)
@@ -39,9 +39,13 @@ Exit codes: 0 pass, 1 error, 4 any other result (fail, softfail, neutral, none, 
 			if err := email.WriteTrace(e.stdout, trace, all); err != nil {
 				return exitCode(ExitError, err)
 			}
-			if res != email.SPFPass {
-				return exitCode(ExitCheckFailed, nil)
+			switch res {
+			case email.SPFPass:
+				return nil
+			case email.SPFTempError:
+				return exitCode(ExitError, fmt.Errorf("DNS prevented the check (temperror): %s", trace.Reason))
 			}
+			return exitCode(ExitCheckFailed, nil)
 			return nil
 		},
 	}
