@@ -224,6 +224,9 @@ type apiError struct {
 	// (retries exhausted or the wait longer than the context allows).
 	RetryAfter string
 	Err        error
+	// Unknown is set when an earlier attempt of the same request had an unknown
+	// outcome (errOutcomeUnknown); errors.Is(e, errOutcomeUnknown) reports it.
+	Unknown bool
 }
 
 type apiMessage struct {
@@ -246,6 +249,9 @@ func (e *apiError) Error() string {
 		}
 		b.WriteString(m.String())
 	}
+	if e.Unknown {
+		b.WriteString(" (after an earlier attempt got no answer or a server error)")
+	}
 	if e.Status == 429 {
 		b.WriteString("; Cloudflare's API rate limit was exceeded")
 		if e.RetryAfter != "" {
@@ -255,7 +261,12 @@ func (e *apiError) Error() string {
 	return b.String()
 }
 
-func (e *apiError) Unwrap() error { return e.Err }
+func (e *apiError) Unwrap() []error {
+	if e.Unknown {
+		return []error{e.Err, errOutcomeUnknown}
+	}
+	return []error{e.Err}
+}
 
 // has reports whether the API answered with the given error code.
 func (e *apiError) has(code int) bool {

@@ -52,8 +52,11 @@
 //     creates, so no create runs before a delete. TXT is always sent as quoted strings of
 //     at most 255 bytes (model.QuoteTXT); automatic and proxied TTL is sent as 1. Each
 //     batch is atomic at the API; a failure names the record (from the error's
-//     source.pointer such as "/posts/3", or a record name in the message), says that
-//     nothing in that batch was applied, and which earlier batches were.
+//     source.pointer such as "/posts/3", a "posts[3]:" prefix in its message, or a
+//     record name in the message) and which earlier batches were applied. It says that
+//     nothing in the failed batch was applied only when every attempt was refused
+//     with a 4xx; after a lost connection or a 5xx (which the SDK retries) the batch
+//     may have been applied, and the error says so.
 //   - ReadSettings reads GET /zones/{id}/settings once; switches are "on"/"off", and
 //     security_header fills model.Settings.HSTS. WriteSettings PATCHes each setting
 //     given (zones.Settings.Edit).

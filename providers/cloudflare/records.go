@@ -273,7 +273,11 @@ func batchFailure(zone string, i int, chunks []chunk, applied int, err error) er
 	if op, ok := failedOp(c, err); ok {
 		fmt.Fprintf(&b, " at %s", op)
 	}
-	fmt.Fprintf(&b, "; the batch is atomic, so none of its %d changes were applied", len(c.ops))
+	if rejected(err) {
+		fmt.Fprintf(&b, "; the batch is atomic, so none of its %d changes were applied", len(c.ops))
+	} else {
+		fmt.Fprintf(&b, "; the batch is atomic (all %d changes or none), but this failure does not tell whether it was applied: run plan again to see", len(c.ops))
+	}
 	switch {
 	case i == 1:
 		fmt.Fprintf(&b, "; batch 1 (%d changes) had already been applied, run plan again to see what is left", applied)
@@ -281,6 +285,17 @@ func batchFailure(zone string, i int, chunks []chunk, applied int, err error) er
 		fmt.Fprintf(&b, "; batches 1-%d (%d changes) had already been applied, run plan again to see what is left", i, applied)
 	}
 	return fmt.Errorf("%s: %w", b.String(), err)
+}
+
+// errOutcomeUnknown marks a write whose request may have reached the API and been
+// applied: an attempt that got no answer or a 5xx, even if a retry was then refused.
+var errOutcomeUnknown = errors.New("an attempt of this request got no answer or a server error, so it may have been applied")
+
+// rejected reports whether err proves the API refused the request (a 4xx answer to
+// every attempt), so that nothing was applied.
+func rejected(err error) bool {
+	var ae *apiError
+	return errors.As(err, &ae) && ae.Status >= 400 && ae.Status < 500 && !errors.Is(err, errOutcomeUnknown)
 }
 
 // pointerRE matches a JSON pointer (or a dotted/bracketed path) into the batch body:

@@ -3,6 +3,7 @@ package cloudflare
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -347,6 +348,13 @@ func TestBatchFailureNamesRecord(t *testing.T) {
 			[]string{"DNS batch 1 of 3 failed at create " + recs[17].String(), "none of its 200 changes were applied"}},
 		{"no clue", 1, apiErr(apiMessage{Code: 1000, Message: "Internal"}),
 			[]string{"DNS batch 1 of 3 failed; the batch is atomic, so none of its 200 changes were applied: POST"}},
+		{"connection lost: outcome unknown", 2, fmt.Errorf("POST zones/zone01/dns_records/batch: %w", io.ErrUnexpectedEOF),
+			[]string{"DNS batch 2 of 3 failed; the batch is atomic (all 200 changes or none), but this failure does not tell whether it was applied: run plan again to see",
+				"batch 1 (200 changes) had already been applied", "unexpected EOF"}},
+		{"server error: outcome unknown", 1, &apiError{Op: "POST batch", Status: 502, Errors: []apiMessage{{Code: 1000, Message: "Bad gateway"}}},
+			[]string{"does not tell whether it was applied", "HTTP 502"}},
+		{"refused after an unknown attempt", 1, &apiError{Op: "POST batch", Status: 400, Unknown: true, Errors: []apiMessage{{Code: 81058, Message: "posts[0]: An identical record already exists."}}},
+			[]string{"failed at create " + recs[0].String(), "does not tell whether it was applied", "(after an earlier attempt got no answer or a server error)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -144,9 +144,26 @@ func (s *sdkAPI) batch(ctx context.Context, zoneID string, b wireBatch) error {
 	}
 	// The answer (every record touched) is not needed, and the SDK's typed decoding
 	// of it is slow (see listRecords): take the raw body instead.
+	//
+	// A batch is not idempotent: when an attempt gets no answer or a 5xx, it may have
+	// been applied, and the SDK's retry may then be refused (e.g. 81058, the records
+	// exist). Such an error is marked so the caller does not claim nothing changed.
 	var raw []byte
-	if _, err := s.c.DNS.Records.Batch(ctx, params, option.WithResponseBodyInto(&raw)); err != nil {
-		return convertErr("POST zones/"+zoneID+"/dns_records/batch", err)
+	unknown := false
+	watch := option.WithMiddleware(func(req *http.Request, next option.MiddlewareNext) (*http.Response, error) {
+		resp, err := next(req)
+		if err != nil || resp.StatusCode >= 500 {
+			unknown = true
+		}
+		return resp, err
+	})
+	if _, err := s.c.DNS.Records.Batch(ctx, params, option.WithResponseBodyInto(&raw), watch); err != nil {
+		err = convertErr("POST zones/"+zoneID+"/dns_records/batch", err)
+		var ae *apiError
+		if unknown && errors.As(err, &ae) {
+			ae.Unknown = true
+		}
+		return err
 	}
 	return nil
 }

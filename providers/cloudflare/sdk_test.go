@@ -296,6 +296,34 @@ func TestSDKBatchError(t *testing.T) {
 	}
 }
 
+// A batch whose first attempt failed with a 5xx and whose retry was refused may have
+// been applied by the first attempt: the error must not claim nothing changed.
+func TestSDKBatchRetryAfterServerError(t *testing.T) {
+	var mu sync.Mutex
+	n := 0
+	routes := map[string]http.HandlerFunc{
+		"POST /zones/z1/dns_records/batch": func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			n++
+			first := n == 1
+			mu.Unlock()
+			if first {
+				w.Header().Set("Retry-After", "0")
+				writeJSON(w, 502, fail(1000, "Bad gateway"))
+				return
+			}
+			writeJSON(w, 400, fail(81058, "posts[0]: An identical record already exists."))
+		},
+	}
+	p, _, _ := newSDKProvider(t, routes, Options{})
+	err := p.ApplyRecords(context.Background(), &model.LiveZone{Name: "example.com"}, creates(model.Record{Name: "a.example.com", Type: "A", Value: "192.0.2.1"}))
+	want := "zone example.com: DNS batch failed at create a.example.com A 192.0.2.1; the batch is atomic (all 1 changes or none), but this failure does not tell whether it was applied: run plan again to see: " +
+		"POST zones/z1/dns_records/batch: HTTP 400: posts[0]: An identical record already exists. (code 81058) (after an earlier attempt got no answer or a server error)"
+	if err == nil || err.Error() != want {
+		t.Fatalf("error = %v\nwant    %s", err, want)
+	}
+}
+
 func TestSDKSettings(t *testing.T) {
 	var patches []string
 	var mu sync.Mutex

@@ -578,6 +578,27 @@ func TestSimRetriesFaults(t *testing.T) {
 	}
 }
 
+// A batch answered 503 once is retried and applied once.
+func TestSimBatchRetried(t *testing.T) {
+	ctx := context.Background()
+	env := startSim(t, sim.Options{})
+	p := env.provider(t, cloudflare.Options{})
+	env.srv.InjectFault(sim.Fault{Method: "POST", PathPrefix: "/zones/", Status: 503, RetryAfter: 0.05, Count: 1})
+	if err := p.ApplyRecords(ctx, &model.LiveZone{Name: "example.com"}, createOps(manyRecords(3, "r"))); err != nil {
+		t.Fatal(err)
+	}
+	if n := env.srv.Stats()["POST /zones/{zone_id}/dns_records/batch"]; n != 2 {
+		t.Errorf("batch requests served = %d, want 2", n)
+	}
+	live, err := p.ReadZone(ctx, "example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(live.Records) != 3 {
+		t.Errorf("records = %d, want 3", len(live.Records))
+	}
+}
+
 func TestSimVerifyToken(t *testing.T) {
 	env := startSim(t, sim.Options{})
 	if err := env.provider(t, cloudflare.Options{}).VerifyToken(context.Background()); err != nil {
