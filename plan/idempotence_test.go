@@ -335,15 +335,23 @@ func TestIdempotenceAdoptRules(t *testing.T) {
 		t.Errorf("cache rules after teardown (-want +got):\n%s", diff)
 	}
 
-	// A rule adopted away from launchready's other rules joins them (an order change
-	// the first plan shows), and stays there.
+	// A rule adopted away from launchready's other rules stays where it is; one the
+	// file orders differently moves (the plan shows it), and stays there.
 	old := described(redirectRule("old-blog", "https://blog.example.com/*", "https://example.com/blog/${1}", 302), "launchready: old-blog")
-	moved, p3 := converge(t, withRules(cfZone(), old, www), liveRules([]model.Rule{asLive(old, "b"), h1, handCopy(www, "hw", "WWW")}, nil))
-	if got := changeStrings(p3.Zones[0].Changes); len(got) != 2 || !strings.HasPrefix(got[1], "update redirect http_request_dynamic_redirect | order:") {
-		t.Errorf("plan adopting a rule apart from launchready's = %q, want the adoption and an order change", got)
+	apart := liveRules([]model.Rule{asLive(old, "b"), h1, handCopy(www, "hw", "WWW")}, nil)
+	inPlace, p3 := converge(t, withRules(cfZone(), old, www), apart)
+	if s := p3.Summary(); s != (Summary{Adopt: 1}) {
+		t.Errorf("plan adopting a rule apart from launchready's: summary = %+v, want 1 to adopt and nothing else", s)
 	}
-	if diff := cmp.Diff([]string{"b old-blog", "hw www-to-apex", "h1 (hand-made) legacy"}, ruleList(moved.Rules[model.PhaseRedirect])); diff != "" {
+	if diff := cmp.Diff([]string{"b old-blog", "h1 (hand-made) legacy", "hw www-to-apex"}, ruleList(inPlace.Rules[model.PhaseRedirect])); diff != "" {
 		t.Errorf("redirect rules after adopting apart (-want +got):\n%s", diff)
+	}
+	moved, p4 := converge(t, withRules(cfZone(), www, old), apart)
+	if got := changeStrings(p4.Zones[0].Changes); len(got) != 2 || !strings.HasPrefix(got[1], "update redirect http_request_dynamic_redirect | order:") {
+		t.Errorf("plan adopting a rule the file orders first = %q, want the adoption and an order change", got)
+	}
+	if diff := cmp.Diff([]string{"hw www-to-apex", "h1 (hand-made) legacy", "b old-blog"}, ruleList(moved.Rules[model.PhaseRedirect])); diff != "" {
+		t.Errorf("redirect rules after adopting and reordering (-want +got):\n%s", diff)
 	}
 }
 

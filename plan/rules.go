@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -160,23 +161,7 @@ func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Ru
 		})
 	}
 
-	// launchready's rules (adopted ones included) go, in file order, where the first
-	// of them was; hand-made rules keep their relative order.
-	out := make([]model.Rule, 0, len(live)+len(ours))
-	inserted := false
-	for i, l := range live {
-		if l.Owned() || adopted[i] {
-			if !inserted {
-				out = append(out, ours...)
-				inserted = true
-			}
-			continue
-		}
-		out = append(out, l)
-	}
-	if !inserted {
-		out = append(out, ours...)
-	}
+	out := placeRules(live, ours, found)
 
 	kept := keptOrder(live, out)
 	for i := range changes {
@@ -185,7 +170,7 @@ func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Ru
 		}
 		changes[i].Reason = "made by hand and identical to this block: launchready sets its ref and description; the rule keeps its id, its place and what it does"
 		if !kept {
-			changes[i].Reason = "made by hand and identical to this block: launchready sets its ref and description; the rule keeps its id and what it does, and joins launchready's other rules (see the order change)"
+			changes[i].Reason = "made by hand and identical to this block: launchready sets its ref and description; the rule keeps its id and what it does, and moves to the order of launch.hcl (see the order change)"
 		}
 	}
 	if !kept {
@@ -203,6 +188,51 @@ func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Ru
 		st.zp.RuleWrites = map[string][]model.Rule{}
 	}
 	st.zp.RuleWrites[phase] = out
+}
+
+// placeRules returns a phase's new rule list. Hand-made rules stay verbatim where
+// they are. launchready's rules (ours, in file order; found[i] is the index in live
+// of the rule ours[i] becomes, or -1 for a rule to create) take the places that the
+// live rules they become hold now, in file order: a rule moves only when the file
+// orders launchready's rules differently, and adopting a rule never moves it. A rule
+// to create goes just before the next rule of the file that exists live, or after
+// the last one; with none live, where the first of launchready's rules being deleted
+// was, else at the end.
+func placeRules(live, ours []model.Rule, found []int) []model.Rule {
+	// groups[j] are the rules emitted at the j-th place, in live order.
+	var places []int
+	var groups [][]model.Rule
+	var pending []model.Rule
+	for i, r := range ours {
+		pending = append(pending, r)
+		if found[i] >= 0 {
+			places = append(places, found[i])
+			groups = append(groups, pending)
+			pending = nil
+		}
+	}
+	if len(groups) > 0 {
+		groups[len(groups)-1] = append(groups[len(groups)-1], pending...)
+		pending = nil
+	}
+	sort.Ints(places)
+	at := map[int][]model.Rule{}
+	for j, p := range places {
+		at[p] = groups[j]
+	}
+	out := make([]model.Rule, 0, len(live)+len(ours))
+	for i, l := range live {
+		switch g, isPlace := at[i]; {
+		case isPlace:
+			out = append(out, g...)
+		case l.Owned(): // deleted; the first one holds the place of rules to create
+			out = append(out, pending...)
+			pending = nil
+		default:
+			out = append(out, l)
+		}
+	}
+	return append(out, pending...)
 }
 
 // rulesEquivalent reports whether a hand-made live rule does exactly what desired

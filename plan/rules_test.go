@@ -134,15 +134,48 @@ func TestComputeRules(t *testing.T) {
 			wantWrites: map[string][]string{model.PhaseRedirect: {"h1 (hand-made) legacy", "new www-to-apex"}},
 		},
 		{
-			name: "update in place; hand-made rules keep their relative order",
+			name: "update in place; hand-made rules keep their places",
 			zone: withRules(cfZone(), www, old),
 			live: liveRules([]model.Rule{h1, asLive(www, "a"), h2, asLive(redirectRule("old-blog", "https://blog.example.com/*", "https://example.com/blog/${1}", 301), "b")}, nil),
 			wantChanges: []string{
 				"update redirect launchready:redirect:old-blog | status: 301 -> 302",
-				// launchready's rules are kept together where the first of them was
-				"update redirect http_request_dynamic_redirect | order: (hand-made) legacy, www-to-apex, (hand-made) promo, old-blog -> (hand-made) legacy, www-to-apex, old-blog, (hand-made) promo",
 			},
-			wantWrites: map[string][]string{model.PhaseRedirect: {"h1 (hand-made) legacy", "a www-to-apex", "b old-blog", "h2 (hand-made) promo"}},
+			// A hand-made rule between launchready's stays there: nothing moves unless
+			// the file reorders launchready's rules (so adopting never moves a rule).
+			wantWrites: map[string][]string{model.PhaseRedirect: {"h1 (hand-made) legacy", "a www-to-apex", "h2 (hand-made) promo", "b old-blog"}},
+		},
+		{
+			name: "reordered blocks swap places across a hand-made rule",
+			zone: withRules(cfZone(), old, www),
+			live: liveRules([]model.Rule{asLive(www, "a"), h1, asLive(old, "b")}, nil),
+			wantChanges: []string{
+				"update redirect http_request_dynamic_redirect | order: www-to-apex, (hand-made) legacy, old-blog -> old-blog, (hand-made) legacy, www-to-apex",
+			},
+			wantWrites: map[string][]string{model.PhaseRedirect: {"b old-blog", "h1 (hand-made) legacy", "a www-to-apex"}},
+		},
+		{
+			name:        "a created rule goes just before the next block's rule",
+			zone:        withRules(cfZone(), old, www),
+			live:        liveRules([]model.Rule{h1, asLive(www, "a"), h2}, nil),
+			wantChanges: []string{"create redirect launchready:redirect:old-blog | from:  -> https://blog.example.com/* | to:  -> https://example.com/blog/${1} | status:  -> 302 | preserve_query:  -> true"},
+			wantWrites:  map[string][]string{model.PhaseRedirect: {"h1 (hand-made) legacy", "new old-blog", "a www-to-apex", "h2 (hand-made) promo"}},
+		},
+		{
+			name:        "a created rule goes just after the last block's rule",
+			zone:        withRules(cfZone(), www, old),
+			live:        liveRules([]model.Rule{h1, asLive(www, "a"), h2}, nil),
+			wantChanges: []string{"create redirect launchready:redirect:old-blog | from:  -> https://blog.example.com/* | to:  -> https://example.com/blog/${1} | status:  -> 302 | preserve_query:  -> true"},
+			wantWrites:  map[string][]string{model.PhaseRedirect: {"h1 (hand-made) legacy", "a www-to-apex", "new old-blog", "h2 (hand-made) promo"}},
+		},
+		{
+			name: "a created rule takes the place of a deleted one",
+			zone: withRules(cfZone(), www),
+			live: liveRules([]model.Rule{h1, asLive(old, "b"), h2}, nil),
+			wantChanges: []string{
+				"create redirect launchready:redirect:www-to-apex | from:  -> https://www.example.com/* | to:  -> https://example.com/${1} | status:  -> 301 | preserve_query:  -> true",
+				`delete redirect launchready:redirect:old-blog | from: http.request.full_uri wildcard "https://blog.example.com/*" ->  | to: wildcard_replace(http.request.full_uri, "https://blog.example.com/*", "https://example.com/blog/${1}") ->  | status: 302 ->  | preserve_query: true -> `,
+			},
+			wantWrites: map[string][]string{model.PhaseRedirect: {"h1 (hand-made) legacy", "new www-to-apex", "h2 (hand-made) promo"}},
 		},
 		{
 			name: "reordered blocks move launchready's rules only",
@@ -377,14 +410,21 @@ func TestComputeRulesAdopt(t *testing.T) {
 			wantWrites: map[string][]string{model.PhaseRedirect: {"h1 (hand-made) legacy", "new old-blog", "hw www-to-apex", "h2 (hand-made) promo"}},
 		},
 		{
-			name: "adopted apart from launchready's other rules: moved next to them, and the plan says so",
-			zone: withRules(cfZone(), old, www),
+			name:        "adopted apart from launchready's other rules: stays in place",
+			zone:        withRules(cfZone(), old, www),
+			live:        liveRules([]model.Rule{asLive(old, "b"), h1, hw}, nil),
+			wantChanges: []string{adoptWWW},
+			wantWrites:  map[string][]string{model.PhaseRedirect: {"b old-blog", "h1 (hand-made) legacy", "hw www-to-apex"}},
+		},
+		{
+			name: "adopted and reordered by the file: the plan shows the move",
+			zone: withRules(cfZone(), www, old),
 			live: liveRules([]model.Rule{asLive(old, "b"), h1, hw}, nil),
 			wantChanges: []string{
 				adoptWWW,
-				"update redirect http_request_dynamic_redirect | order: old-blog, (hand-made) legacy, (hand-made) WWW to apex -> old-blog, www-to-apex, (hand-made) legacy",
+				"update redirect http_request_dynamic_redirect | order: old-blog, (hand-made) legacy, (hand-made) WWW to apex -> www-to-apex, (hand-made) legacy, old-blog",
 			},
-			wantWrites: map[string][]string{model.PhaseRedirect: {"b old-blog", "hw www-to-apex", "h1 (hand-made) legacy"}},
+			wantWrites: map[string][]string{model.PhaseRedirect: {"hw www-to-apex", "h1 (hand-made) legacy", "b old-blog"}},
 		},
 		{
 			name: "the block's own rule wins over a hand-made copy, which is left alone",
