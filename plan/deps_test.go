@@ -39,8 +39,10 @@ func TestDeps(t *testing.T) {
 	if !strings.HasSuffix(self, "/plan") {
 		t.Fatalf("go list -deps printed %q last, want the plan package", self)
 	}
-	// Package net itself is allowed: crypto/x509 (DKIM key parsing in schema) imports
-	// it for address types. Nothing that speaks HTTP, logs, or reaches a provider.
+	// Package net itself is allowed where the standard library needs it (crypto/x509,
+	// used by schema to parse DKIM keys, imports it for address types) and in email,
+	// whose DNS resolver the design allows (miekg/dns). Nothing that speaks HTTP, logs,
+	// or reaches a provider; and no other launchready package imports net itself.
 	forbidden := func(pkg string) bool {
 		switch pkg {
 		case "os/exec", "log", "log/slog", "log/syslog", "github.com/hashicorp/go-hclog":
@@ -59,9 +61,23 @@ func TestDeps(t *testing.T) {
 			t.Errorf("plan depends on %s through %s", pkg, strings.Join(importChain(imports, self, pkg), " → "))
 		}
 	}
+	const module = "github.com/launchready/launchready/"
+	for _, pkg := range pkgs {
+		if !strings.HasPrefix(pkg, module) || pkg == module+"email" {
+			continue
+		}
+		for _, dep := range imports[pkg] {
+			if dep == "net" {
+				t.Errorf("%s imports net (reached through %s); only email's resolver may", pkg, strings.Join(importChain(imports, self, pkg), " → "))
+			}
+		}
+	}
 	for _, dep := range imports[self] {
-		if dep == "context" {
+		switch dep {
+		case "context":
 			t.Errorf("plan imports context: planning does no I/O and takes no context")
+		case "os", "net", "syscall", "time":
+			t.Errorf("plan imports %s: planning reads no files, network or clock", dep)
 		}
 	}
 }
