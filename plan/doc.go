@@ -61,11 +61,13 @@
 //     change is the only field shown. Refs are matched first; of several identical
 //     hand-made rules the first is adopted; a similar but different one is left alone
 //     and the block's rule created next to it. The phase's new list keeps hand-made
-//     rules verbatim (Raw included) and in relative order, with launchready's rules,
-//     adopted ones included, in file order where the first of them was (or appended):
-//     an adopted rule keeps its place unless it stood apart from launchready's other
-//     rules, which the plan then shows as an order change. A phase appears in
-//     RuleWrites only when something in it changes.
+//     rules verbatim (Raw included) where they are; launchready's rules, adopted ones
+//     included, take the places launchready's rules hold, in file order, so a rule
+//     moves only when the file reorders launchready's rules (an order change) and
+//     adopting never moves one. A rule to create goes just before the next block's
+//     live rule, else after the last one, else where a deleted rule of launchready's
+//     was, else at the end. A phase appears in RuleWrites only when something in it
+//     changes.
 //
 // # Rendering
 //

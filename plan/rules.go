@@ -12,9 +12,10 @@ import (
 )
 
 // planRules plans the redirect and cache phases. launchready's rules (ref with
-// model.RefPrefix) are created, updated and deleted to match the blocks; rules made by
-// hand keep their content and relative order. A phase is written (one PUT of the whole
-// list) only when something in it changes.
+// model.RefPrefix) are created, updated and deleted to match the blocks, and hand-made
+// rules identical to a block adopted; other rules made by hand keep their content and
+// place. A phase is written (one PUT of the whole list) only when something in it
+// changes.
 func (st *zoneState) planRules() error {
 	phases := []struct {
 		phase string
@@ -177,7 +178,7 @@ func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Ru
 		changes = append(changes, Change{
 			Action: ActionUpdate, Kind: kind, Zone: st.z.Name, Key: phase,
 			Fields: []FieldChange{{Field: "order", Before: ruleNames(live), After: ruleNames(out)}},
-			Reason: "launchready's rules move to the order of launch.hcl; rules made by hand keep theirs",
+			Reason: "launchready's rules move to the order of launch.hcl, among the places they hold; rules made by hand keep theirs",
 		})
 	}
 	if len(changes) == 0 {
