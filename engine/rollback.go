@@ -189,13 +189,36 @@ func restoreSettings(zp *plan.ZonePlan, zs ZoneSnapshot, lz *model.LiveZone) {
 		if cur == nil || *cur != *h {
 			hh := *h
 			w.HSTS = &hh
-			zp.Changes = append(zp.Changes, plan.Change{Action: plan.ActionUpdate, Kind: plan.KindSetting, Zone: zp.Zone, Key: model.SettingSecurityHeader,
-				After: &plan.Object{Setting: &plan.Setting{ID: model.SettingSecurityHeader, HSTS: &hh}}, Reason: "value before the apply being rolled back"})
+			c := plan.Change{Action: plan.ActionUpdate, Kind: plan.KindSetting, Zone: zp.Zone, Key: model.SettingSecurityHeader,
+				After: &plan.Object{Setting: &plan.Setting{ID: model.SettingSecurityHeader, HSTS: &hh}}, Reason: "value before the apply being rolled back"}
+			var was model.HSTS
+			if cur != nil {
+				was = *cur
+				c.Before = &plan.Object{Setting: &plan.Setting{ID: model.SettingSecurityHeader, HSTS: &was}}
+			}
+			c.Fields = hstsFields(was, hh)
+			zp.Changes = append(zp.Changes, c)
 		}
 	}
 	if len(w.Values) > 0 || w.HSTS != nil {
 		zp.SettingWrites = w
 	}
+}
+
+// hstsFields lists the HSTS fields that differ, as the plan shows them.
+func hstsFields(before, after model.HSTS) []plan.FieldChange {
+	var out []plan.FieldChange
+	add := func(field string, b, a any) {
+		if bs, as := fmt.Sprint(b), fmt.Sprint(a); bs != as {
+			out = append(out, plan.FieldChange{Field: "hsts." + field, Before: bs, After: as})
+		}
+	}
+	add("enabled", before.Enabled, after.Enabled)
+	add("max_age", before.MaxAge, after.MaxAge)
+	add("include_subdomains", before.IncludeSubdomains, after.IncludeSubdomains)
+	add("preload", before.Preload, after.Preload)
+	add("nosniff", before.Nosniff, after.Nosniff)
+	return out
 }
 
 func restoreRules(zp *plan.ZonePlan, zs ZoneSnapshot, lz *model.LiveZone) {
