@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/launchready/launchready/model"
 	"github.com/launchready/launchready/plan"
@@ -228,10 +229,12 @@ func restoreRules(zp *plan.ZonePlan, zs ZoneSnapshot, lz *model.LiveZone) {
 		// Hand-made rules as they are now; launchready's rules as they were, placed
 		// where the first of them stood before.
 		var hand []model.Rule
+		liveIDs := map[string]bool{}
 		for _, r := range cur {
 			if !r.Owned() {
 				hand = append(hand, r)
 			}
+			liveIDs[r.ID] = true
 		}
 		var ours []model.Rule
 		insertAt := -1
@@ -240,6 +243,12 @@ func restoreRules(zp *plan.ZonePlan, zs ZoneSnapshot, lz *model.LiveZone) {
 			if r.Owned() {
 				if insertAt < 0 {
 					insertAt = handBefore
+				}
+				if !liveIDs[r.ID] {
+					// Deleted since (by the apply being rolled back, or by hand): the
+					// API refuses an id that is not in the ruleset, so it is created
+					// anew under its ref.
+					r.ID = ""
 				}
 				ours = append(ours, r)
 			} else {
@@ -262,19 +271,28 @@ func restoreRules(zp *plan.ZonePlan, zs ZoneSnapshot, lz *model.LiveZone) {
 			kind = plan.KindCache
 		}
 		zp.Changes = append(zp.Changes, plan.Change{Action: plan.ActionUpdate, Kind: kind, Zone: zp.Zone, Key: phase,
-			Fields: []plan.FieldChange{{Field: "launchready rules", Before: fmt.Sprint(countOwned(cur)), After: fmt.Sprint(len(ours))}},
+			Fields: []plan.FieldChange{{Field: "launchready rules", Before: ownedNames(cur), After: ownedNames(ours)}},
 			Reason: "launchready's rules as they were before the apply being rolled back; hand-made rules kept"})
 	}
 }
 
-func countOwned(rs []model.Rule) int {
-	n := 0
+// ownedNames lists launchready's rules of rs by block name, in order ("(none)" when
+// there are none), so the restore plan shows which rules come back.
+func ownedNames(rs []model.Rule) string {
+	var names []string
 	for _, r := range rs {
 		if r.Owned() {
-			n++
+			rest := strings.TrimPrefix(r.Ref, model.RefPrefix)
+			if _, name, ok := strings.Cut(rest, ":"); ok {
+				rest = name
+			}
+			names = append(names, rest)
 		}
 	}
-	return n
+	if len(names) == 0 {
+		return "(none)"
+	}
+	return strings.Join(names, ", ")
 }
 
 func rulesEqual(a, b []model.Rule) bool {

@@ -293,12 +293,15 @@ func TestRestorePlanRules(t *testing.T) {
 	www := redirect("o1", "launchready:redirect:www", "www", 301)
 	wwwNow := redirect("o1", "launchready:redirect:www", "www", 308)
 	blog := redirect("o2", "launchready:redirect:blog", "blog", 301)
+	blogNoID := blog
+	blogNoID.ID = ""
 
 	tests := []struct {
-		name string
-		prev []model.Rule // the phase before the apply, in the snapshot
-		live []model.Rule
-		want restoreView
+		name       string
+		prev       []model.Rule // the phase before the apply, in the snapshot
+		live       []model.Rule
+		want       restoreView
+		wantFields []plan.FieldChange // nil: not checked
 	}{
 		{
 			name: "launchready's rules return to their previous content and place; hand-made rules stay as they are now",
@@ -314,7 +317,7 @@ func TestRestorePlanRules(t *testing.T) {
 			prev: []model.Rule{www, blog, hand1},
 			live: []model.Rule{www, hand1},
 			want: restoreView{
-				Rules:   map[string][]model.Rule{model.PhaseRedirect: {www, blog, hand1}},
+				Rules:   map[string][]model.Rule{model.PhaseRedirect: {www, blogNoID, hand1}},
 				Changes: []string{"update redirect " + model.PhaseRedirect},
 			},
 		},
@@ -326,6 +329,17 @@ func TestRestorePlanRules(t *testing.T) {
 				Rules:   map[string][]model.Rule{model.PhaseRedirect: {hand1, hand3}},
 				Changes: []string{"update redirect " + model.PhaseRedirect},
 			},
+			wantFields: []plan.FieldChange{{Field: "launchready rules", Before: "www", After: "(none)"}},
+		},
+		{
+			name: "a rule deleted since is written without its old id, which the API would refuse",
+			prev: []model.Rule{www, blog},
+			live: []model.Rule{www},
+			want: restoreView{
+				Rules:   map[string][]model.Rule{model.PhaseRedirect: {www, blogNoID}},
+				Changes: []string{"update redirect " + model.PhaseRedirect},
+			},
+			wantFields: []plan.FieldChange{{Field: "launchready rules", Before: "www", After: "www, blog"}},
 		},
 		{
 			name: "a phase already as it was is not written",
@@ -344,6 +358,11 @@ func TestRestorePlanRules(t *testing.T) {
 			}
 			if d := cmp.Diff(tt.want, viewOf(p.Zones[0]), cmpopts.EquateEmpty()); d != "" {
 				t.Errorf("restore plan (-want +got):\n%s", d)
+			}
+			if tt.wantFields != nil {
+				if d := cmp.Diff(tt.wantFields, p.Zones[0].Changes[0].Fields); d != "" {
+					t.Errorf("fields shown (-want +got):\n%s", d)
+				}
 			}
 		})
 	}

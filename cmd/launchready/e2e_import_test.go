@@ -91,6 +91,12 @@ func TestImportRoundTrip(t *testing.T) {
 	if strings.Contains(imported, w.token) {
 		t.Errorf("imported.hcl contains the API token")
 	}
+	if r := w.run(nil, "import", "example.com", "--out", "imported.hcl"); r.code != 1 || !strings.Contains(r.stderr, "--force") {
+		t.Errorf("import over an existing file: exit %d, want 1 suggesting --force\n%s", r.code, r.stderr)
+	}
+	if got := w.read("imported.hcl"); got != imported {
+		t.Errorf("a refused import changed the existing file")
+	}
 	w.mustRun(0, "validate", "--config", "imported.hcl")
 	w.mustRun(0, "fmt", "--check", "imported.hcl")
 

@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -83,6 +85,20 @@ func TestRFC2136(t *testing.T) {
 	noSecret(r, "apply")
 	r = w.mustRun(0, "plan", "--detailed-exitcode")
 	noSecret(r, "plan after apply")
+	w.mustRun(0, "plan", "--out", "plan.json")
+	files, _ := filepath.Glob(filepath.Join(w.dir, ".launchready", "snapshots", "*.json"))
+	if len(files) != 1 {
+		t.Errorf("want the apply's snapshot, found %v", files)
+	}
+	for _, f := range append(files, filepath.Join(w.dir, "plan.json"), filepath.Join(w.dir, "DNS-MAP.md")) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), srv.Secret) {
+			t.Errorf("%s contains the TSIG secret", filepath.Base(f))
+		}
+	}
 
 	// What named serves now.
 	if got := srv.Query(t, "old.corp.example", dns.TypeA); len(got) != 0 {

@@ -89,6 +89,30 @@ zone "example.com" {
 	}
 }
 
+// TestValidateWarnings: warnings are printed as file:line:col but do not fail.
+func TestValidateWarnings(t *testing.T) {
+	t.Parallel()
+	config := `zone "example.com" {
+  record "@" "A" { value = "203.0.113.10" }
+
+  redirect "shop" {
+    from = "https://shop.example.com/*"
+    to   = "https://example.com/shop/$${1}"
+  }
+}
+`
+	w := &workspace{t: t, dir: t.TempDir()}
+	w.write("launch.hcl", config)
+	r := w.mustRun(0, "validate")
+	line, _ := position(config, `from = "https://shop.example.com/*"`)
+	if want := fmt.Sprintf("launch.hcl:%d:", line); !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, ": warning: ") {
+		t.Errorf("validate does not warn about a redirect for a host without records at %s:\n%s", want, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "launch.hcl is valid") {
+		t.Errorf("validate with warnings only does not say the file is valid:\n%s", r.stdout)
+	}
+}
+
 // TestFmt: fmt --check exits 3 on an unformatted file and leaves it alone; fmt fixes
 // it; fmt --check then exits 0.
 func TestFmt(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -207,6 +208,9 @@ func TestDrift(t *testing.T) {
 	if r := w.run(nil, "drift", "--json", "--markdown"); r.code != 1 {
 		t.Errorf("drift --json --markdown: exit %d, want 1", r.code)
 	}
+	if r := w.run([]string{"CLOUDFLARE_API_TOKEN=not-the-token"}, "drift"); r.code != 1 {
+		t.Errorf("drift with a token the API refuses: exit %d, want 1 (an error, not drift)\n%s%s", r.code, r.stdout, r.stderr)
+	}
 
 	w.mustRun(2, "drift", "--notify-url", rc.srv.URL+"/hooks/secret-path")
 	got, types := rc.received()
@@ -338,6 +342,28 @@ func TestSnapshotsRollback(t *testing.T) {
 		t.Errorf("plan after rollback should show the rolled-back changes again (-want +got):\n%s", d)
 	}
 	w.mustRun(2, "plan", "--detailed-exitcode")
+
+	// The rollback wrote its own snapshot first, so it can be rolled back in turn:
+	// that brings back the second apply, which matches launch.hcl.
+	snaps, err = filepath.Glob(filepath.Join(w.dir, ".launchready", "snapshots", "*.json"))
+	if err != nil || len(snaps) != 3 {
+		t.Fatalf("want 3 snapshots after the rollback, found %v (%v)", snaps, err)
+	}
+	sort.Strings(snaps)
+	for _, s := range snaps {
+		b, err := os.ReadFile(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), w.token) {
+			t.Errorf("snapshot %s contains the API token", s)
+		}
+	}
+	w.mustRun(0, "rollback", snaps[2], "--auto-approve")
+	w.mustRun(0, "plan", "--detailed-exitcode")
+	if d := cmp.Diff(handRules(now.Caches), handRules(w.api.entrypoint(zid, model.PhaseCache))); d != "" {
+		t.Errorf("rolling back the rollback changed hand-made cache rules (-want +got):\n%s", d)
+	}
 }
 
 // TestHandoverMap writes the DNS map twice: it names the token's variable, never its
@@ -346,8 +372,12 @@ func TestHandoverMap(t *testing.T) {
 	t.Parallel()
 	w := newWorkspace(t, workflowConfig, "example.com")
 	w.converge()
+	byApply := w.read("DNS-MAP.md") // apply writes the map too
 	w.mustRun(0, "handover", "--out", "DNS-MAP.md")
 	first := w.read("DNS-MAP.md")
+	if d := cmp.Diff(byApply, first); d != "" {
+		t.Errorf("the map apply wrote differs from handover's for the same state (-apply +handover):\n%s", d)
+	}
 	w.mustRun(0, "handover", "--out", "DNS-MAP.md")
 	if second := w.read("DNS-MAP.md"); second != first {
 		t.Errorf("handover is not deterministic:\n%s", cmp.Diff(first, second))
