@@ -104,7 +104,9 @@
 // passed to wildcard_replace, against a pattern without "?", the request's query
 // string is left out: captures never contain it, and preserve_query_string decides
 // whether it reaches the Location. This is the model verify probes with; patterns
-// that do contain "?" see the full URI.
+// that do contain "?" see the full URI. URI fields never carry the edge's port:
+// http.request.full_uri of a request to the HTTPS edge is https://<host><path>?<query>
+// whatever port it listens on.
 //
 // Differences from Cloudflare worth knowing: ssl "off" serves HTTPS like flexible
 // (Cloudflare would redirect HTTPS to HTTP); under full and strict the origin is
