@@ -171,7 +171,7 @@ func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Ru
 		}
 		changes[i].Reason = "made by hand and identical to this block: launchready sets its ref and description; the rule keeps its id, its place and what it does"
 		if !kept {
-			changes[i].Reason = "made by hand and identical to this block: launchready sets its ref and description; the rule keeps its id and what it does, and moves to the order of launch.hcl (see the order change)"
+			changes[i].Reason = "made by hand and identical to this block: launchready sets its ref and description; the rule keeps its id and what it does; launch.hcl also reorders launchready's rules (see the order change)"
 		}
 	}
 	if !kept {
