@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -23,21 +24,9 @@ func rrLines(rrs []dns.RR) []string {
 			continue
 		}
 		rdata := strings.TrimPrefix(rr.String(), h.String())
-		out = append(out, strings.Join([]string{h.Name, itoa(h.Ttl), dns.TypeToString[h.Rrtype], rdata}, " "))
+		out = append(out, strings.Join([]string{h.Name, strconv.FormatUint(uint64(h.Ttl), 10), dns.TypeToString[h.Rrtype], rdata}, " "))
 	}
 	return out
-}
-
-func itoa(n uint32) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for n > 0 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		n /= 10
-	}
-	return string(b)
 }
 
 type dnsAnswer struct {
