@@ -136,6 +136,10 @@ func (p *Provider) Requests() int { return p.pacer.Requests() }
 func (p *Provider) VerifyToken(ctx context.Context) error {
 	status, err := p.api.verifyToken(ctx)
 	if err != nil {
+		var ae *apiError
+		if errors.As(err, &ae) && ae.Status >= 400 && ae.Status < 500 && ae.Status != http.StatusTooManyRequests {
+			return fmt.Errorf("verifying the Cloudflare API token (user tokens only: an account-owned token is refused by this check even when valid): %w", err)
+		}
 		return fmt.Errorf("verifying the Cloudflare API token: %w", err)
 	}
 	if status != "active" {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -418,6 +419,31 @@ func TestZoneLookup(t *testing.T) {
 	_, err = p.ReadZone(ctx, "missing.example")
 	if err == nil || !strings.Contains(err.Error(), "zone missing.example: not found") {
 		t.Errorf("unknown zone error = %v", err)
+	}
+}
+
+// Zones read concurrently through one provider are each looked up once.
+func TestConcurrentZones(t *testing.T) {
+	p, f := newFakeProvider(t, Options{}, "a.example", "b.example", "c.example")
+	var wg sync.WaitGroup
+	errs := make(chan error, 30)
+	for i := 0; i < 30; i++ {
+		zone := []string{"a.example", "b.example", "c.example"}[i%3]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := p.ReadZone(context.Background(), zone); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if f.calls["zones"] != 3 {
+		t.Errorf("zone lookups = %d, want 3", f.calls["zones"])
 	}
 }
 
