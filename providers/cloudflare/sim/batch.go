@@ -126,6 +126,7 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 	}
 
 	z.Records = work
+	z.Serial++
 	if e := s.persistLocked(); e != nil {
 		writeError(w, e)
 		return

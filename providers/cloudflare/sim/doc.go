@@ -1,3 +1,171 @@
-// Package sim is a local simulator of the parts of Cloudflare's API v4 that
-// launchready uses. Full documentation follows once the API settles.
+// Package sim is a local simulator of the parts of Cloudflare's API v4 that launchready
+// uses: token verify, zones, DNS records (list, get, create, overwrite, patch, delete,
+// batch, export), zone settings and rulesets. It is product, not test scaffolding:
+// `launchready sim` and `launchready demo` run it so that people can try launchready
+// without an account, and every test of the Cloudflare provider runs against it.
+//
+// It is not a DNS server or an HTTPS edge (those read LiveZone), not a general
+// Cloudflare emulator (other endpoints answer 404 "No route for that URI"), and not a
+// security boundary: bind it to loopback.
+//
+// # Using it
+//
+//	srv, err := sim.New(sim.Options{Token: "dev", Zones: []string{"example.com"}})
+//	base, err := srv.Start("127.0.0.1:0") // "http://127.0.0.1:PORT/client/v4"
+//	defer srv.Close()
+//	// CLOUDFLARE_BASE_URL=base CLOUDFLARE_API_TOKEN=dev, or with cloudflare-go v7:
+//	client := cloudflare.NewClient(option.WithBaseURL(base), option.WithAPIToken("dev"))
+//
+// The API a caller (the CLI, the demo, tests) uses:
+//
+//	func New(opts Options) (*Server, error)             // loads Options.StatePath, creates Options.Zones
+//	func (s *Server) Handler() http.Handler             // /client/v4/... and /__sim/...
+//	func (s *Server) Start(addr string) (string, error) // listen and serve in the background; base URL ends in /client/v4
+//	func (s *Server) Close() error
+//	func (s *Server) AddZone(name string) (id string, err error)
+//	func (s *Server) ZoneNames() []string
+//	func (s *Server) LiveZone(name string) (*model.LiveZone, bool) // records (canonical model values), settings, rules, serial
+//	func (s *Server) Stats() map[string]int             // "GET /zones/{zone_id}/dns_records" → requests served
+//	func (s *Server) ResetStats()
+//	func (s *Server) InjectFault(f Fault)               // 429/5xx with Retry-After, latency, dropped connections
+//	func (s *Server) ClearFaults()
+//
+// Options: Token ("" accepts any well-formed token), Zones, BatchLimit (default 200),
+// StatePath ("" = memory), Logger (hclog, nil discards; credentials are never logged),
+// RateLimit and RateLimitWindow (429 emulation, off by default).
+//
+// # Simulator endpoints (outside /client/v4, no authentication)
+//
+//	GET    /__sim/stats         request counts as JSON (same keys as Stats)
+//	DELETE /__sim/stats         reset them
+//	GET    /__sim/faults        active faults
+//	POST   /__sim/faults        add a Fault or a list, e.g. {"method":"GET","path_prefix":"/zones/","status":429,"retry_after":0.5,"count":3}
+//	DELETE /__sim/faults        clear them
+//	GET    /__sim/zones         [{"id","name"}]
+//	POST   /__sim/zones         {"name":"example.org"} adds a zone
+//	GET    /__sim/zones/{name}  the zone's LiveZone as JSON
+//
+// Every API request passes, in order: counting (Stats), injected faults, authentication,
+// the rate limit, then the endpoint.
+//
+// # Behaviour
+//
+// Answers use Cloudflare's envelope {success, errors, messages, result[, result_info]};
+// success:false always comes with an HTTP status >= 400 (the SDK decodes anything below
+// as success) and validation failures are never 409 or 5xx (the SDK retries those).
+// Facts and sources are in shared/cloudflare-api/FACTS.md; where the 2024 schema and
+// cloudflare-go v7.9.0 differ, the simulator follows the SDK.
+//
+//   - Authentication: "Authorization: Bearer <token>" or X-Auth-Email + X-Auth-Key.
+//   - Zones: GET /zones filters name ("[operator:]value" with equal, not_equal,
+//     starts_with, ends_with, contains and *_case_sensitive), status, account.id,
+//     account.name, match, order, direction; per_page 5–50 (default 20).
+//   - DNS lists: page/per_page (default 100, up to 5,000,000); filters type,
+//     name[.exact|.contains|.startswith|.endswith] (bare name = exact), content.*,
+//     comment.* (present, absent too), tag.* and bare tag, proxied, search, match,
+//     tag_match; order (type, name, content, ttl, proxied) and direction. result_info is
+//     {page, per_page, count, total_count, total_pages}; a page past the end answers
+//     200 with result [] (the SDK's auto-pager stops on it, so a full read takes
+//     ceil(N/per_page)+1 requests).
+//   - Records: names are resolved to the full Punycode name ("@", relative names and
+//     names outside the zone get the zone appended, as Cloudflare does); AAAA is stored
+//     canonical; hostnames in content are lower case without a trailing dot; proxied
+//     records always read back ttl 1; TXT content is stored as sent unless it is a
+//     sequence of quoted strings, in which case strings over 255 bytes are split into
+//     "…" "…"; MX has a top-level priority; SRV is written with data {priority, weight,
+//     port, target} and read back with content "<weight> <port> <target>" (as the real
+//     API answers), top-level priority and data; CAA is written with data {flags, tag,
+//     value} and has content `0 issue "ca.example"`. Answers carry zone_id, zone_name,
+//     proxiable, tags, meta {}, settings {}, created_on, modified_on and, when set,
+//     comment, comment_modified_on, tags_modified_on. An empty comment is omitted
+//     (Cloudflare sends null, which the 2024 schema does not allow; the SDK reads both
+//     as ""). Stored types: A, AAAA, CNAME, MX, TXT, SRV, CAA, NS, PTR.
+//   - Batch: deletes, then patches, then puts, then posts, each list in order, on a copy
+//     of the zone; the copy is committed only when every operation succeeded. A failure
+//     answers 400 with the failing operation's code and its message prefixed by the
+//     sub-request, e.g. "posts[3]: An identical record already exists.". More than
+//     BatchLimit operations (counted across the four lists) answer 400 code 81100.
+//     The result lists the deleted records as they were, and the written ones.
+//   - Export: a BIND zone file grouped by type, proxied records tagged
+//     "cf_tags=cf-proxied:true". Import is not implemented (404).
+//   - Settings: ssl (off|flexible|full|strict|origin_pull, default off),
+//     always_use_https (on|off, off), min_tls_version ("1.0"…"1.3", "1.0"), tls_1_3
+//     (on|off|zrt, off), automatic_https_rewrites (on|off, on), security_level
+//     (off|essentially_off|low|medium|high|under_attack, medium) and security_header
+//     (HSTS; starts disabled, max_age 0–31536000; fields not sent keep their value).
+//     Answers are {id, value, editable: true, modified_on} with modified_on null until
+//     first changed. PATCH /settings takes {"items":[{id,value}…]} or a bare array and
+//     applies nothing unless every value is valid.
+//   - Rulesets: each zone lists a read-only managed ruleset (ddos_l7) and one entrypoint
+//     (kind "zone", name "default" unless given) per configured phase. GET of a phase
+//     never configured answers 404 code 10003 "could not find entrypoint ruleset in the
+//     <phase> phase". PUT replaces the rule list, creating the entrypoint if needed, and
+//     makes a new version; rules keep their order, their id (given, or found by ref),
+//     and their ref (which defaults to the id); a rule's version grows only when it
+//     changed; fields the simulator does not model (logging…) are kept verbatim.
+//     ?dry_run=true validates and answers result null. The list is cursor-paginated
+//     (per_page 1–100, default 50; result_info.cursor empty on the last page). Rules are
+//     validated like the rulesets engine: http_request_dynamic_redirect takes only
+//     "redirect" with from_value.target_url {value | expression} (one, non-empty) and
+//     status_code 301/302/303/307/308; http_request_cache_settings takes only
+//     "set_cache_settings" with valid edge_ttl/browser_ttl modes (default required for
+//     override_origin); every rule needs an expression with balanced brackets and
+//     quotes; refs are unique. Every problem is one error with source.pointer, e.g.
+//     /rules/0/action_parameters/from_value/status_code.
+//   - Faults (see Fault) and the rate limit answer 429 with code 971 and a
+//     Retry-After header; injected 5xx answer code 10001. Drop closes the connection.
+//   - State: with StatePath, state is JSON written atomically after every write; a
+//     write that cannot be saved is rolled back and answered 500 code 10002.
+//
+// # Error codes
+//
+// Codes Cloudflare is known to send are used as is; where Cloudflare's code is unknown
+// the simulator picks a stable one (all are the Code* constants):
+//
+//	status code          when
+//	400    9106          no Authorization / X-Auth-* header
+//	400    6003 (+6111, 6102, 6103 in error_chain)  malformed auth header
+//	401    9109          token not accepted (401 1000 "Invalid API Token" on /user/tokens/verify)
+//	403    9103          legacy key not accepted
+//	400/404 7003 + 7000  malformed / unknown zone id
+//	404    7000          no such endpoint (405 7001: endpoint exists with another method)
+//	400    9207          body is not valid JSON
+//	400    1001          query parameter out of range (sim)
+//	400    1004          "DNS Validation Error" with error_chain: 9005 bad content (sim), 9003 proxied
+//	                     not a boolean, 9150 comment with a line break (sim), 9151 bad tag (sim),
+//	                     9152 TXT over 2,048 characters (sim), 9153 TXT over 8,192 on one name (sim),
+//	                     9154 field of the wrong type (sim), 9020 unsupported type (sim)
+//	400    9000          invalid name (label over 63, name over 253, bad characters)
+//	400    9004          proxied on a type other than A, AAAA, CNAME
+//	400    9021          TTL not 1 and not 60–86400 (sim, FACTS' guess)
+//	400    9101          "<field> is a required data field." (MX priority, SRV/CAA data)
+//	400    81053         CNAME on a name with A/AAAA/CNAME
+//	400    81054         A/AAAA on a CNAME's name
+//	400    81055         NS sharing a name with another type (sim)
+//	400    81058         identical record (type, name, content and priority)
+//	404    81044         record does not exist (400 inside a batch)
+//	400    81100         batch over BatchLimit operations (sim)
+//	400    1007          "Invalid value for zone setting <id>"
+//	404    1003          unknown zone setting (sim)
+//	404    10003         entrypoint never configured
+//	404    10005         unknown ruleset id (sim)
+//	400    20003         unknown phase (sim)
+//	400    20021         rule validation, with source.pointer (sim)
+//	400    20022         PUT of the managed ruleset (sim)
+//	429    971           rate limit or injected 429
+//	5xx    10001         injected fault (sim); 500 10002 state not saved (sim)
+//
+// # Conformance
+//
+// conformance_test.go validates every request the tests send and every answer against
+// shared/cloudflare-api/openapi-subset.json (Cloudflare's 2024-08-06 schema) with
+// kin-openapi. The schema's known quirks — token security missing on DNS operations,
+// DELETE declaring a body, contradictory 4XX envelopes, answer-only fields required in
+// request bodies, partial PATCH bodies typed as full records, the {value} body of a
+// setting edit, an action pattern that forbids underscores, oneOf branches that are not
+// exclusive, OpenAPI 3.0 null without nullable, and SDK additions (browser_ttl
+// "bypass", edge_ttl needing only mode) — are corrected by named patches, each with its
+// reason and each failing once the quirk is gone. 5xx answers, 429's code 971 and
+// dry_run's null result are the only answers not validated, for the reasons listed
+// there.
 package sim

@@ -20,18 +20,18 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
-	text := exportZone(z, s.now().Unix())
+	text := exportZone(z)
 	s.mu.Unlock()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write([]byte(text))
 }
 
-func exportZone(z *zone, serial int64) string {
+func exportZone(z *zone) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, ";;\n;; Domain:     %s.\n;; Exported by the launchready Cloudflare API simulator.\n;;\n", z.Name)
 	fmt.Fprintf(&b, "$ORIGIN %s.\n\n;; SOA Record\n", z.Name)
-	fmt.Fprintf(&b, "%s.\t3600\tIN\tSOA\t%s. dns.cloudflare.com. %d 10000 2400 604800 3600\n", z.Name, nameServers[0], serial)
+	fmt.Fprintf(&b, "%s.\t3600\tIN\tSOA\t%s. dns.cloudflare.com. %d 10000 2400 604800 3600\n", z.Name, nameServers[0], z.Serial)
 
 	byType := map[string][]*record{}
 	for _, r := range z.Records {

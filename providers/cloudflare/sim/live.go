@@ -11,7 +11,8 @@ import (
 // canonical values (TXT unquoted, MX "pref host", SRV "prio weight port target", CAA
 // presentation form, TTL 0 for automatic), every simulated setting, and the
 // entrypoint rules per phase (the redirect and cache phases are always present, empty
-// when never configured). It is for the simulated DNS and HTTPS edge and for tests;
+// when never configured). Serial starts at 1 and grows with every successful record
+// write, like a SOA serial. It is for the simulated DNS and HTTPS edge and for tests;
 // the result is a copy. ok is false for an unknown zone.
 func (s *Server) LiveZone(name string) (*model.LiveZone, bool) {
 	c, err := model.CanonicalZone(name)
@@ -24,7 +25,7 @@ func (s *Server) LiveZone(name string) (*model.LiveZone, bool) {
 	if z == nil {
 		return nil, false
 	}
-	lz := &model.LiveZone{Name: z.Name, ID: z.ID, Records: make([]model.Record, 0, len(z.Records))}
+	lz := &model.LiveZone{Name: z.Name, ID: z.ID, Serial: z.Serial, Records: make([]model.Record, 0, len(z.Records))}
 	for _, r := range z.Records {
 		lz.Records = append(lz.Records, liveRecord(r))
 	}

@@ -128,6 +128,7 @@ func (s *Server) handleCreateRecord(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	z.Records = append(z.Records, rec)
+	z.Serial++
 	if e := s.persistLocked(); e != nil {
 		writeError(w, e)
 		return
@@ -164,6 +165,7 @@ func (s *Server) handleWriteRecord(mode writeMode) http.HandlerFunc {
 			return
 		}
 		z.Records[i] = rec
+		z.Serial++
 		if e := s.persistLocked(); e != nil {
 			writeError(w, e)
 			return
@@ -186,6 +188,7 @@ func (s *Server) handleDeleteRecord(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	z.Records = append(z.Records[:i:i], z.Records[i+1:]...)
+	z.Serial++
 	if e := s.persistLocked(); e != nil {
 		writeError(w, e)
 		return

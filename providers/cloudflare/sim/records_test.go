@@ -395,6 +395,10 @@ func TestBatch(t *testing.T) {
 		r1 := e.post(map[string]any{"type": "A", "name": "one", "content": "203.0.113.1"})
 		r2 := e.post(map[string]any{"type": "A", "name": "two", "content": "203.0.113.2", "comment": "before"})
 		before := e.records()
+		lz, _ := e.srv.LiveZone(testZone)
+		if lz.Serial != 3 {
+			t.Errorf("serial after two creates = %d, want 3", lz.Serial)
+		}
 		_, err := e.cf.DNS.Records.Batch(ctx, dns.RecordBatchParams{
 			ZoneID:  cloudflare.F(e.zoneID),
 			Deletes: cloudflare.F([]dns.RecordBatchParamsDelete{{ID: cloudflare.F(r1.ID)}}),
@@ -410,6 +414,9 @@ func TestBatch(t *testing.T) {
 		}
 		if diff := cmp.Diff(before, e.records()); diff != "" {
 			t.Errorf("zone changed by a failed batch (-before +after):\n%s", diff)
+		}
+		if lz, _ := e.srv.LiveZone(testZone); lz.Serial != 3 {
+			t.Errorf("serial after a failed batch = %d, want 3", lz.Serial)
 		}
 	})
 

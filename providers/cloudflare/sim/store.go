@@ -25,6 +25,8 @@ type zone struct {
 	ID        string    `json:"id"`
 	Name      string    `json:"name"` // canonical (lower case, Punycode, no trailing dot)
 	CreatedOn time.Time `json:"created_on"`
+	// Serial counts record changes, like a SOA serial (LiveZone.Serial, export).
+	Serial uint32 `json:"serial"`
 	// Records in creation order.
 	Records []*record `json:"records"`
 	// Settings by setting id; a setting absent here has its default value.
@@ -160,7 +162,7 @@ func (st *state) addZone(name string, now time.Time) (*zone, error) {
 	if st.zoneByName(c) != nil {
 		return nil, fmt.Errorf("zone %q already exists", c)
 	}
-	z := &zone{ID: newID(), Name: c, CreatedOn: now, Records: []*record{}}
+	z := &zone{ID: newID(), Name: c, CreatedOn: now, Serial: 1, Records: []*record{}}
 	z.Rulesets = []*ruleset{{
 		ID:          newID(),
 		Name:        "DDoS L7 ruleset",
