@@ -521,6 +521,24 @@ func TestSimReadZone1000Requests(t *testing.T) {
 	if total > 2 || p.Requests() != total {
 		t.Errorf("requests: simulator counted %v (total %d), provider %d; want at most 2 and equal", env.srv.Stats(), total, p.Requests())
 	}
+
+	// Everything a plan reads (records, settings, both rule phases): issue 2 allows 6.
+	env.srv.ResetStats()
+	p = env.provider(t, cloudflare.Options{})
+	if _, err := p.ReadZone(ctx, "example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.ReadSettings(ctx, "example.com", []string{model.SettingSSL, model.SettingSecurityHeader}); err != nil {
+		t.Fatal(err)
+	}
+	for _, phase := range []string{model.PhaseRedirect, model.PhaseCache} {
+		if _, err := p.ReadRules(ctx, "example.com", phase); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p.Requests() != 5 {
+		t.Errorf("a plan's reads took %d requests (%v), want 5", p.Requests(), env.srv.Stats())
+	}
 }
 
 func BenchmarkReadZone1000(b *testing.B) {
