@@ -1,5 +1,7 @@
 package model
 
+import "encoding/json"
+
 // Zone setting ids launch.hcl can manage (Cloudflare's names). Values are the API's
 // string values ("on"/"off" for switches).
 const (
@@ -54,9 +56,10 @@ type Rule struct {
 
 	Redirect *RedirectAction `json:"redirect,omitempty"`
 	Cache    *CacheAction    `json:"cache,omitempty"`
-	// Raw keeps a hand-made rule's action_parameters verbatim (JSON), so that writing
-	// the phase back never alters a rule launchready does not own.
-	Raw []byte `json:"-"`
+	// Raw keeps a rule's action_parameters verbatim (JSON), so that writing the phase
+	// back never alters a rule launchready does not own, and snapshots restore
+	// parameters launch.hcl does not model.
+	Raw json.RawMessage `json:"raw,omitempty"`
 }
 
 // Owned reports whether launchready manages the rule.
