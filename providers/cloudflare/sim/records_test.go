@@ -489,3 +489,36 @@ func TestExport(t *testing.T) {
 		}
 	}
 }
+
+func TestPerNameRules(t *testing.T) {
+	e := newEnv(t, sim.Options{})
+	ctx := context.Background()
+	path := "/zones/" + e.zoneID + "/dns_records"
+
+	// TXT content on one name may total 8,192 characters.
+	for i := 0; i < 4; i++ {
+		e.post(map[string]any{"type": "TXT", "name": "big", "content": fmt.Sprintf("%d%s", i, strings.Repeat("t", 2047))})
+	}
+	status, env, _ := e.do(ctx, http.MethodPost, path, map[string]any{"type": "TXT", "name": "big", "content": "one more"}, nil)
+	if status != 400 || env.Errors[0].Code != 1004 || env.Errors[0].ErrorChain[0].Code != sim.CodeTXTNameTooLong {
+		t.Errorf("TXT past 8,192 on one name: %d %+v", status, env.Errors)
+	}
+	// other names are not affected
+	e.post(map[string]any{"type": "TXT", "name": "small", "content": "one more"})
+
+	// A CNAME at the apex is accepted (Cloudflare flattens it).
+	apex := e.post(map[string]any{"type": "CNAME", "name": "@", "content": "origin.example.net", "proxied": true})
+	if apex.Name != "example.com" {
+		t.Errorf("apex CNAME name = %q", apex.Name)
+	}
+	// NS records may share their name only with NS records.
+	e.post(map[string]any{"type": "NS", "name": "deleg", "content": "ns1.other.net"})
+	e.post(map[string]any{"type": "NS", "name": "deleg", "content": "ns2.other.net"})
+	status, env, _ = e.do(ctx, http.MethodPost, path, map[string]any{"type": "TXT", "name": "deleg", "content": "x"}, nil)
+	if status != 400 || env.Errors[0].Code != sim.CodeNSConflict {
+		t.Errorf("TXT on an NS name: %d %+v", status, env.Errors)
+	}
+	// Several A records on one name are a round robin.
+	e.post(map[string]any{"type": "A", "name": "rr", "content": "203.0.113.1"})
+	e.post(map[string]any{"type": "A", "name": "rr", "content": "203.0.113.2"})
+}

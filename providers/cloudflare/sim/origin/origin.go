@@ -1,0 +1,121 @@
+// Package origin is a small web origin for `launchready demo`: the "real servers"
+// behind the simulated Cloudflare edge. It serves a marketing page with cacheable
+// assets and a dashboard that must never be cached, over HTTPS with a certificate from
+// its own throwaway CA, so the edge can reach it in ssl = "strict" mode.
+//
+// It is demo scaffolding, not a test double for anything launchready does: it has no
+// behaviour to configure beyond the host names it answers for.
+package origin
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"fmt"
+	"math/big"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Origin is a running origin server.
+type Origin struct {
+	srv   *http.Server
+	ln    net.Listener
+	roots *x509.CertPool
+}
+
+// Start serves hosts (names like "example.com", wildcards like "*.example.com") on a
+// loopback port over TLS.
+func Start(hosts []string) (*Origin, error) {
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	caTmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "launchready demo origin CA"},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(365 * 24 * time.Hour),
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		return nil, err
+	}
+	ca, err := x509.ParseCertificate(caDER)
+	if err != nil {
+		return nil, err
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	leafTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(2),
+		Subject:      pkix.Name{CommonName: hosts[0]},
+		DNSNames:     hosts,
+		NotBefore:    now.Add(-time.Hour),
+		NotAfter:     now.Add(90 * 24 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	leafDER, err := x509.CreateCertificate(rand.Reader, leafTmpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		return nil, err
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(ca)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	o := &Origin{ln: ln, roots: roots}
+	o.srv = &http.Server{
+		Handler:           http.HandlerFunc(serve),
+		ReadHeaderTimeout: 10 * time.Second,
+		TLSConfig: &tls.Config{
+			MinVersion:   tls.VersionTLS12,
+			Certificates: []tls.Certificate{{Certificate: [][]byte{leafDER}, PrivateKey: key}},
+		},
+	}
+	go func() { _ = o.srv.ServeTLS(ln, "", "") }()
+	return o, nil
+}
+
+// Addr is the origin's host:port.
+func (o *Origin) Addr() string { return o.ln.Addr().String() }
+
+// RootCAs trusts the origin's certificate (for the edge's ssl = "strict").
+func (o *Origin) RootCAs() *x509.CertPool { return o.roots }
+
+// Close stops the server.
+func (o *Origin) Close() error { return o.srv.Close() }
+
+func serve(w http.ResponseWriter, r *http.Request) {
+	host := strings.ToLower(r.Host)
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	switch {
+	case strings.HasPrefix(host, "app."):
+		// The dashboard: personal data, never cacheable.
+		w.Header().Set("Cache-Control", "private, no-store")
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><html><head><title>Dashboard</title><link rel="stylesheet" href="https://example.com/assets/site.css"></head><body><h1>Your subscription</h1></body></html>`)
+	case strings.HasPrefix(r.URL.Path, "/assets/"):
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		w.Header().Set("Content-Type", "text/css")
+		fmt.Fprint(w, "body { font-family: sans-serif; }\n")
+	default:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><html><head><title>Example</title><link rel="stylesheet" href="/assets/site.css"></head><body><h1>Launching soon</h1></body></html>`)
+	}
+}
