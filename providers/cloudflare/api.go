@@ -113,9 +113,9 @@ func (d *recordData) UnmarshalJSON(b []byte) error {
 // wireBatch is the body of POST /zones/{id}/dns_records/batch. The API runs deletes,
 // then patches, then puts, then posts, each in the order given.
 type wireBatch struct {
-	Deletes []string     `json:"-"` // record ids
-	Patches []wireRecord `json:"-"` // with ID, every field sent
-	Posts   []wireRecord `json:"-"`
+	Deletes []string     // record ids
+	Patches []wireRecord // with ID, every field sent
+	Posts   []wireRecord
 }
 
 // size is the number of records the batch touches (what the API's limit counts).

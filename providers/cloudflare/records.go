@@ -354,6 +354,9 @@ func failedOp(c chunk, err error) (model.RecordOp, bool) {
 
 // containsName reports whether text mentions name as a whole host name.
 func containsName(text, name string) bool {
+	if name == "" {
+		return false
+	}
 	text = strings.ToLower(text)
 	for i := 0; ; {
 		j := strings.Index(text[i:], name)

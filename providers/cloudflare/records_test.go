@@ -456,3 +456,24 @@ func TestVerifyToken(t *testing.T) {
 		t.Errorf("verify calls = %d", f.calls["verify"])
 	}
 }
+
+func TestContainsName(t *testing.T) {
+	tests := []struct {
+		text, name string
+		want       bool
+	}{
+		{"Invalid content for h17.example.com", "h17.example.com", true},
+		{"Invalid content for h17.example.com.", "h17.example.com", true},
+		{"record H17.Example.com: bad", "h17.example.com", true},
+		{"Invalid content for h17.example.com", "h1.example.com", false},
+		{"Invalid content for h17.example.com", "7.example.com", false},
+		{"www.a.example.com exists", "a.example.com", false},
+		{"a.example.community", "a.example.com", false},
+		{"anything", "", false},
+	}
+	for _, tt := range tests {
+		if got := containsName(tt.text, tt.name); got != tt.want {
+			t.Errorf("containsName(%q, %q) = %v, want %v", tt.text, tt.name, got, tt.want)
+		}
+	}
+}
