@@ -136,6 +136,7 @@ func everyType() []model.Record {
 		{Name: "example.com", Type: "CAA", Value: `0 iodef "mailto:security@example.com"`},
 		{Name: "delegated.example.com", Type: "NS", Value: "ns1.other-dns.net", TTL: 3600},
 		{Name: "10.rev.example.com", Type: "PTR", Value: "host.example.com"},
+		{Name: "xn--caf-dma.example.com", Type: "CNAME", Value: "xn--bcher-kva.example"}, // café → bücher.example
 	}
 }
 
