@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -42,7 +44,8 @@ type Options struct {
 	// plans allow 3,500).
 	BatchLimit int
 	// RequestsPerSecond paces every request this Provider makes, across zones; 0 = 4
-	// (Cloudflare's 1,200 per 5 minutes), negative = unpaced (local simulator, tests).
+	// (Cloudflare's 1,200 per 5 minutes), except for an API on a loopback address (the
+	// local simulator), which is unpaced; negative = unpaced.
 	RequestsPerSecond float64
 	// Burst is how many requests may go at once before pacing applies; 0 = 4.
 	Burst int
@@ -101,6 +104,9 @@ func newProvider(a api, opts Options) *Provider {
 	rps := opts.RequestsPerSecond
 	if rps == 0 {
 		rps = DefaultRequestsPerSecond
+		if isLoopback(opts.BaseURL) || (opts.BaseURL == "" && isLoopback(os.Getenv("CLOUDFLARE_BASE_URL"))) {
+			rps = -1
+		}
 	}
 	burst := opts.Burst
 	if burst <= 0 {
@@ -122,6 +128,21 @@ func newProvider(a api, opts Options) *Provider {
 		zones:      map[string]*zoneEntry{},
 		ruleExtra:  map[ruleKey]map[string]json.RawMessage{},
 	}
+}
+
+// isLoopback reports whether base is a URL on a loopback address (127.0.0.0/8, ::1,
+// localhost).
+func isLoopback(base string) bool {
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	h := u.Hostname()
+	if h == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(h)
+	return err == nil && ip.IsLoopback()
 }
 
 // Kind returns "cloudflare".

@@ -13,7 +13,7 @@
 //		BaseURL:           "",  // "" = CLOUDFLARE_BASE_URL, else api.cloudflare.com
 //		Token:             "",  // "" = CLOUDFLARE_API_TOKEN; never logged
 //		BatchLimit:        0,   // records per batch request; 0 = 200
-//		RequestsPerSecond: 0,   // pacing across zones; 0 = 4, negative = unpaced
+//		RequestsPerSecond: 0,   // pacing across zones; 0 = 4 (unpaced on loopback), <0 = unpaced
 //		Burst:             0,   // 0 = 4
 //		MaxRetries:        0,   // SDK retries of 408/409/429/5xx; 0 = 4, negative = none
 //		HTTPClient:        nil, // nil = the SDK's default

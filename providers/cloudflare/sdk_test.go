@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -610,11 +611,36 @@ func TestNewOptions(t *testing.T) {
 	if _, err := New(Options{Token: "x", BaseURL: "ftp://example.com"}); err == nil || !strings.Contains(err.Error(), "not an http(s) URL") {
 		t.Errorf("bad base URL: error = %v", err)
 	}
+	t.Setenv("CLOUDFLARE_BASE_URL", "")
 	p, err := New(Options{Token: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.batchLimit != DefaultBatchLimit || p.pacer.Limit() != DefaultRequestsPerSecond || p.Kind() != "cloudflare" {
 		t.Errorf("defaults: limit %d, rate %v, kind %s", p.batchLimit, p.pacer.Limit(), p.Kind())
+	}
+	// Pacing by default, except towards a local simulator.
+	tests := []struct {
+		base, env string
+		paced     bool
+	}{
+		{"", "", true},
+		{"https://api.cloudflare.com/client/v4", "", true},
+		{"http://127.0.0.1:8787/client/v4", "", false},
+		{"http://[::1]:8787/client/v4", "", false},
+		{"http://localhost:8787/client/v4", "", false},
+		{"", "http://127.0.0.2:9/client/v4", false},
+		{"https://api.cloudflare.com/client/v4", "http://127.0.0.1:9/client/v4", true},
+		{"http://10.0.0.1/client/v4", "", true},
+	}
+	for _, tt := range tests {
+		t.Setenv("CLOUDFLARE_BASE_URL", tt.env)
+		p, err := New(Options{Token: "x", BaseURL: tt.base})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if paced := !math.IsInf(p.pacer.Limit(), 1); paced != tt.paced {
+			t.Errorf("base %q env %q: paced = %v, want %v", tt.base, tt.env, paced, tt.paced)
+		}
 	}
 }
