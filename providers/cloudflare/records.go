@@ -49,8 +49,11 @@ func liveValue(w wireRecord, zone string) (string, bool) {
 		return model.UnquoteTXT(w.Content), true
 	case "MX":
 		prio := 0
-		if w.Priority != nil {
+		switch {
+		case w.Priority != nil:
 			prio = *w.Priority
+		case w.Data != nil && w.Data.Priority != nil: // the SDK's announced successor
+			prio = *w.Data.Priority
 		}
 		v = fmt.Sprintf("%d %s", prio, w.Content)
 	case "SRV":

@@ -32,6 +32,8 @@ func TestToRecord(t *testing.T) {
 			model.Record{ID: "3", Name: "www.example.com", Type: "CNAME", Value: "target.example.net"}},
 		{"MX priority apart", wireRecord{ID: "4", Name: "example.com", Type: "MX", Content: "MX1.mail.net", Priority: intp(10), TTL: 3600},
 			model.Record{ID: "4", Name: "example.com", Type: "MX", Value: "10 mx1.mail.net", TTL: 3600}},
+		{"MX priority in data", wireRecord{ID: "4b", Name: "example.com", Type: "MX", Content: "mx2.mail.net.", Data: &recordData{Priority: intp(20)}, TTL: 1},
+			model.Record{ID: "4b", Name: "example.com", Type: "MX", Value: "20 mx2.mail.net"}},
 		{"TXT quoted chunks", wireRecord{ID: "5", Name: "example.com", Type: "TXT", Content: `"` + long[:255] + `" "` + long[255:] + `"`, TTL: 1},
 			model.Record{ID: "5", Name: "example.com", Type: "TXT", Value: long}},
 		{"TXT escaped quote", wireRecord{ID: "6", Name: "q.example.com", Type: "TXT", Content: `"say \"hi\""`, TTL: 1},
