@@ -112,7 +112,7 @@ func (r *runner) dnsTasks(z *schema.Zone) []task {
 		}
 		tasks = append(tasks, task{label: set.Name + " " + set.Type, run: func(ctx context.Context) []Result {
 			nss, err := servers()
-			return []Result{r.checkRRSet(ctx, zone, nss, err, set)}
+			return []Result{r.checkRRSetIn(ctx, zone, z.Authoritative, nss, err, set)}
 		}})
 	}
 	return tasks
@@ -127,7 +127,7 @@ type dnsProbe struct {
 
 // probeFor builds the probe of a desired set: exact values for ordinary sets; edge
 // addresses that are not the origin for proxied ones.
-func probeFor(zone string, set model.RRSet) dnsProbe {
+func probeFor(zone string, set model.RRSet, authoritative bool) dnsProbe {
 	owner := dns.Fqdn(set.Name)
 	if set.Proxied && model.Proxiable(set.Type) {
 		qtype := dns.TypeA
@@ -181,15 +181,27 @@ func probeFor(zone string, set model.RRSet) dnsProbe {
 			}
 		}
 		sort.Strings(a.Values)
-		a.OK = slices.Equal(a.Values, set.Values) && (set.TTL == 0 || a.TTL == set.TTL)
+		values := slices.Equal(a.Values, set.Values)
+		if !authoritative {
+			values = containsAll(a.Values, set.Values)
+		}
+		a.OK = values && (set.TTL == 0 || a.TTL == set.TTL)
 		return a
 	}}
 }
 
-// checkRRSet asks every server for one set, polling lagging servers until they all
-// serve the desired data or the wait is over.
+// checkRRSet asks every server for one set of an authoritative zone (no other values
+// allowed).
 func (r *runner) checkRRSet(ctx context.Context, zone string, nss []nameserver, nsErr error, set model.RRSet) Result {
-	probe := probeFor(zone, set)
+	return r.checkRRSetIn(ctx, zone, true, nss, nsErr, set)
+}
+
+// checkRRSetIn asks every server for one set, polling lagging servers until they all
+// serve the desired data or the wait is over. In a zone that is not authoritative,
+// values launchready does not manage may stand beside the declared ones (a
+// verification TXT someone added by hand): they are noted, not failed.
+func (r *runner) checkRRSetIn(ctx context.Context, zone string, authoritative bool, nss []nameserver, nsErr error, set model.RRSet) Result {
+	probe := probeFor(zone, set, authoritative)
 	res := Result{Zone: zone, Kind: KindDNS, Name: set.Name + " " + set.Type, Check: probe.check}
 	want := append([]string(nil), set.Values...)
 	sort.Strings(want)
@@ -321,6 +333,17 @@ func judgeRRSet(set model.RRSet, check string, nss []nameserver, answers []Serve
 		if check == CheckProxied {
 			return Pass, fmt.Sprintf("%s answers edge addresses (%s), not the origin", servers, joinLimit(answers[0].Values, 4))
 		}
+		var others []string
+		for _, a := range answers {
+			for _, v := range a.Values {
+				if !slices.Contains(set.Values, v) && !slices.Contains(others, v) {
+					others = append(others, v)
+				}
+			}
+		}
+		if len(others) > 0 {
+			return Pass, fmt.Sprintf("served by %s, beside %s not managed by launchready", servers, quoteValues(others))
+		}
 		return Pass, fmt.Sprintf("served by %s", servers)
 	}
 	if ttlOnly {
@@ -334,6 +357,16 @@ func proxiedQType(t string) string {
 		return "AAAA"
 	}
 	return "A"
+}
+
+// containsAll reports whether got holds every value of want.
+func containsAll(got, want []string) bool {
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			return false
+		}
+	}
+	return true
 }
 
 func sortedCopy(s []string) []string {

@@ -278,3 +278,35 @@ func TestNameServersFromNSRecords(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckRRSetUnmanagedValues: beside the declared values, a zone that is not
+// authoritative may hold values made by hand (an apex TXT verification string); they
+// are noted, not failed. An authoritative zone fails them.
+func TestCheckRRSetUnmanagedValues(t *testing.T) {
+	srv := newDNSServer(t, "extra.test")
+	srv.set(t, `extra.test. 300 IN TXT "v=spf1 -all"`, `extra.test. 300 IN TXT "google-site-verification=by-hand"`)
+	r, err := newRunner(Options{Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := rrset(t, "extra.test", "@", "TXT", false, 0, "v=spf1 -all").RRSet
+	nss := []nameserver{{Name: "ns1.extra.test", Addr: srv.addr}}
+	for _, tc := range []struct {
+		authoritative bool
+		status        Status
+		reason        string
+	}{
+		{false, Pass, `beside google-site-verification=by-hand not managed by launchready`},
+		{true, Fail, `unexpected google-site-verification=by-hand`},
+	} {
+		res := r.checkRRSetIn(context.Background(), "extra.test", tc.authoritative, nss, nil, set)
+		if res.Status != tc.status || !strings.Contains(res.Reason, tc.reason) {
+			t.Errorf("authoritative=%v: %s %q, want %s containing %q", tc.authoritative, res.Status, res.Reason, tc.status, tc.reason)
+		}
+	}
+	// A declared value missing still fails, whatever else is there.
+	missing := rrset(t, "extra.test", "@", "TXT", false, 0, "v=spf1 include:gone.test -all").RRSet
+	if res := r.checkRRSetIn(context.Background(), "extra.test", false, nss, nil, missing); res.Status != Fail {
+		t.Errorf("missing value: %s %q, want fail", res.Status, res.Reason)
+	}
+}
