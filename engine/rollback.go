@@ -226,39 +226,46 @@ func restoreRules(zp *plan.ZonePlan, zs ZoneSnapshot, lz *model.LiveZone) {
 	for _, phase := range sortedPhases(zs.Rules) {
 		prev := zs.Rules[phase]
 		cur := lz.Rules[phase]
-		// Hand-made rules as they are now; launchready's rules as they were, placed
-		// where the first of them stood before.
-		var hand []model.Rule
-		liveIDs := map[string]bool{}
-		for _, r := range cur {
-			if !r.Owned() {
-				hand = append(hand, r)
-			}
-			liveIDs[r.ID] = true
-		}
-		var ours []model.Rule
-		insertAt := -1
-		handBefore := 0
+		prevByID := map[string]model.Rule{}
 		for _, r := range prev {
-			if r.Owned() {
-				if insertAt < 0 {
-					insertAt = handBefore
-				}
-				if !liveIDs[r.ID] {
-					// Deleted since (by the apply being rolled back, or by hand): the
-					// API refuses an id that is not in the ruleset, so it is created
-					// anew under its ref.
-					r.ID = ""
-				}
-				ours = append(ours, r)
-			} else {
-				handBefore++
+			if r.ID != "" {
+				prevByID[r.ID] = r
 			}
 		}
-		if insertAt < 0 || insertAt > len(hand) {
-			insertAt = len(hand)
+		// Walk the current list: hand-made rules stay as they are now; a rule
+		// launchready owns now returns to what it was before the apply (that covers a
+		// hand-made rule the apply adopted: it becomes hand-made again, unchanged); a
+		// rule the apply created goes.
+		var next []model.Rule
+		inNext := map[string]bool{}
+		for _, r := range cur {
+			switch p, existed := prevByID[r.ID]; {
+			case !r.Owned():
+				next = append(next, r)
+			case existed:
+				next = append(next, p)
+			default:
+				continue
+			}
+			inNext[r.ID] = true
 		}
-		next := append(append(append([]model.Rule{}, hand[:insertAt]...), ours...), hand[insertAt:]...)
+		// launchready's rules the apply deleted (or someone deleted since) come back,
+		// after the rule that preceded them before. The API refuses an id that is not
+		// in the ruleset, so they are created anew under their ref.
+		for i, p := range prev {
+			if !p.Owned() || inNext[p.ID] {
+				continue
+			}
+			at := 0
+			for j := i - 1; j >= 0; j-- {
+				if k := indexOfID(next, prev[j].ID); k >= 0 {
+					at = k + 1
+					break
+				}
+			}
+			p.ID = ""
+			next = append(next[:at], append([]model.Rule{p}, next[at:]...)...)
+		}
 		if rulesEqual(next, cur) {
 			continue
 		}
@@ -271,9 +278,21 @@ func restoreRules(zp *plan.ZonePlan, zs ZoneSnapshot, lz *model.LiveZone) {
 			kind = plan.KindCache
 		}
 		zp.Changes = append(zp.Changes, plan.Change{Action: plan.ActionUpdate, Kind: kind, Zone: zp.Zone, Key: phase,
-			Fields: []plan.FieldChange{{Field: "launchready rules", Before: ownedNames(cur), After: ownedNames(ours)}},
-			Reason: "launchready's rules as they were before the apply being rolled back; hand-made rules kept"})
+			Fields: []plan.FieldChange{{Field: "launchready rules", Before: ownedNames(cur), After: ownedNames(next)}},
+			Reason: "rules as they were before the apply being rolled back; hand-made rules kept as they are now"})
 	}
+}
+
+func indexOfID(rs []model.Rule, id string) int {
+	if id == "" {
+		return -1
+	}
+	for i, r := range rs {
+		if r.ID == id {
+			return i
+		}
+	}
+	return -1
 }
 
 // ownedNames lists launchready's rules of rs by block name, in order ("(none)" when

@@ -295,6 +295,8 @@ func TestRestorePlanRules(t *testing.T) {
 	blog := redirect("o2", "launchready:redirect:blog", "blog", 301)
 	blogNoID := blog
 	blogNoID.ID = ""
+	adopted2 := hand2 // the apply adopted hand2: same id and place, launchready's ref
+	adopted2.Ref, adopted2.Description = "launchready:redirect:hand2", "launchready: hand2"
 
 	tests := []struct {
 		name       string
@@ -340,6 +342,16 @@ func TestRestorePlanRules(t *testing.T) {
 				Changes: []string{"update redirect " + model.PhaseRedirect},
 			},
 			wantFields: []plan.FieldChange{{Field: "launchready rules", Before: "www", After: "www, blog"}},
+		},
+		{
+			name: "a hand-made rule the apply adopted becomes hand-made again, in its place",
+			prev: []model.Rule{hand1, hand2},
+			live: []model.Rule{hand1, adopted2, www},
+			want: restoreView{
+				Rules:   map[string][]model.Rule{model.PhaseRedirect: {hand1, hand2}},
+				Changes: []string{"update redirect " + model.PhaseRedirect},
+			},
+			wantFields: []plan.FieldChange{{Field: "launchready rules", Before: "hand2, www", After: "(none)"}},
 		},
 		{
 			name: "a phase already as it was is not written",

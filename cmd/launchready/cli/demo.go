@@ -1,15 +1,20 @@
 package cli
 
 import (
+	"crypto/tls"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/launchready/launchready/examples"
 	"github.com/launchready/launchready/providers/cloudflare/sim"
+	"github.com/launchready/launchready/providers/cloudflare/sim/edge"
+	"github.com/launchready/launchready/providers/cloudflare/sim/origin"
 )
 
 // demoToken is the simulator's token during the demo: a throwaway, loopback-only value.
@@ -20,20 +25,89 @@ func newDemoCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the whole story end to end on loopback, no account needed",
-		Long: `demo starts the Cloudflare simulator in-process on loopback, writes the demo launch.hcl (examples/demo/launch.hcl) to a temporary directory, and runs validate, plan, apply and plan again, showing that the second plan has nothing to do.
+		Long: `demo starts, in this process and on loopback only: the Cloudflare API simulator, its DNS server and HTTPS edge, and a small origin web server. It writes the demo launch.hcl (examples/demo/launch.hcl) to a directory and runs validate, plan, apply (which verifies DNS, TLS, redirects, email and the dashboard's latency as a customer sees them), plan again (no changes), a drift check after a hand edit, and the DNS map.
 
-Nothing leaves this machine. Use --dir to keep the demo's files (config, snapshots) in a directory of your choice.`,
+Nothing leaves this machine. Files go to a temporary directory, or to --dir.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return e.demo(cmd, keep)
 		},
 	}
-	cmd.Flags().StringVar(&keep, "dir", "", "write the demo's files here instead of a temporary directory")
+	cmd.Flags().StringVar(&keep, "dir", "", "write the demo's files (config, snapshots, DNS map) here instead of a temporary directory")
 	return cmd
+}
+
+// demoWorld is everything the demo runs on loopback.
+type demoWorld struct {
+	api    *sim.Server
+	base   string
+	edge   *edge.Edge
+	origin *origin.Origin
+	caFile string
+}
+
+func (w *demoWorld) close() {
+	if w.edge != nil {
+		w.edge.Close()
+	}
+	if w.origin != nil {
+		w.origin.Close()
+	}
+	if w.api != nil {
+		w.api.Close()
+	}
+}
+
+func startDemoWorld(e *env, dir string) (*demoWorld, error) {
+	w := &demoWorld{}
+	var err error
+	if w.api, err = sim.New(sim.Options{Token: demoToken, Zones: []string{"example.com", "mailhost.net"}, Logger: e.log}); err != nil {
+		return nil, err
+	}
+	if w.base, err = w.api.Start("127.0.0.1:0"); err != nil {
+		return nil, err
+	}
+	if w.origin, err = origin.Start([]string{"example.com", "*.example.com"}); err != nil {
+		w.close()
+		return nil, err
+	}
+	w.edge, err = edge.Start(edge.Options{
+		Source:    w.api,
+		Origins:   map[string]string{"203.0.113.10": w.origin.Addr(), "app-prod.fly.dev": w.origin.Addr(), "example.com": w.origin.Addr()},
+		OriginTLS: &tls.Config{RootCAs: w.origin.RootCAs(), MinVersion: tls.VersionTLS12},
+		Logger:    e.log,
+	})
+	if err != nil {
+		w.close()
+		return nil, err
+	}
+	w.caFile = filepath.Join(dir, "edge-ca.pem")
+	if err := w.edge.WriteCAFile(w.caFile); err != nil {
+		w.close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// verifyArgs points verify at the simulated edge instead of the Internet.
+func (w *demoWorld) verifyArgs() []string {
+	return []string{"--resolver", w.edge.DNSAddr(), "--ca-file", w.caFile, "--http-port", portOf(w.edge.HTTPAddr()), "--https-port", portOf(w.edge.HTTPSAddr())}
+}
+
+func portOf(addr string) string {
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "0"
+	}
+	if _, err := strconv.Atoi(p); err != nil {
+		return "0"
+	}
+	return p
 }
 
 func (e *env) demo(cmd *cobra.Command, dir string) error {
 	ctx := cmd.Context()
+	keep := dir != ""
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "launchready-demo-")
 		if err != nil {
@@ -44,70 +118,102 @@ func (e *env) demo(cmd *cobra.Command, dir string) error {
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return exitCode(ExitError, err)
 	}
-	s, err := sim.New(sim.Options{Token: demoToken, Zones: []string{"example.com"}, Logger: e.log})
+	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return exitCode(ExitError, err)
 	}
-	base, err := s.Start("127.0.0.1:0")
+	w, err := startDemoWorld(e, dir)
 	if err != nil {
-		return exitCode(ExitError, err)
+		return exitCode(ExitError, fmt.Errorf("starting the demo world: %w", err))
 	}
-	defer s.Close()
-	if err := seedDemoZone(ctx, base); err != nil {
+	defer w.close()
+	if err := seedDemoZone(ctx, w.base); err != nil {
 		return exitCode(ExitError, fmt.Errorf("preparing the demo zone: %w", err))
 	}
 	cfgPath := filepath.Join(dir, "launch.hcl")
 	if err := os.WriteFile(cfgPath, examples.DemoConfig, 0o644); err != nil {
 		return exitCode(ExitError, err)
 	}
-	overlay := map[string]string{
-		"CLOUDFLARE_BASE_URL":  base,
-		"CLOUDFLARE_API_TOKEN": demoToken,
+	// Snapshots, the verify report and DNS-MAP.md are written relative to the working
+	// directory, as in a real project: run the story inside the demo directory.
+	prev, err := os.Getwd()
+	if err != nil {
+		return exitCode(ExitError, err)
 	}
+	if err := os.Chdir(dir); err != nil {
+		return exitCode(ExitError, err)
+	}
+	defer os.Chdir(prev)
+
+	overlay := map[string]string{"CLOUDFLARE_BASE_URL": w.base, "CLOUDFLARE_API_TOKEN": demoToken}
 	lookup := func(k string) (string, bool) {
 		if v, ok := overlay[k]; ok {
 			return v, true
 		}
 		return e.lookup(k)
 	}
-	fmt.Fprintf(e.stdout, "launchready demo: a simulated Cloudflare account on %s with zone example.com.\n", base)
-	fmt.Fprintf(e.stdout, "The zone already holds two records made by hand in the dashboard; launchready must leave them alone.\n")
-	fmt.Fprintf(e.stdout, "Config: %s\n", cfgPath)
-	snapDir := filepath.Join(dir, ".launchready", "snapshots")
-	steps := []struct {
-		title string
-		args  []string
-		want  int
-	}{
-		{"Validate the config offline", []string{"validate"}, ExitOK},
-		{"Plan: what would change", []string{"plan", "--detailed-exitcode"}, ExitChanges},
-		{"Apply: snapshot, batch write, re-read", []string{"apply", "--auto-approve", "--no-verify", "--snapshot-dir", snapDir}, ExitOK},
-		{"Plan again: nothing left to do, no perpetual diff", []string{"plan", "--detailed-exitcode"}, ExitOK},
+	fmt.Fprintf(e.stdout, "launchready demo — everything below runs on this machine, on loopback:\n")
+	fmt.Fprintf(e.stdout, "  Cloudflare API simulator  %s (zone example.com, two records already made by hand)\n", w.base)
+	fmt.Fprintf(e.stdout, "  its DNS server            %s\n", w.edge.DNSAddr())
+	fmt.Fprintf(e.stdout, "  its HTTPS edge            %s (HTTP %s), local CA %s\n", w.edge.HTTPSAddr(), w.edge.HTTPAddr(), w.caFile)
+	fmt.Fprintf(e.stdout, "  the product's origin      %s\n", w.origin.Addr())
+	fmt.Fprintf(e.stdout, "  config                    %s\n", cfgPath)
+
+	type step struct {
+		title  string
+		args   []string
+		want   int
+		before func() error
 	}
-	steps = append(steps, demoExtraSteps(dir)...)
+	steps := []step{
+		{title: "Validate the config offline", args: []string{"validate"}, want: ExitOK},
+		{title: "Plan: what would change (the hand-made records are left alone)", args: []string{"plan", "--detailed-exitcode"}, want: ExitChanges},
+		{title: "Apply: snapshot, batch write, re-read, then verify what customers see", args: append([]string{"apply", "--auto-approve"}, w.verifyArgs()...), want: ExitOK},
+		{title: "Plan again: nothing left to do, no perpetual diff", args: []string{"plan", "--detailed-exitcode"}, want: ExitOK},
+		{title: "Someone turns off the proxy for app.example.com in the dashboard; scheduled drift detection notices", args: []string{"drift", "--markdown"}, want: ExitChanges,
+			before: func() error { return demoHandEdit(ctx, w.base) }},
+		{title: "Apply repairs the drift", args: []string{"apply", "--auto-approve", "--no-verify"}, want: ExitOK},
+		{title: "Hand over: the DNS map for the next maintainer", args: []string{"handover", "--out", "DNS-MAP.md"}, want: ExitOK},
+	}
 	for i, st := range steps {
+		if st.before != nil {
+			if err := st.before(); err != nil {
+				return exitCode(ExitError, fmt.Errorf("demo step %q: %w", st.title, err))
+			}
+		}
+		shown := displayArgs(st.args, w)
+		fmt.Fprintf(e.stdout, "\n── %d. %s\n$ launchready %s\n\n", i+1, st.title, strings.Join(shown, " "))
 		args := append(append([]string{}, st.args...), "--config", cfgPath)
-		fmt.Fprintf(e.stdout, "\n── %d. %s\n$ launchready %s\n\n", i+1, st.title, strings.Join(st.args, " "))
-		code := run(ctx, args, e.stdin, e.stdout, e.stderr, lookup)
-		if code != st.want {
+		if code := run(ctx, args, e.stdin, e.stdout, e.stderr, lookup); code != st.want {
 			return exitCode(ExitError, fmt.Errorf("demo step %q exited %d, expected %d", st.title, code, st.want))
 		}
 	}
-	stats := s.Stats()
 	total := 0
-	for _, n := range stats {
+	for _, n := range w.api.Stats() {
 		total += n
 	}
-	fmt.Fprintf(e.stdout, "\nDemo complete: the simulator served %d API requests in all.\n", total)
+	fmt.Fprintf(e.stdout, "\nDemo complete: %d Cloudflare API requests in all. ", total)
+	if keep {
+		fmt.Fprintf(e.stdout, "Files: %s (launch.hcl, DNS-MAP.md, .launchready/).\n", dir)
+	} else {
+		fmt.Fprintln(e.stdout, "Run `launchready demo --dir DIR` to keep its files (launch.hcl, DNS-MAP.md, snapshots).")
+	}
 	return nil
 }
 
-// demoExtraSteps are the demo's later chapters (verify, handover…), appended by the
-// files that implement them.
-var demoExtraSteps = func(dir string) []struct {
-	title string
-	args  []string
-	want  int
-} {
-	return nil
+// displayArgs shortens the edge flags in the echoed command lines.
+func displayArgs(args []string, w *demoWorld) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		switch args[i] {
+		case "--resolver", "--ca-file", "--http-port", "--https-port":
+			i++
+			if args[i-1] == "--resolver" {
+				out = append(out, "--resolver", "<edge DNS>", "--ca-file", "<edge CA>")
+			}
+			continue
+		}
+		out = append(out, args[i])
+	}
+	return out
 }

@@ -147,9 +147,12 @@ func emailAnalyzer(cfg *schema.Config, resolver string) func(ctx context.Context
 		}
 		var out []verify.Result
 		for _, fd := range analysis.Analyze(ctx, r, domain, z.Email) {
-			st := verify.Warn
-			if fd.Severity == email.Error {
+			st := verify.Pass // email.Info: a fact worth showing, not a problem
+			switch fd.Severity {
+			case email.Error:
 				st = verify.Fail
+			case email.Warning:
+				st = verify.Warn
 			}
 			res := verify.Result{Zone: domain, Kind: verify.KindEmail, Name: domain, Check: fd.Check, Status: st, Reason: fd.Message}
 			if len(fd.Chain) > 0 {
