@@ -92,6 +92,9 @@ type zoneState struct {
 	markCreates []model.RecordOp
 	leftAlone   []model.Record
 	warnings    []string
+	// reclaimed holds, per owner name, the stale CNAME mark of a CNAME launchready
+	// still owns although its value was edited outside launchready.
+	reclaimed map[string]string
 }
 
 func computeZone(z *schema.Zone, lz *model.LiveZone) (*ZonePlan, error) {
@@ -185,12 +188,42 @@ func (st *zoneState) readLive() error {
 	sort.SliceStable(st.recs, func(i, j int) bool { return recLess(st.recs[i], st.recs[j]) })
 	for _, l := range st.recs {
 		l.owned = st.marks[l.name][l.mark] || st.z.Authoritative && !l.ignored && st.sweepable(l)
+		if !l.owned {
+			st.reclaimCNAME(l)
+		}
 		if l.owned {
 			st.zp.ManagedRecords++
 		}
 		st.byKey[l.key()] = append(st.byKey[l.key()], l)
 	}
 	return nil
+}
+
+// reclaimCNAME keeps ownership of a CNAME whose value someone edited in the dashboard.
+// A name holds at most one CNAME, so when the mark says launchready owns a CNAME there
+// and the one live CNAME does not match the mark, it is launchready's CNAME, edited:
+// the plan restores it (an update) instead of leaving it unmanaged and then failing to
+// create a second CNAME beside it. Other types can hold several values, one of which
+// may be someone else's, so they are never reclaimed this way.
+func (st *zoneState) reclaimCNAME(l *liveRec) {
+	if l.typ != "CNAME" || l.ignored {
+		return
+	}
+	var stale []string
+	for m := range st.marks[l.name] {
+		if strings.HasPrefix(m, "CNAME:") {
+			stale = append(stale, m)
+		}
+	}
+	if len(stale) != 1 {
+		return
+	}
+	l.owned = true
+	if st.reclaimed == nil {
+		st.reclaimed = map[string]string{}
+	}
+	st.reclaimed[l.name] = stale[0]
+	st.warnings = append(st.warnings, fmt.Sprintf("%s CNAME was changed outside launchready (it now points to %s); launchready still owns it", l.name, l.value))
 }
 
 // sweepable reports whether authoritative mode may claim l: only types launch.hcl can
@@ -481,7 +514,7 @@ func (st *zoneState) planMarks() error {
 	for _, owner := range names {
 		var stale []string
 		for m := range st.marks[owner] {
-			if !liveMarks[owner][m] {
+			if !liveMarks[owner][m] && st.reclaimed[owner] != m {
 				stale = append(stale, m)
 			}
 		}

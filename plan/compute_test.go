@@ -50,6 +50,33 @@ func TestComputeRecords(t *testing.T) {
 			},
 		},
 		{
+			name: "a CNAME edited in the dashboard stays launchready's and is restored",
+			zone: cfZone(proxied(rr("app", "CNAME", "app-prod.fly.dev"))),
+			live: live(one(recProxied(rec("r1", "app", "CNAME", "hijack.example.net", 0)), markRec("m1", "app", "CNAME app-prod.fly.dev"))),
+			wantChanges: []string{
+				"update record app.example.com CNAME | values: hijack.example.net -> app-prod.fly.dev",
+			},
+			wantOps: []string{
+				`update r1 app.example.com CNAME "hijack.example.net" ttl=0 proxied => r1 app.example.com CNAME "app-prod.fly.dev" ttl=0 proxied`,
+			},
+			wantWarnings: []string{"app.example.com CNAME was changed outside launchready (it now points to hijack.example.net); launchready still owns it"},
+			wantManaged:  1,
+			wantRewrites: 1,
+		},
+		{
+			name: "a TXT value edited in the dashboard is not reclaimed: another value may be someone else's",
+			zone: cfZone(rr("@", "TXT", "v=spf1 -all")),
+			live: live(one(rec("r1", "@", "TXT", "google-site-verification=x", 0), markRec("m1", "@", "TXT v=spf1 -all"))),
+			wantChanges: []string{
+				"create record example.com TXT | values:  -> v=spf1 -all | ttl:  -> auto",
+			},
+			wantOps: []string{
+				`create example.com TXT "v=spf1 -all" ttl=0`,
+			},
+			wantUnmanaged: []string{`r1 example.com TXT "google-site-verification=x" ttl=0`},
+			wantWarnings:  []string{"example.com TXT v=spf1 -all was created by launchready but is no longer live: it was edited or deleted outside launchready; it will be created again"},
+		},
+		{
 			name:        "owned and in sync",
 			zone:        cfZone(withTTL(rr("api", "A", "192.0.2.1"), 300)),
 			live:        live(owned("m1", rec("r1", "api", "A", "192.0.2.1", 300))),

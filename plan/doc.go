@@ -43,7 +43,8 @@
 //     undeclared record launchready once created. Marks are rewritten in the same record
 //     ops as the records they describe (Kind ownership changes, shown as one compact
 //     line). A mark naming a value that is no longer live is reported as a warning and
-//     dropped. A TXT record at a mark name whose text does not parse is someone else's:
+//     dropped, except for a CNAME: a name holds one CNAME, so the live CNAME at a name
+//     whose mark lists a CNAME is launchready's, edited outside it, and is restored. A TXT record at a mark name whose text does not parse is someone else's:
 //     an ordinary unmanaged record.
 //   - Settings. Only the settings written in the file are managed (ActionUpdate with
 //     before → after; SettingWrites holds what changes). A setting listed in the apex
