@@ -1,6 +1,8 @@
 package email
 
 import (
+	"github.com/launchready/launchready/model"
+
 	"context"
 	"errors"
 	"fmt"
@@ -149,7 +151,7 @@ func (r *DNSResolver) LookupTXT(ctx context.Context, name string) ([]string, err
 	rrs, err := r.query(ctx, name, dns.TypeTXT)
 	var out []string
 	for _, rr := range rrs {
-		out = append(out, strings.Join(rr.(*dns.TXT).Txt, ""))
+		out = append(out, model.JoinDNSStrings(rr.(*dns.TXT).Txt))
 	}
 	return out, err
 }

@@ -1,6 +1,8 @@
 package email
 
 import (
+	"github.com/launchready/launchready/model"
+
 	"context"
 	"net"
 	"os"
@@ -77,7 +79,7 @@ func FuzzParseSPF(f *testing.F) {
 		}
 		// Evaluate it: the record at fuzz.example, which may include itself.
 		m := NewMemoryResolver(
-			&dns.TXT{Hdr: dns.RR_Header{Name: "fuzz.example.", Rrtype: dns.TypeTXT, Class: dns.ClassINET}, Txt: []string{txt}},
+			&dns.TXT{Hdr: dns.RR_Header{Name: "fuzz.example.", Rrtype: dns.TypeTXT, Class: dns.ClassINET}, Txt: []string{model.EscapeDNSString(txt)}},
 			&dns.A{Hdr: dns.RR_Header{Name: "fuzz.example.", Rrtype: dns.TypeA, Class: dns.ClassINET}, A: net.ParseIP("192.0.2.1").To4()},
 			&dns.MX{Hdr: dns.RR_Header{Name: "fuzz.example.", Rrtype: dns.TypeMX, Class: dns.ClassINET}, Preference: 1, Mx: "fuzz.example."},
 		)

@@ -1,6 +1,8 @@
 package email
 
 import (
+	"github.com/launchready/launchready/model"
+
 	"context"
 	"errors"
 	"fmt"
@@ -154,9 +156,18 @@ func zoneFromSuite(t testing.TB, zd map[string][]yaml.Node) *MemoryResolver {
 				}
 				return []string{val.Value}
 			}
+			// RRs hold character-strings in presentation (escaped) form, as a DNS
+			// library gives them; the suite's strings are raw bytes.
+			escaped := func(raw []string) []string {
+				out := make([]string, len(raw))
+				for i, r := range raw {
+					out[i] = model.EscapeDNSString(r)
+				}
+				return out
+			}
 			switch typ {
 			case "SPF":
-				s := strs()
+				s := escaped(strs())
 				m.Add(&dns.SPF{Hdr: hdr(dns.TypeSPF), Txt: s})
 				if !hasTXT {
 					m.Add(&dns.TXT{Hdr: hdr(dns.TypeTXT), Txt: s})
@@ -165,7 +176,7 @@ func zoneFromSuite(t testing.TB, zd map[string][]yaml.Node) *MemoryResolver {
 				if val.Kind == yaml.ScalarNode && val.Value == "NONE" {
 					continue
 				}
-				m.Add(&dns.TXT{Hdr: hdr(dns.TypeTXT), Txt: strs()})
+				m.Add(&dns.TXT{Hdr: hdr(dns.TypeTXT), Txt: escaped(strs())})
 			case "A":
 				m.Add(&dns.A{Hdr: hdr(dns.TypeA), A: net.ParseIP(val.Value).To4()})
 			case "AAAA":

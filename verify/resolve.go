@@ -78,7 +78,7 @@ func rrValue(rr dns.RR) (string, bool) {
 	case *dns.SRV:
 		return fmt.Sprintf("%d %d %d %s", v.Priority, v.Weight, v.Port, host(v.Target)), true
 	case *dns.TXT:
-		return strings.Join(v.Txt, ""), true
+		return model.JoinDNSStrings(v.Txt), true
 	case *dns.CAA:
 		return model.FormatCAA(int(v.Flag), strings.ToLower(v.Tag), v.Value), true
 	}

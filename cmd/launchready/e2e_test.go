@@ -187,12 +187,16 @@ func TestQuickstart(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "--auto-approve") {
 		t.Fatalf("apply on non-interactive stdin must refuse (exit 1, mention --auto-approve); got %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	r = runCLI(t, dir, env, "apply", "--auto-approve", "--no-verify")
+	// As in the README: apply verifies afterwards, against the simulator's own DNS
+	// server and HTTPS edge (found through CLOUDFLARE_BASE_URL).
+	r = runCLI(t, dir, env, "apply", "--auto-approve")
 	if r.code != 0 {
 		t.Fatalf("apply: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if !strings.Contains(r.stdout, "converged") {
-		t.Errorf("apply did not report convergence:\n%s", r.stdout)
+	for _, want := range []string{"converged", "launchready simulator", "PASSED", "DNS map written"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("apply output lacks %q:\n%s", want, r.stdout)
+		}
 	}
 	snaps, _ := filepath.Glob(filepath.Join(dir, ".launchready", "snapshots", "*.json"))
 	if len(snaps) != 1 {

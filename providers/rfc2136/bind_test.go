@@ -218,7 +218,7 @@ func TestTXTIsSplitIntoCharacterStringsOf255Bytes(t *testing.T) {
 	var lens []int
 	var joined string
 	for _, s := range rrs[0].(*dns.TXT).Txt {
-		raw := unescapeTXT(s)
+		raw := model.UnescapeDNSString(s)
 		lens = append(lens, len(raw))
 		joined += raw
 	}

@@ -180,7 +180,7 @@ func recordFromRR(rr dns.RR) model.Record {
 	case *dns.TXT:
 		var b strings.Builder
 		for _, s := range v.Txt {
-			b.WriteString(unescapeTXT(s))
+			b.WriteString(model.UnescapeDNSString(s))
 		}
 		rec.Value = b.String()
 	default:
@@ -223,53 +223,5 @@ func targetString(t string) string {
 	}
 	return model.CanonicalLiveName(t)
 }
-
-// unescapeTXT undoes miekg/dns's presentation escaping of a character-string
-// (`\"`, `\\`, `\DDD`), giving its bytes.
-func unescapeTXT(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 >= len(s) {
-			b.WriteByte(c)
-			continue
-		}
-		if i+3 < len(s) && isDigit(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
-			n := int(s[i+1]-'0')*100 + int(s[i+2]-'0')*10 + int(s[i+3]-'0')
-			if n < 256 {
-				b.WriteByte(byte(n))
-				i += 3
-				continue
-			}
-		}
-		b.WriteByte(s[i+1])
-		i++
-	}
-	return b.String()
-}
-
-// escapeTXT is the inverse of unescapeTXT: the presentation form miekg/dns packs back
-// into exactly the bytes of s.
-func escapeTXT(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c < ' ' || c > '~':
-			fmt.Fprintf(&b, "\\%03d", c)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func rrString(rr dns.RR) string { return strings.ReplaceAll(rr.String(), "\t", " ") }

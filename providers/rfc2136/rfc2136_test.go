@@ -144,7 +144,7 @@ func TestRecordToRRAndBack(t *testing.T) {
 			}
 			if txt, ok := back.(*dns.TXT); ok {
 				for _, s := range txt.Txt {
-					if n := len(unescapeTXT(s)); n > 255 {
+					if n := len(model.UnescapeDNSString(s)); n > 255 {
 						t.Errorf("character-string of %d bytes", n)
 					}
 				}
@@ -186,11 +186,11 @@ func TestEscapeTXTRoundTripsEveryByte(t *testing.T) {
 		all = append(all, byte(b))
 	}
 	s := string(all)
-	if got := unescapeTXT(escapeTXT(s)); got != s {
+	if got := model.UnescapeDNSString(model.EscapeDNSString(s)); got != s {
 		t.Errorf("unescape(escape(all bytes)) differs: %q", got)
 	}
 	// And what miekg/dns packs from the escaped form is exactly the bytes.
-	rr := &dns.TXT{Hdr: dns.RR_Header{Name: "x.", Rrtype: dns.TypeTXT, Class: dns.ClassINET}, Txt: []string{escapeTXT(s[:255])}}
+	rr := &dns.TXT{Hdr: dns.RR_Header{Name: "x.", Rrtype: dns.TypeTXT, Class: dns.ClassINET}, Txt: []string{model.EscapeDNSString(s[:255])}}
 	buf := make([]byte, 1024)
 	off, err := dns.PackRR(rr, buf, 0, nil, false)
 	if err != nil {

@@ -211,7 +211,7 @@ func recordToRR(zone string, rec model.Record) (dns.RR, error) {
 		// (never inside a UTF-8 sequence) and escape each for miekg/dns's packer.
 		parts := model.SplitTXT(rec.Value)
 		for i, s := range parts {
-			parts[i] = escapeTXT(s)
+			parts[i] = model.EscapeDNSString(s)
 		}
 		return &dns.TXT{Hdr: hdr, Txt: parts}, nil
 	case "SOA":

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"crypto/tls"
 	"fmt"
 	"net"
 	"os"
@@ -13,8 +12,6 @@ import (
 
 	"github.com/launchready/launchready/examples"
 	"github.com/launchready/launchready/providers/cloudflare/sim"
-	"github.com/launchready/launchready/providers/cloudflare/sim/edge"
-	"github.com/launchready/launchready/providers/cloudflare/sim/origin"
 )
 
 // demoToken is the simulator's token during the demo: a throwaway, loopback-only value.
@@ -35,63 +32,6 @@ Nothing leaves this machine. Files go to a temporary directory, or to --dir.`,
 	}
 	cmd.Flags().StringVar(&keep, "dir", "", "write the demo's files (config, snapshots, DNS map) here instead of a temporary directory")
 	return cmd
-}
-
-// demoWorld is everything the demo runs on loopback.
-type demoWorld struct {
-	api    *sim.Server
-	base   string
-	edge   *edge.Edge
-	origin *origin.Origin
-	caFile string
-}
-
-func (w *demoWorld) close() {
-	if w.edge != nil {
-		w.edge.Close()
-	}
-	if w.origin != nil {
-		w.origin.Close()
-	}
-	if w.api != nil {
-		w.api.Close()
-	}
-}
-
-func startDemoWorld(e *env, dir string) (*demoWorld, error) {
-	w := &demoWorld{}
-	var err error
-	if w.api, err = sim.New(sim.Options{Token: demoToken, Zones: []string{"example.com", "mailhost.net"}, Logger: e.log}); err != nil {
-		return nil, err
-	}
-	if w.base, err = w.api.Start("127.0.0.1:0"); err != nil {
-		return nil, err
-	}
-	if w.origin, err = origin.Start([]string{"example.com", "*.example.com"}); err != nil {
-		w.close()
-		return nil, err
-	}
-	w.edge, err = edge.Start(edge.Options{
-		Source:    w.api,
-		Origins:   map[string]string{"203.0.113.10": w.origin.Addr(), "app-prod.fly.dev": w.origin.Addr(), "example.com": w.origin.Addr()},
-		OriginTLS: &tls.Config{RootCAs: w.origin.RootCAs(), MinVersion: tls.VersionTLS12},
-		Logger:    e.log,
-	})
-	if err != nil {
-		w.close()
-		return nil, err
-	}
-	w.caFile = filepath.Join(dir, "edge-ca.pem")
-	if err := w.edge.WriteCAFile(w.caFile); err != nil {
-		w.close()
-		return nil, err
-	}
-	return w, nil
-}
-
-// verifyArgs points verify at the simulated edge instead of the Internet.
-func (w *demoWorld) verifyArgs() []string {
-	return []string{"--resolver", w.edge.DNSAddr(), "--ca-file", w.caFile, "--http-port", portOf(w.edge.HTTPAddr()), "--https-port", portOf(w.edge.HTTPSAddr())}
 }
 
 func portOf(addr string) string {
@@ -122,7 +62,7 @@ func (e *env) demo(cmd *cobra.Command, dir string) error {
 	if err != nil {
 		return exitCode(ExitError, err)
 	}
-	w, err := startDemoWorld(e, dir)
+	w, err := startSimWorld(simWorldOptions{api: sim.Options{Token: demoToken, Zones: []string{"example.com", "mailhost.net"}, Logger: e.log}, logger: e.log})
 	if err != nil {
 		return exitCode(ExitError, fmt.Errorf("starting the demo world: %w", err))
 	}
@@ -155,7 +95,7 @@ func (e *env) demo(cmd *cobra.Command, dir string) error {
 	fmt.Fprintf(e.stdout, "launchready demo — everything below runs on this machine, on loopback:\n")
 	fmt.Fprintf(e.stdout, "  Cloudflare API simulator  %s (zone example.com, two records already made by hand)\n", w.base)
 	fmt.Fprintf(e.stdout, "  its DNS server            %s\n", w.edge.DNSAddr())
-	fmt.Fprintf(e.stdout, "  its HTTPS edge            %s (HTTP %s), local CA %s\n", w.edge.HTTPSAddr(), w.edge.HTTPAddr(), w.caFile)
+	fmt.Fprintf(e.stdout, "  its HTTPS edge            %s (HTTP %s), certificates from a local CA\n", w.edge.HTTPSAddr(), w.edge.HTTPAddr())
 	fmt.Fprintf(e.stdout, "  the product's origin      %s\n", w.origin.Addr())
 	fmt.Fprintf(e.stdout, "  config                    %s\n", cfgPath)
 
@@ -168,7 +108,7 @@ func (e *env) demo(cmd *cobra.Command, dir string) error {
 	steps := []step{
 		{title: "Validate the config offline", args: []string{"validate"}, want: ExitOK},
 		{title: "Plan: what would change (the hand-made records are left alone)", args: []string{"plan", "--detailed-exitcode"}, want: ExitChanges},
-		{title: "Apply: snapshot, batch write, re-read, then verify what customers see", args: append([]string{"apply", "--auto-approve"}, w.verifyArgs()...), want: ExitOK},
+		{title: "Apply: snapshot, batch write, re-read, then verify what customers see", args: []string{"apply", "--auto-approve"}, want: ExitOK},
 		{title: "Plan again: nothing left to do, no perpetual diff", args: []string{"plan", "--detailed-exitcode"}, want: ExitOK},
 		{title: "Someone turns off the proxy for app.example.com in the dashboard; scheduled drift detection notices", args: []string{"drift", "--markdown"}, want: ExitChanges,
 			before: func() error { return demoHandEdit(ctx, w.base) }},
@@ -181,8 +121,7 @@ func (e *env) demo(cmd *cobra.Command, dir string) error {
 				return exitCode(ExitError, fmt.Errorf("demo step %q: %w", st.title, err))
 			}
 		}
-		shown := displayArgs(st.args, w)
-		fmt.Fprintf(e.stdout, "\n── %d. %s\n$ launchready %s\n\n", i+1, st.title, strings.Join(shown, " "))
+		fmt.Fprintf(e.stdout, "\n── %d. %s\n$ launchready %s\n\n", i+1, st.title, strings.Join(st.args, " "))
 		args := append(append([]string{}, st.args...), "--config", cfgPath)
 		if code := run(ctx, args, e.stdin, e.stdout, e.stderr, lookup); code != st.want {
 			return exitCode(ExitError, fmt.Errorf("demo step %q exited %d, expected %d", st.title, code, st.want))
@@ -199,21 +138,4 @@ func (e *env) demo(cmd *cobra.Command, dir string) error {
 		fmt.Fprintln(e.stdout, "Run `launchready demo --dir DIR` to keep its files (launch.hcl, DNS-MAP.md, snapshots).")
 	}
 	return nil
-}
-
-// displayArgs shortens the edge flags in the echoed command lines.
-func displayArgs(args []string, w *demoWorld) []string {
-	var out []string
-	for i := 0; i < len(args); i++ {
-		switch args[i] {
-		case "--resolver", "--ca-file", "--http-port", "--https-port":
-			i++
-			if args[i-1] == "--resolver" {
-				out = append(out, "--resolver", "<edge DNS>", "--ca-file", "<edge CA>")
-			}
-			continue
-		}
-		out = append(out, args[i])
-	}
-	return out
 }

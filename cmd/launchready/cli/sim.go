@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -10,33 +11,47 @@ import (
 
 func newSimCmd(e *env) *cobra.Command {
 	var (
-		listen, state, token string
-		zones                []string
-		batchLimit           int
+		listen, state, token  string
+		dns, edgeHTTP, edgeTS string
+		zones, origins        []string
+		batchLimit            int
+		noEdge                bool
 	)
 	cmd := &cobra.Command{
 		Use:   "sim",
-		Short: "Run the local Cloudflare API simulator",
+		Short: "Run the local Cloudflare API simulator (and its DNS server and HTTPS edge)",
 		Long: `sim serves a faithful local copy of the parts of Cloudflare API v4 that launchready uses, so you can try launchready without an account:
 
   launchready sim --listen 127.0.0.1:8787 --zone example.com &
   export CLOUDFLARE_BASE_URL=http://127.0.0.1:8787/client/v4 CLOUDFLARE_API_TOKEN=dev
 
+It also runs what customers would reach: an authoritative DNS server for the zones (proxied names answer the edge's address), an HTTP/HTTPS edge applying each zone's settings, redirects and cache rules with certificates from a local CA, and a small origin web server behind it (--origin maps a record's value to your own server instead). "launchready verify" finds them through CLOUDFLARE_BASE_URL.
+
 Request counts per endpoint are served at GET /__sim/stats; faults (429, 5xx, latency, dropped connections) can be injected with POST /__sim/faults.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := sim.New(sim.Options{Token: token, Zones: zones, StatePath: state, BatchLimit: batchLimit, Logger: e.log})
+			om := map[string]string{}
+			for _, o := range origins {
+				k, v, ok := strings.Cut(o, "=")
+				if !ok || k == "" || v == "" {
+					return exitCode(ExitError, fmt.Errorf("--origin %q: want VALUE=HOST:PORT, e.g. 203.0.113.10=127.0.0.1:3000", o))
+				}
+				om[strings.ToLower(k)] = v
+			}
+			w, err := startSimWorld(simWorldOptions{
+				api:    sim.Options{Token: token, Zones: zones, StatePath: state, BatchLimit: batchLimit, Logger: e.log},
+				listen: listen, dns: dns, edgeHTTP: edgeHTTP, edgeTS: edgeTS, origins: om, noEdge: noEdge, logger: e.log,
+			})
 			if err != nil {
 				return exitCode(ExitError, err)
 			}
-			base, err := s.Start(listen)
-			if err != nil {
-				return exitCode(ExitError, err)
+			defer w.close()
+			fmt.Fprintf(e.stdout, "Cloudflare API simulator listening on %s\n", w.base)
+			fmt.Fprintf(e.stdout, "  export CLOUDFLARE_BASE_URL=%s CLOUDFLARE_API_TOKEN=%s\n", w.base, tokenHint(token))
+			if w.edge != nil {
+				fmt.Fprintf(e.stdout, "  DNS server %s, HTTPS edge %s, HTTP edge %s, origin %s\n", w.edge.DNSAddr(), w.edge.HTTPSAddr(), w.edge.HTTPAddr(), w.origin.Addr())
 			}
-			defer s.Close()
-			fmt.Fprintf(e.stdout, "Cloudflare API simulator listening on %s\n", base)
-			fmt.Fprintf(e.stdout, "  export CLOUDFLARE_BASE_URL=%s CLOUDFLARE_API_TOKEN=%s\n", base, tokenHint(token))
-			for _, z := range s.ZoneNames() {
+			for _, z := range w.api.ZoneNames() {
 				fmt.Fprintf(e.stdout, "  zone %s\n", z)
 			}
 			<-cmd.Context().Done()
@@ -44,16 +59,21 @@ Request counts per endpoint are served at GET /__sim/stats; faults (429, 5xx, la
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:8787", "address to listen on")
+	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:8787", "address of the API")
 	cmd.Flags().StringVar(&state, "state", "", "persist state in FILE across restarts")
 	cmd.Flags().StringVar(&token, "token", "", "accept only this API token (default: any non-empty bearer token)")
 	cmd.Flags().StringArrayVar(&zones, "zone", nil, "create this zone at start (repeatable)")
 	cmd.Flags().IntVar(&batchLimit, "batch-limit", 200, "records per batch request (Cloudflare Free: 200)")
+	cmd.Flags().StringVar(&dns, "dns", "127.0.0.1:0", "address of the zones' authoritative DNS server (UDP and TCP)")
+	cmd.Flags().StringVar(&edgeHTTP, "edge-http", "127.0.0.1:0", "address of the HTTP edge")
+	cmd.Flags().StringVar(&edgeTS, "edge-https", "127.0.0.1:0", "address of the HTTPS edge")
+	cmd.Flags().StringArrayVar(&origins, "origin", nil, "serve a record value's origin from HOST:PORT: VALUE=HOST:PORT (repeatable; default: the built-in demo origin)")
+	cmd.Flags().BoolVar(&noEdge, "no-edge", false, "run the API only")
 	return cmd
 }
 
 // tokenHint is what to export as the token: the fixed one is the user's own choice
-// (given on the command line), so echoing it back is no leak; otherwise any value.
+// (given on the command line), so it is not echoed; otherwise any value works.
 func tokenHint(token string) string {
 	if token != "" {
 		return "<the --token value>"

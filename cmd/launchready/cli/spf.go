@@ -46,7 +46,6 @@ Exit codes: 0 pass, 1 error (including temperror: DNS prevented the check), 4 an
 				return exitCode(ExitError, fmt.Errorf("DNS prevented the check (temperror): %s", trace.Reason))
 			}
 			return exitCode(ExitCheckFailed, nil)
-			return nil
 		},
 	}
 	check.Flags().StringVar(&ip, "ip", "", "the sending server's IP address")

@@ -76,6 +76,17 @@ func (e *env) runVerify(ctx context.Context, cfg *schema.Config, f verifyFlags) 
 	if err != nil {
 		return exitCode(ExitError, err)
 	}
+	// Against the local simulator, verify what its edge serves (found through
+	// CLOUDFLARE_BASE_URL) rather than the Internet, unless told otherwise.
+	if base := e.getenv("CLOUDFLARE_BASE_URL"); base != "" && f.resolver == "" && f.caFile == "" {
+		if sf, cleanup, ok := discoverSimEdge(ctx, base); ok {
+			defer cleanup()
+			f.resolver, f.caFile, f.httpPort, f.httpsPort = sf.resolver, sf.caFile, sf.httpPort, sf.httpsPort
+			if !f.json {
+				fmt.Fprintf(e.stdout, "(CLOUDFLARE_BASE_URL is the launchready simulator: checking its DNS server %s and HTTPS edge)\n", f.resolver)
+			}
+		}
+	}
 	opts := verify.Options{
 		Resolver:      f.resolver,
 		CAFile:        f.caFile,

@@ -37,6 +37,10 @@ type Options struct {
 	// StatePath, when set, persists the state as JSON: loaded at start, saved after
 	// every write. "" keeps everything in memory.
 	StatePath string
+	// EdgeInfo, when set, is served at GET /__sim/edge: where the simulated edge (DNS
+	// server, HTTP and HTTPS front ends, its CA) listens, so `launchready verify` can
+	// find it from CLOUDFLARE_BASE_URL alone.
+	EdgeInfo func() any
 	// Logger receives one debug line per request (never credentials); nil discards.
 	Logger hclog.Logger
 	// RateLimit, when > 0, allows that many API requests per RateLimitWindow per
@@ -249,6 +253,13 @@ func (s *Server) routes() http.Handler {
 		mux.Handle(method+" "+apiPrefix+path, s.wrap(rt.pattern, rt.handler))
 	}
 	mux.Handle(apiPrefix+"/", s.wrap("", s.noRoute(mux)))
+	mux.HandleFunc("GET /__sim/edge", func(w http.ResponseWriter, r *http.Request) {
+		if s.opts.EdgeInfo == nil {
+			writeJSON(w, http.StatusNotFound, map[string]string{"error": "this simulator runs no edge"})
+			return
+		}
+		writeJSON(w, http.StatusOK, s.opts.EdgeInfo())
+	})
 	mux.HandleFunc("GET /__sim/stats", s.handleStats)
 	mux.HandleFunc("DELETE /__sim/stats", func(w http.ResponseWriter, r *http.Request) {
 		s.ResetStats()

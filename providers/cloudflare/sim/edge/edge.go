@@ -51,8 +51,11 @@ type Options struct {
 	// "203.0.113.10", or a host name such as "app-prod.fly.dev") to the real loopback
 	// address serving it ("127.0.0.1:8081"). That address is dialled with http for
 	// ssl off/flexible and with https for full/strict. A proxied name whose origin is
-	// not mapped answers 523 (origin unreachable).
+	// not mapped answers 523 (origin unreachable), unless FallbackOrigin is set.
 	Origins map[string]string
+	// FallbackOrigin, when set, serves every origin Origins does not map (the
+	// `launchready sim` command points it at its built-in demo origin).
+	FallbackOrigin string
 	// OriginTLS verifies origins under ssl = "strict" (RootCAs; nil means the system
 	// roots). The server name checked is the request's host unless it sets ServerName.
 	OriginTLS *tls.Config

@@ -432,11 +432,11 @@ func (e *Edge) resolveOrigin(zv *zoneView, host string) (origin, addr string, ok
 			}
 		}
 		if cname == "" {
-			return candidates[0], "", false
+			return candidates[0], e.opts.FallbackOrigin, e.opts.FallbackOrigin != ""
 		}
 		next := viewFor(e.opts.Source, cname)
 		if next == nil {
-			return cname, "", false
+			return cname, e.opts.FallbackOrigin, e.opts.FallbackOrigin != ""
 		}
 		r := next.lookup(cname)
 		if !r.exists {

@@ -1,13 +1,15 @@
 // Package origin is a small web origin for `launchready demo`: the "real servers"
 // behind the simulated Cloudflare edge. It serves a marketing page with cacheable
 // assets and a dashboard that must never be cached, over HTTPS with a certificate from
-// its own throwaway CA, so the edge can reach it in ssl = "strict" mode.
+// its own throwaway CA, so the edge can reach it in ssl = "strict" mode, and over
+// plain HTTP on the same port for ssl off/flexible.
 //
 // It is demo scaffolding, not a test double for anything launchready does: it has no
 // behaviour to configure beyond the host names it answers for.
 package origin
 
 import (
+	"bufio"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -86,9 +88,42 @@ func Start(hosts []string) (*Origin, error) {
 			Certificates: []tls.Certificate{{Certificate: [][]byte{leafDER}, PrivateKey: key}},
 		},
 	}
-	go func() { _ = o.srv.ServeTLS(ln, "", "") }()
+	go func() { _ = o.srv.Serve(&sniffListener{Listener: ln, tls: o.srv.TLSConfig}) }()
 	return o, nil
 }
+
+// sniffListener serves TLS and plain HTTP on one port: a connection whose first byte
+// is a TLS handshake record (0x16) is wrapped in TLS, any other is plain HTTP. The
+// edge reaches the origin over HTTPS for ssl full/strict and over HTTP for
+// off/flexible, and one origin serves both.
+type sniffListener struct {
+	net.Listener
+	tls *tls.Config
+}
+
+func (l *sniffListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReader(c)
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	first, err := br.Peek(1)
+	_ = c.SetReadDeadline(time.Time{})
+	pc := &peekedConn{Conn: c, r: br}
+	if err == nil && first[0] == 0x16 {
+		return tls.Server(pc, l.tls), nil
+	}
+	return pc, nil
+}
+
+// peekedConn replays the bytes the listener peeked at.
+type peekedConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (c *peekedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
 
 // Addr is the origin's host:port.
 func (o *Origin) Addr() string { return o.ln.Addr().String() }
