@@ -233,3 +233,44 @@ func TestDemo(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanEmailFindings: plan shows the online email analysis under the plan, through
+// the simulator's DNS: an SPF include that does not exist is reported before apply.
+func TestPlanEmailFindings(t *testing.T) {
+	base := startSim(t, "--zone", "example.com")
+	dir := t.TempDir()
+	cfg := `zone "example.com" {
+  record "@" "MX" { value = "10 mx.example.com." }
+  record "mx" "A" { value = "192.0.2.25" }
+  email {
+    spf {
+      include = ["_spf.example.com"]
+      all     = "fail"
+    }
+    dmarc {
+      policy = "reject"
+      rua    = ["mailto:dmarc@example.com"]
+    }
+  }
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "launch.hcl"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"CLOUDFLARE_BASE_URL=" + base, "CLOUDFLARE_API_TOKEN=dev"}
+	r := runCLI(t, dir, env, "plan")
+	if r.code != 0 {
+		t.Fatalf("plan: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"Email authentication, checked through DNS:", "error   example.com spf: include target _spf.example.com does not exist"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("plan output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "example.com dmarc:") {
+		t.Errorf("the DMARC report address is served by the MX the plan creates: no finding expected:\n%s", r.stdout)
+	}
+	if r := runCLI(t, dir, env, "plan", "--no-email-check"); strings.Contains(r.stdout, "Email authentication") {
+		t.Errorf("--no-email-check still checked:\n%s", r.stdout)
+	}
+}

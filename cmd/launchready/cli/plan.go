@@ -15,6 +15,8 @@ type planFlags struct {
 	markdown         bool
 	detailedExitcode bool
 	zones            []string
+	noEmailCheck     bool
+	resolver         string
 }
 
 func newPlanCmd(e *env) *cobra.Command {
@@ -51,6 +53,16 @@ Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 changes
 				if err := plan.RenderText(e.stdout, p, plan.TextOptions{Color: e.color(e.stdout)}); err != nil {
 					return exitCode(ExitError, err)
 				}
+				if !f.noEmailCheck {
+					resolver := f.resolver
+					if base := e.getenv("CLOUDFLARE_BASE_URL"); resolver == "" && base != "" {
+						if sf, cleanup, ok := discoverSimEdge(cmd.Context(), base); ok {
+							cleanup()
+							resolver = sf.resolver
+						}
+					}
+					printEmailFindings(cmd.Context(), e.stdout, eng.Config, resolver)
+				}
 			}
 			if f.out != "" {
 				var buf bytes.Buffer
@@ -75,5 +87,7 @@ Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 changes
 	cmd.Flags().BoolVar(&f.markdown, "markdown", false, "print the plan as Markdown, ready to post as a pull-request comment")
 	cmd.Flags().BoolVar(&f.detailedExitcode, "detailed-exitcode", false, "exit 2 when there are changes")
 	cmd.Flags().StringArrayVar(&f.zones, "zone", nil, "plan only this zone (repeatable)")
+	cmd.Flags().BoolVar(&f.noEmailCheck, "no-email-check", false, "skip the SPF/DKIM/DMARC checks through DNS shown under the plan")
+	cmd.Flags().StringVar(&f.resolver, "resolver", "", "DNS server HOST:PORT for the email checks (default: the system's, or the simulator's)")
 	return cmd
 }
