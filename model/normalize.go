@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -31,7 +32,7 @@ func CanonicalName(name, zone string) (string, error) {
 	case name == "@":
 		full = zone
 	case strings.HasSuffix(name, "."):
-		full = strings.TrimSuffix(name, ".")
+		full = name // canonicalHost removes the one trailing dot
 	default:
 		full = name + "." + zone
 	}
@@ -48,7 +49,7 @@ func CanonicalName(name, zone string) (string, error) {
 // CanonicalLiveName canonicalises a name as a provider returned it (already absolute,
 // perhaps with a trailing dot or in Unicode).
 func CanonicalLiveName(name string) string {
-	c, err := canonicalHost(strings.TrimSuffix(name, "."))
+	c, err := canonicalHost(name)
 	if err != nil {
 		return strings.ToLower(strings.TrimSuffix(name, "."))
 	}
@@ -78,6 +79,10 @@ func canonicalHost(h string) (string, error) {
 			p, err := idnaProfile.ToASCII(l)
 			if err != nil {
 				return "", fmt.Errorf("host name %q: invalid internationalised label %q: %v", h, l, err)
+			}
+			if p == "" {
+				// Labels made only of characters IDNA maps to nothing (soft hyphen).
+				return "", fmt.Errorf("host name %q: label %q is empty once mapped for IDNA", h, l)
 			}
 			l = p
 		}
@@ -121,6 +126,9 @@ func CanonicalValue(typ, value, zone string) (string, error) {
 		a, err := netip.ParseAddr(strings.TrimSpace(value))
 		if err != nil || a.Zone() != "" {
 			return "", fmt.Errorf("%q is not a valid IP address", value)
+		}
+		if typ == "A" && a.Is4In6() {
+			return "", fmt.Errorf("%q is an IPv4-mapped IPv6 address: write the IPv4 address %s", value, a.Unmap())
 		}
 		if typ == "A" && !a.Is4() {
 			return "", fmt.Errorf("%q is not an IPv4 address (use an AAAA record)", value)
@@ -196,39 +204,94 @@ func parseUint(s string, max int) (int, error) {
 	return n, nil
 }
 
-// ParseCAA splits a CAA value in presentation form (`0 issue "letsencrypt.org"`).
+// ParseCAA splits a CAA value in presentation form (`0 issue "letsencrypt.org"`,
+// RFC 8659 §4.1.1): flags, tag (lower-cased) and the value's bytes. Fields are
+// separated by spaces or tabs. The value may be quoted or not; in both forms the
+// zone-file escapes `\"`, `\\` and `\DDD` are decoded (UnescapeDNSString). A quoted
+// value must end with its closing quote.
 func ParseCAA(v string) (flags int, tag, value string, err error) {
 	v = strings.TrimSpace(v)
-	f := strings.SplitN(v, " ", 3)
-	if len(f) != 3 {
+	flagsText, rest := cutField(v)
+	tagText, rest := cutField(rest)
+	if flagsText == "" || tagText == "" || rest == "" {
 		return 0, "", "", fmt.Errorf("CAA value %q must be `<flags> <tag> \"<value>\"`, e.g. `0 issue \"letsencrypt.org\"`", v)
 	}
-	flags, err = parseUint(f[0], 255)
+	flags, err = parseUint(flagsText, 255)
 	if err != nil {
-		return 0, "", "", fmt.Errorf("CAA flags %q: %v", f[0], err)
+		return 0, "", "", fmt.Errorf("CAA flags %q: %v", flagsText, err)
 	}
-	tag = strings.ToLower(f[1])
-	if tag == "" {
-		return 0, "", "", fmt.Errorf("CAA tag is empty")
-	}
+	tag = strings.ToLower(tagText)
 	for _, r := range tag {
 		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
-			return 0, "", "", fmt.Errorf("CAA tag %q must be letters and digits", f[1])
+			return 0, "", "", fmt.Errorf("CAA tag %q must be letters and digits", tagText)
 		}
 	}
-	value = strings.TrimSpace(f[2])
-	if strings.HasPrefix(value, `"`) {
-		if len(value) < 2 || !strings.HasSuffix(value, `"`) {
-			return 0, "", "", fmt.Errorf("CAA value %s has an unterminated quote", value)
-		}
-		value = strings.ReplaceAll(value[1:len(value)-1], `\"`, `"`)
+	if !strings.HasPrefix(rest, `"`) {
+		return flags, tag, UnescapeDNSString(rest), nil
 	}
-	return flags, tag, value, nil
+	end := -1
+	for i := 1; i < len(rest); i++ {
+		if rest[i] == '\\' {
+			i++ // the escaped byte (or the first digit of \DDD) cannot close the string
+			continue
+		}
+		if rest[i] == '"' {
+			end = i
+			break
+		}
+	}
+	if end < 0 {
+		return 0, "", "", fmt.Errorf("CAA value %s has an unterminated quote", rest)
+	}
+	if end != len(rest)-1 {
+		return 0, "", "", fmt.Errorf("CAA value %s has text after its closing quote", rest)
+	}
+	return flags, tag, UnescapeDNSString(rest[1:end]), nil
 }
 
-// FormatCAA writes a CAA value in canonical presentation form.
+// cutField returns the text before the first space or tab of s, and the rest of s
+// after that run of blanks.
+func cutField(s string) (field, rest string) {
+	i := strings.IndexAny(s, " \t")
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], strings.TrimLeft(s[i:], " \t")
+}
+
+// FormatCAA writes a CAA value in canonical presentation form: `<flags> <tag> "<value>"`
+// with the value quoted as in a zone file (RFC 8659 §4.1.1, RFC 1035 §5.1): `"` and `\`
+// are escaped with a backslash, control characters, DEL, invalid UTF-8 and unprintable
+// runes as `\DDD`; printable UTF-8 is kept. ParseCAA reverses it exactly.
 func FormatCAA(flags int, tag, value string) string {
-	return fmt.Sprintf("%d %s %q", flags, tag, value)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d %s \"", flags, tag)
+	for i := 0; i < len(value); {
+		c := value[i]
+		switch {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+			i++
+		case c >= ' ' && c <= '~':
+			b.WriteByte(c)
+			i++
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(value[i:])
+			if size > 1 && strconv.IsPrint(r) {
+				b.WriteString(value[i : i+size])
+				i += size
+				continue
+			}
+			fmt.Fprintf(&b, "\\%03d", c)
+			i++
+		default:
+			fmt.Fprintf(&b, "\\%03d", c)
+			i++
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 // SplitTXT cuts a TXT value into character-strings of at most 255 bytes, as DNS
@@ -240,8 +303,17 @@ func SplitTXT(s string) []string {
 	var out []string
 	for len(s) > 255 {
 		cut := 255
-		for cut > 0 && (s[cut]&0xC0) == 0x80 { // do not cut inside a UTF-8 sequence
-			cut--
+		if !utf8.RuneStart(s[cut]) {
+			// Back up to the start of the rune that crosses the boundary, if s holds a
+			// valid one there; bytes that are not UTF-8 are cut anywhere (backing up
+			// over them without bound would never make progress).
+			start := cut - 1
+			for start > cut-utf8.UTFMax && !utf8.RuneStart(s[start]) {
+				start--
+			}
+			if r, size := utf8.DecodeRuneInString(s[start:]); (r != utf8.RuneError || size > 1) && start+size > cut {
+				cut = start
+			}
 		}
 		out = append(out, s[:cut])
 		s = s[cut:]
