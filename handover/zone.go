@@ -3,6 +3,7 @@ package handover
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -408,20 +409,10 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// sortedUnique returns a sorted copy of ss without duplicates.
+// sortedUnique returns a sorted copy of ss without duplicates (nil for none).
 func sortedUnique(ss []string) []string {
 	if len(ss) == 0 {
 		return nil
 	}
-	out := append([]string(nil), ss...)
-	sort.Strings(out)
-	j := 0
-	for i, s := range out {
-		if i > 0 && s == out[j-1] {
-			continue
-		}
-		out[j] = s
-		j++
-	}
-	return out[:j]
+	return slices.Compact(slices.Sorted(slices.Values(ss)))
 }

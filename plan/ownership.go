@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -205,15 +206,5 @@ func sortedUnique(ss []string) []string {
 	if len(ss) == 0 {
 		return nil
 	}
-	out := append([]string(nil), ss...)
-	sort.Strings(out)
-	j := 0
-	for i, s := range out {
-		if i > 0 && s == out[j-1] {
-			continue
-		}
-		out[j] = s
-		j++
-	}
-	return out[:j]
+	return slices.Compact(slices.Sorted(slices.Values(ss)))
 }
