@@ -148,7 +148,32 @@ func (r *DNSResolver) query(ctx context.Context, name string, qtype uint16) ([]d
 
 // LookupTXT implements Resolver.
 func (r *DNSResolver) LookupTXT(ctx context.Context, name string) ([]string, error) {
-	rrs, err := r.query(ctx, name, dns.TypeTXT)
+	return txtValues(r.query(ctx, name, dns.TypeTXT))
+}
+
+// LookupA implements Resolver.
+func (r *DNSResolver) LookupA(ctx context.Context, name string) ([]net.IP, error) {
+	return aValues(r.query(ctx, name, dns.TypeA))
+}
+
+// LookupAAAA implements Resolver.
+func (r *DNSResolver) LookupAAAA(ctx context.Context, name string) ([]net.IP, error) {
+	return aValues(r.query(ctx, name, dns.TypeAAAA))
+}
+
+// LookupMX implements Resolver.
+func (r *DNSResolver) LookupMX(ctx context.Context, name string) ([]MX, error) {
+	return mxValues(r.query(ctx, name, dns.TypeMX))
+}
+
+// LookupPTR implements Resolver.
+func (r *DNSResolver) LookupPTR(ctx context.Context, name string) ([]string, error) {
+	return ptrValues(r.query(ctx, name, dns.TypePTR))
+}
+
+// The typed answers of a lookup, shared by every resolver that gets RRs.
+
+func txtValues(rrs []dns.RR, err error) ([]string, error) {
 	var out []string
 	for _, rr := range rrs {
 		out = append(out, model.JoinDNSStrings(rr.(*dns.TXT).Txt))
@@ -156,29 +181,20 @@ func (r *DNSResolver) LookupTXT(ctx context.Context, name string) ([]string, err
 	return out, err
 }
 
-// LookupA implements Resolver.
-func (r *DNSResolver) LookupA(ctx context.Context, name string) ([]net.IP, error) {
-	rrs, err := r.query(ctx, name, dns.TypeA)
+func aValues(rrs []dns.RR, err error) ([]net.IP, error) {
 	var out []net.IP
 	for _, rr := range rrs {
-		out = append(out, rr.(*dns.A).A)
+		switch v := rr.(type) {
+		case *dns.A:
+			out = append(out, v.A)
+		case *dns.AAAA:
+			out = append(out, v.AAAA)
+		}
 	}
 	return out, err
 }
 
-// LookupAAAA implements Resolver.
-func (r *DNSResolver) LookupAAAA(ctx context.Context, name string) ([]net.IP, error) {
-	rrs, err := r.query(ctx, name, dns.TypeAAAA)
-	var out []net.IP
-	for _, rr := range rrs {
-		out = append(out, rr.(*dns.AAAA).AAAA)
-	}
-	return out, err
-}
-
-// LookupMX implements Resolver.
-func (r *DNSResolver) LookupMX(ctx context.Context, name string) ([]MX, error) {
-	rrs, err := r.query(ctx, name, dns.TypeMX)
+func mxValues(rrs []dns.RR, err error) ([]MX, error) {
 	var out []MX
 	for _, rr := range rrs {
 		mx := rr.(*dns.MX)
@@ -187,9 +203,7 @@ func (r *DNSResolver) LookupMX(ctx context.Context, name string) ([]MX, error) {
 	return out, err
 }
 
-// LookupPTR implements Resolver.
-func (r *DNSResolver) LookupPTR(ctx context.Context, name string) ([]string, error) {
-	rrs, err := r.query(ctx, name, dns.TypePTR)
+func ptrValues(rrs []dns.RR, err error) ([]string, error) {
 	var out []string
 	for _, rr := range rrs {
 		out = append(out, CanonicalDNSName(rr.(*dns.PTR).Ptr))

@@ -1,8 +1,6 @@
 package email
 
 import (
-	"github.com/launchready/launchready/model"
-
 	"context"
 	"errors"
 	"fmt"
@@ -157,51 +155,25 @@ func (m *MemoryResolver) query(ctx context.Context, name string, qtype uint16) (
 
 // LookupTXT implements Resolver.
 func (m *MemoryResolver) LookupTXT(ctx context.Context, name string) ([]string, error) {
-	rrs, err := m.query(ctx, name, dns.TypeTXT)
-	var out []string
-	for _, rr := range rrs {
-		out = append(out, model.JoinDNSStrings(rr.(*dns.TXT).Txt))
-	}
-	return out, err
+	return txtValues(m.query(ctx, name, dns.TypeTXT))
 }
 
 // LookupA implements Resolver.
 func (m *MemoryResolver) LookupA(ctx context.Context, name string) ([]net.IP, error) {
-	rrs, err := m.query(ctx, name, dns.TypeA)
-	var out []net.IP
-	for _, rr := range rrs {
-		out = append(out, rr.(*dns.A).A)
-	}
-	return out, err
+	return aValues(m.query(ctx, name, dns.TypeA))
 }
 
 // LookupAAAA implements Resolver.
 func (m *MemoryResolver) LookupAAAA(ctx context.Context, name string) ([]net.IP, error) {
-	rrs, err := m.query(ctx, name, dns.TypeAAAA)
-	var out []net.IP
-	for _, rr := range rrs {
-		out = append(out, rr.(*dns.AAAA).AAAA)
-	}
-	return out, err
+	return aValues(m.query(ctx, name, dns.TypeAAAA))
 }
 
 // LookupMX implements Resolver.
 func (m *MemoryResolver) LookupMX(ctx context.Context, name string) ([]MX, error) {
-	rrs, err := m.query(ctx, name, dns.TypeMX)
-	var out []MX
-	for _, rr := range rrs {
-		mx := rr.(*dns.MX)
-		out = append(out, MX{Preference: mx.Preference, Host: CanonicalDNSName(mx.Mx)})
-	}
-	return out, err
+	return mxValues(m.query(ctx, name, dns.TypeMX))
 }
 
 // LookupPTR implements Resolver.
 func (m *MemoryResolver) LookupPTR(ctx context.Context, name string) ([]string, error) {
-	rrs, err := m.query(ctx, name, dns.TypePTR)
-	var out []string
-	for _, rr := range rrs {
-		out = append(out, CanonicalDNSName(rr.(*dns.PTR).Ptr))
-	}
-	return out, err
+	return ptrValues(m.query(ctx, name, dns.TypePTR))
 }
