@@ -98,6 +98,11 @@ type LiveZone struct {
 	Rules map[string][]Rule `json:"rules,omitempty"`
 	// Serial is the SOA serial read with the records, where the provider has one.
 	Serial uint32 `json:"serial,omitempty"`
+	// Nameservers are the zone's authoritative name servers as the provider assigns
+	// them, where it says (Cloudflare's name_servers), canonical names in the
+	// provider's order; nil where the provider does not say (the zone's apex NS
+	// records are then the answer).
+	Nameservers []string `json:"nameservers,omitempty"`
 }
 
 // Capabilities says what a provider kind can manage. schema checks a zone's blocks

@@ -12,7 +12,8 @@ import (
 // chunking, error mapping) is tested against an in-memory fake, and only sdkAPI knows
 // cloudflare-go.
 type api interface {
-	// zoneIDs returns the ids of the zones called name (usually one).
+	// zoneIDs returns the zones called name (usually one), with their ids, status and
+	// assigned name servers.
 	zoneIDs(ctx context.Context, name string) ([]wireZone, error)
 	// listRecords returns every DNS record of the zone.
 	listRecords(ctx context.Context, zoneID string) ([]wireRecord, error)
@@ -37,6 +38,8 @@ type wireZone struct {
 	ID     string `json:"id"`
 	Name   string `json:"name"`
 	Status string `json:"status"`
+	// NameServers are the name servers Cloudflare assigned to the zone.
+	NameServers []string `json:"name_servers"`
 }
 
 // wireRecord is a DNS record as the API sends and receives it.

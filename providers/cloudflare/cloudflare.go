@@ -75,6 +75,8 @@ type Provider struct {
 type zoneEntry struct {
 	mu sync.Mutex
 	id string
+	// ns are the zone's assigned name servers (canonical), from the same lookup.
+	ns []string
 }
 
 var (
@@ -172,9 +174,25 @@ func (p *Provider) VerifyToken(ctx context.Context) error {
 // zoneID returns the canonical zone name and its Cloudflare id, looked up by name
 // once per Provider (one request per zone).
 func (p *Provider) zoneID(ctx context.Context, zone string) (string, string, error) {
+	name, e, err := p.zoneInfo(ctx, zone)
+	if err != nil {
+		return "", "", err
+	}
+	return name, e.id, nil
+}
+
+// zoneFacts is what the zone lookup told about a zone.
+type zoneFacts struct {
+	id string
+	ns []string
+}
+
+// zoneInfo returns the canonical zone name, its Cloudflare id and its assigned name
+// servers, looked up by name once per Provider (one request per zone).
+func (p *Provider) zoneInfo(ctx context.Context, zone string) (string, zoneFacts, error) {
 	name, err := model.CanonicalZone(zone)
 	if err != nil {
-		return "", "", fmt.Errorf("zone %q: %w", zone, err)
+		return "", zoneFacts{}, fmt.Errorf("zone %q: %w", zone, err)
 	}
 	p.mu.Lock()
 	e := p.zones[name]
@@ -187,11 +205,11 @@ func (p *Provider) zoneID(ctx context.Context, zone string) (string, string, err
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.id != "" {
-		return name, e.id, nil
+		return name, zoneFacts{id: e.id, ns: e.ns}, nil
 	}
 	zs, err := p.api.zoneIDs(ctx, name)
 	if err != nil {
-		return "", "", fmt.Errorf("looking up zone %s: %w", name, err)
+		return "", zoneFacts{}, fmt.Errorf("looking up zone %s: %w", name, err)
 	}
 	var match []wireZone
 	for _, z := range zs {
@@ -199,22 +217,43 @@ func (p *Provider) zoneID(ctx context.Context, zone string) (string, string, err
 			match = append(match, z)
 		}
 	}
+	var found wireZone
 	switch len(match) {
 	case 0:
-		return "", "", fmt.Errorf("zone %s: not found in the Cloudflare account (check the zone name and that the API token can read it)", name)
+		return "", zoneFacts{}, fmt.Errorf("zone %s: not found in the Cloudflare account (check the zone name and that the API token can read it)", name)
 	case 1:
-		e.id = match[0].ID
+		found = match[0]
 	default:
 		// The same name can exist twice (e.g. a pending copy); the active one serves.
 		for _, z := range match {
 			if z.Status == "active" {
-				e.id = z.ID
+				found = z
 			}
 		}
-		if e.id == "" {
-			return "", "", fmt.Errorf("zone %s: %d zones of that name and none is active", name, len(match))
+		if found.ID == "" {
+			return "", zoneFacts{}, fmt.Errorf("zone %s: %d zones of that name and none is active", name, len(match))
 		}
 	}
-	p.log.Debug("found zone", "zone", name, "id", e.id)
-	return name, e.id, nil
+	e.id = found.ID
+	e.ns = canonicalNameServers(found.NameServers)
+	p.log.Debug("found zone", "zone", name, "id", e.id, "name_servers", e.ns)
+	return name, zoneFacts{id: e.id, ns: e.ns}, nil
+}
+
+// canonicalNameServers returns the name servers as canonical names, in the API's
+// order, without blanks or repeats; nil when there are none.
+func canonicalNameServers(ns []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, n := range ns {
+		if strings.TrimSpace(n) == "" {
+			continue
+		}
+		c := model.CanonicalLiveName(n)
+		if !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	return out
 }

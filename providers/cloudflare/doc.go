@@ -20,7 +20,7 @@
 //		Logger:            log, // hclog; nil = silent
 //	})
 //	err = p.VerifyToken(ctx)                                     // 1 request
-//	live, err := p.ReadZone(ctx, "example.com")                  // zone lookup (once) + 1 page per 5,000 records
+//	live, err := p.ReadZone(ctx, "example.com")                  // zone lookup (once) + 1 page per 5,000 records; live.Nameservers = name_servers
 //	err = p.ApplyRecords(ctx, live, ops)                         // ceil(len(ops)/BatchLimit) batches
 //	s, err := p.ReadSettings(ctx, "example.com", ids)            // 1 request
 //	err = p.WriteSettings(ctx, "example.com", s)                 // 1 PATCH per setting
@@ -34,7 +34,9 @@
 // # Behaviour
 //
 //   - Zone ids are looked up by name (GET /zones?name=…) once per Provider and cached;
-//     an unknown zone is an error naming it.
+//     an unknown zone is an error naming it. The same lookup keeps the zone's
+//     name_servers (canonical, in the API's order), which ReadZone returns as
+//     LiveZone.Nameservers without another request.
 //   - ReadZone lists records with per_page=5000 and stops as soon as result_info shows
 //     the last page (total_count reached, or a page shorter than the per_page the API
 //     reports; else at an empty page): a 1,000-record zone costs 1 request (+1 for the

@@ -63,7 +63,7 @@ func (f *fakeAPI) zoneIDs(_ context.Context, name string) ([]wireZone, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if id, ok := f.zones[name]; ok {
-		return []wireZone{{ID: id, Name: name, Status: "active"}}, nil
+		return []wireZone{{ID: id, Name: name, Status: "active", NameServers: []string{"Ada.NS.Cloudflare.com.", "bob.ns.cloudflare.com"}}}, nil
 	}
 	return nil, nil
 }

@@ -153,17 +153,19 @@ func toWire(r model.Record) (wireRecord, error) {
 }
 
 // ReadZone returns the zone's live records, read with the largest page size (one page
-// for zones up to 5,000 records, plus the empty page that ends the SDK's paging).
+// for zones up to 5,000 records), and the name servers Cloudflare assigned to the zone
+// (LiveZone.Nameservers), which come with the zone lookup at no extra request.
 func (p *Provider) ReadZone(ctx context.Context, zone string) (*model.LiveZone, error) {
-	zone, id, err := p.zoneID(ctx, zone)
+	zone, facts, err := p.zoneInfo(ctx, zone)
 	if err != nil {
 		return nil, err
 	}
-	ws, err := p.api.listRecords(ctx, id)
+	ws, err := p.api.listRecords(ctx, facts.id)
 	if err != nil {
 		return nil, fmt.Errorf("listing DNS records of %s: %w", zone, err)
 	}
-	live := &model.LiveZone{Name: zone, ID: id, Records: make([]model.Record, 0, len(ws))}
+	live := &model.LiveZone{Name: zone, ID: facts.id, Records: make([]model.Record, 0, len(ws)),
+		Nameservers: append([]string(nil), facts.ns...)}
 	for _, w := range ws {
 		live.Records = append(live.Records, toRecord(w, zone))
 	}

@@ -411,7 +411,18 @@ func TestZoneLookup(t *testing.T) {
 	if f.calls["zones"] != 1 {
 		t.Errorf("zone lookups = %d, want 1", f.calls["zones"])
 	}
-	live, err := p.ReadZone(ctx, "bücher.example")
+	// The name servers come from the (cached) lookup, canonical.
+	live, err := p.ReadZone(ctx, "example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"ada.ns.cloudflare.com", "bob.ns.cloudflare.com"}, live.Nameservers); diff != "" {
+		t.Errorf("name servers (-want +got):\n%s", diff)
+	}
+	if f.calls["zones"] != 1 || f.calls["list"] != 4 {
+		t.Errorf("calls = %v, want 1 zone lookup and 4 lists", f.calls)
+	}
+	live, err = p.ReadZone(ctx, "bücher.example")
 	if err != nil {
 		t.Fatalf("IDN zone: %v", err)
 	}
@@ -421,6 +432,28 @@ func TestZoneLookup(t *testing.T) {
 	_, err = p.ReadZone(ctx, "missing.example")
 	if err == nil || !strings.Contains(err.Error(), "zone missing.example: not found") {
 		t.Errorf("unknown zone error = %v", err)
+	}
+}
+
+func TestCanonicalNameServers(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []string
+		want []string
+	}{
+		{"none", nil, nil},
+		{"empty list", []string{}, nil},
+		{"canonical", []string{"ada.ns.cloudflare.com", "bob.ns.cloudflare.com"}, []string{"ada.ns.cloudflare.com", "bob.ns.cloudflare.com"}},
+		{"case and trailing dot", []string{"ADA.ns.Cloudflare.com.", "bob.ns.cloudflare.com."}, []string{"ada.ns.cloudflare.com", "bob.ns.cloudflare.com"}},
+		{"order kept, repeats and blanks dropped", []string{"z.ns.example", "", "a.ns.example", "Z.NS.example."}, []string{"z.ns.example", "a.ns.example"}},
+		{"IDN to Punycode", []string{"ns.bücher.example"}, []string{"ns.xn--bcher-kva.example"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, canonicalNameServers(tt.in)); diff != "" {
+				t.Errorf("canonicalNameServers(%q) (-want +got):\n%s", tt.in, diff)
+			}
+		})
 	}
 }
 

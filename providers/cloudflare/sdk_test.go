@@ -82,7 +82,8 @@ func zoneRoute(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, ok([]any{}))
 		return
 	}
-	writeJSON(w, 200, ok([]any{map[string]any{"id": "z1", "name": "example.com", "status": "active"}}))
+	writeJSON(w, 200, ok([]any{map[string]any{"id": "z1", "name": "example.com", "status": "active",
+		"name_servers": []any{"Ada.NS.cloudflare.com", "bob.ns.cloudflare.com."}, "original_name_servers": []any{"ns1.old-host.net"}}}))
 }
 
 // newSDKProvider starts the server and a provider pointed at it (unpaced, token set
@@ -149,6 +150,10 @@ func TestSDKReadZone(t *testing.T) {
 	if diff := cmp.Diff(want, live.Records); diff != "" {
 		t.Errorf("records (-want +got):\n%s", diff)
 	}
+	// name_servers (not original_name_servers) from the zone lookup, canonical.
+	if diff := cmp.Diff([]string{"ada.ns.cloudflare.com", "bob.ns.cloudflare.com"}, live.Nameservers); diff != "" {
+		t.Errorf("name servers (-want +got):\n%s", diff)
+	}
 	// total_count says everything came in the first page: no empty page is fetched.
 	wantSeen := []string{"GET /zones?name=example.com&per_page=50", "GET /zones/z1/dns_records?per_page=5000"}
 	var gotSeen []string
@@ -160,6 +165,49 @@ func TestSDKReadZone(t *testing.T) {
 	}
 	if p.Requests() != 2 {
 		t.Errorf("Requests() = %d, want 2", p.Requests())
+	}
+}
+
+// Of two zones with the same name, the active one's id and name servers are used; a
+// zone without name_servers has none.
+func TestSDKZoneNameServers(t *testing.T) {
+	tests := []struct {
+		name   string
+		zones  []any
+		wantID string
+		wantNS []string
+	}{
+		{"pending copy and active zone", []any{
+			map[string]any{"id": "zp", "name": "example.com", "status": "pending", "name_servers": []any{"new1.ns.cloudflare.com", "new2.ns.cloudflare.com"}},
+			map[string]any{"id": "z1", "name": "example.com", "status": "active", "name_servers": []any{"ada.ns.cloudflare.com", "bob.ns.cloudflare.com"}},
+		}, "z1", []string{"ada.ns.cloudflare.com", "bob.ns.cloudflare.com"}},
+		{"no name_servers field", []any{map[string]any{"id": "z1", "name": "example.com", "status": "active"}}, "z1", nil},
+		{"null name_servers", []any{map[string]any{"id": "z1", "name": "example.com", "status": "active", "name_servers": nil}}, "z1", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			routes := map[string]http.HandlerFunc{
+				"GET /zones": func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, ok(tt.zones)) },
+				"GET /zones/z1/dns_records": func(w http.ResponseWriter, r *http.Request) {
+					writeJSON(w, 200, map[string]any{"success": true, "errors": []any{}, "messages": []any{}, "result": []any{},
+						"result_info": map[string]any{"page": 1, "per_page": 5000, "count": 0, "total_count": 0}})
+				},
+			}
+			p, _, _ := newSDKProvider(t, routes, Options{})
+			live, err := p.ReadZone(context.Background(), "example.com")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if live.ID != tt.wantID {
+				t.Errorf("zone id = %q, want %q", live.ID, tt.wantID)
+			}
+			if diff := cmp.Diff(tt.wantNS, live.Nameservers); diff != "" {
+				t.Errorf("name servers (-want +got):\n%s", diff)
+			}
+			if p.Requests() != 2 {
+				t.Errorf("Requests() = %d, want 2 (lookup and one page)", p.Requests())
+			}
+		})
 	}
 }
 

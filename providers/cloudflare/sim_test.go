@@ -506,6 +506,13 @@ func TestSimReadZone1000Requests(t *testing.T) {
 	if err := w.ApplyRecords(ctx, &model.LiveZone{Name: "example.com"}, createOps(manyRecords(1000, "r"))); err != nil {
 		t.Fatal(err)
 	}
+	// The name servers the simulator assigned, as its zones list shows them.
+	var zones []struct {
+		NameServers []string `json:"name_servers"`
+	}
+	if err := json.Unmarshal(env.raw(t, "GET", "/zones?name=example.com", nil), &zones); err != nil || len(zones) != 1 || len(zones[0].NameServers) == 0 {
+		t.Fatalf("simulator's zone lookup: %v, %+v", err, zones)
+	}
 	env.srv.ResetStats()
 	p := env.provider(t, cloudflare.Options{})
 	live, err := p.ReadZone(ctx, "example.com")
@@ -514,6 +521,10 @@ func TestSimReadZone1000Requests(t *testing.T) {
 	}
 	if len(live.Records) != 1000 {
 		t.Fatalf("records = %d", len(live.Records))
+	}
+	// They come with the zone lookup, at no extra request (counted below).
+	if diff := cmp.Diff(zones[0].NameServers, live.Nameservers); diff != "" {
+		t.Errorf("name servers (-want simulator's +got):\n%s", diff)
 	}
 	total := 0
 	for _, n := range env.srv.Stats() {
