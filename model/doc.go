@@ -10,6 +10,7 @@
 //   - Names are fully qualified, lower case, Punycode (IDNA), without a trailing dot.
 //   - Record values are in canonical presentation form (see CanonicalValue); host names
 //     inside values are absolute, lower case, without a trailing dot; TXT values are the
-//     unquoted text (character-strings joined without separator).
+//     unquoted text (character-strings joined without separator); CAA values are
+//     `<flags> <tag> "<value>"` with the value quoted as in a zone file (FormatCAA).
 //   - TTL 0 means "automatic" (the provider's default; Cloudflare's ttl=1).
 package model
