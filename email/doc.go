@@ -48,9 +48,10 @@
 // package imports net/http, and this package must stay importable by pure code). It
 // resolves the policy's SPF include/redirect tree against the 10-lookup and 2-void
 // limits, reports loops, included domains without or with several SPF records, invalid
-// records and +all anywhere in the tree, checks DKIM CNAME targets serve a valid key,
-// and checks that external DMARC report destinations authorise the reports (RFC 7489
-// §7.1) and accept mail. Each Finding carries its Severity (error, warning, info), the
+// records and +all anywhere in the tree, checks DKIM CNAME targets serve a valid key and
+// inline keys are published as declared, reads the published DMARC record (missing,
+// several, invalid, or different from the policy's), and checks that external DMARC
+// report destinations authorise the reports (RFC 7489 §7.1) and accept mail. Each Finding carries its Severity (error, warning, info), the
 // Check ("spf", "dkim", "dmarc") and the Chain of names that leads to it. The plan
 // package stays pure: the command runs analysis.Analyze and shows its findings next to the plan.
 //

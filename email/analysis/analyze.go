@@ -49,23 +49,38 @@ const maxSPFRecords = 60
 // domain is compared with the policy's (several SPF records are a permerror).
 //
 // DKIM: a selector given as cname must lead to a TXT record that parses as a valid
-// key (ParseDKIMKey). DMARC: each rua/ruf destination outside the domain's
-// organizational domain must authorise the reports (RFC 7489 §7.1: TXT "v=DMARC1" at
-// <domain>._report._dmarc.<destination domain>), and its domain must accept mail.
+// key (ParseDKIMKey). A selector whose key the policy holds must be published at
+// <selector>._domainkey.<domain> (none is an error), parse, and carry the policy's
+// key: the key material is compared (SubjectPublicKeyInfo and PKCS#1 forms, spaces and
+// tag order do not matter); another key is a warning, several TXT records there a
+// warning.
+//
+// DMARC: the record at _dmarc.<domain> is read: none is an error, several are an
+// error (receivers ignore DMARC then, RFC 7489 §6.6.3), a record with ParseDMARC
+// errors is an error (its warnings are warnings), and one whose tags differ from the
+// policy's is a warning naming each tag. Tags are compared by their effective values:
+// absent tags take the RFC defaults, sp follows p and np follows sp, report URIs, fo
+// and rf compare as sets, case-insensitively, with size limits in bytes. Each rua/ruf
+// destination outside the domain's organizational domain must authorise the reports
+// (RFC 7489 §7.1: TXT "v=DMARC1" at <domain>._report._dmarc.<destination domain>), and
+// its domain must accept mail.
 //
 // Every finding names the chain that leads to it. DNS failures are warnings ("could
-// not check"). A nil policy analyses the published SPF record only.
+// not check"). A nil policy analyses the published SPF record and the published DMARC
+// record (with its report destinations); a missing one is then only an info.
 func Analyze(ctx context.Context, r email.Resolver, domain string, p *email.Policy) []Finding {
 	domain = email.CanonicalDNSName(domain)
 	a := &analyzer{ctx: ctx, r: r, domain: domain, fetched: map[string]spfFetch{}}
 	a.spf(p)
-	if p != nil {
-		for _, d := range p.DKIM {
-			a.dkim(d)
-		}
-		if p.DMARC != nil {
-			a.dmarc(p.DMARC)
-		}
+	if p == nil {
+		a.dmarc(nil)
+		return a.findings
+	}
+	for _, d := range p.DKIM {
+		a.dkim(d)
+	}
+	if p.DMARC != nil {
+		a.dmarc(p.DMARC)
 	}
 	return a.findings
 }
@@ -338,6 +353,7 @@ func (a *analyzer) resolveTarget(t *email.SPFTerm, domain string, chain []string
 
 func (a *analyzer) dkim(d email.DKIM) {
 	if d.CNAME == "" {
+		a.inlineDKIM(d)
 		return
 	}
 	name := d.Selector + "._domainkey." + a.domain
@@ -375,14 +391,30 @@ func OrganizationalDomain(name string) string {
 	return od
 }
 
+// dmarc checks the published DMARC record against the policy's (d; nil: the published
+// record alone), then the report destinations of the policy (or, with d nil, of the
+// published record).
 func (a *analyzer) dmarc(d *email.DMARC) {
+	published := a.publishedDMARC(d)
+	var rua, ruf []string
+	switch {
+	case d != nil:
+		rua, ruf = d.RUA, d.RUF
+	case published != nil:
+		for _, u := range published.RUA {
+			rua = append(rua, u.String())
+		}
+		for _, u := range published.RUF {
+			ruf = append(ruf, u.String())
+		}
+	}
 	policyName := "_dmarc." + a.domain
 	org := OrganizationalDomain(a.domain)
 	checked := map[string]bool{}
 	for _, l := range []struct {
 		tag  string
 		uris []string
-	}{{"rua", d.RUA}, {"ruf", d.RUF}} {
+	}{{"rua", rua}, {"ruf", ruf}} {
 		for _, s := range l.uris {
 			u, err := email.ParseDMARCURI(s)
 			if err != nil || u.Domain == "" || checked[l.tag+" "+u.Domain] {

@@ -63,6 +63,8 @@ func analyzeZone(t testing.TB) string {
 example.com.                 TXT "v=spf1 ip4:203.0.113.5 include:_spf.google.com include:sendgrid.net -all"
 example.com.                 TXT "google-site-verification=abc"
 example.com.                 MX  10 mx.example.com.
+; the policy's DMARC record, written differently (compared tag by tag)
+_dmarc.example.com.          TXT "v=DMARC1;P=Reject ; pct=100; rua=mailto:postmaster@example.com, mailto:DMARC@reports.example.net"
 mx.example.com.              A   203.0.113.25
 _spf.google.com.             TXT "v=spf1 include:_netblocks.google.com ~all"
 _netblocks.google.com.       TXT "v=spf1 ip4:35.190.247.0/24 ip6:2001:4860:4000::/36 ~all"
@@ -130,6 +132,7 @@ func TestAnalyze(t *testing.T) {
 		{name: "good policy", want: []wantFinding{
 			{email.Info, "spf", spfOnly, "at most 3 of the 10 DNS lookups allowed and 0 void lookups"},
 			{email.Info, "dkim", []string{"s1._domainkey.example.com", "s1.domainkey.u123.wl.sendgrid.net"}, "serves a valid rsa key (2048 bits)"},
+			{email.Info, "dmarc", []string{"_dmarc.example.com"}, "_dmarc.example.com publishes the policy's DMARC record (p=reject)"},
 			{email.Info, "dmarc", []string{"_dmarc.example.com", "example.com._report._dmarc.reports.example.net"}, "reports.example.net authorises reports for example.com"},
 		}},
 		{name: "include loop", modify: withInclude("loop-a.example.net"), want: []wantFinding{
@@ -191,7 +194,6 @@ func TestAnalyze(t *testing.T) {
 				{Selector: "weak", CNAME: "weak.dkim.example.net."},
 				{Selector: "revoked", CNAME: "revoked.dkim.example.net"},
 				{Selector: "slow", CNAME: "slow.dkim.example.net"},
-				{Selector: "inline", PublicKey: "ignored online"},
 			}
 		}, timeout: "slow.dkim.example.net", want: []wantFinding{
 			{email.Info, "spf", spfOnly, "at most 3 of the 10"},
@@ -208,6 +210,7 @@ func TestAnalyze(t *testing.T) {
 		}, extra: "sub.example.com. MX 10 mx.example.com.\nexample.com._report._dmarc.a-only.example.org. TXT \"v=DMARC1\"\nexample.com._report._dmarc.nomail.example.org. TXT \"v=DMARC1\"\nexample.com._report._dmarc.nullmx.example.org. TXT \"v=DMARC1\"\n",
 			want: []wantFinding{
 				{email.Info, "spf", spfOnly, "at most 3 of the 10"},
+				{email.Warning, "dmarc", []string{"_dmarc.example.com"}, "rua=mailto:dmarc@reports.example.net,mailto:postmaster@example.com instead of mailto:a@noauth.example.org,"},
 				{email.Error, "dmarc", []string{"_dmarc.example.com", "example.com._report._dmarc.noauth.example.org"}, "noauth.example.org has not authorised it"},
 				{email.Error, "dmarc", []string{"_dmarc.example.com", "example.com._report._dmarc.wrong.example.org"}, "does not start with v=DMARC1"},
 				{email.Error, "dmarc", []string{"_dmarc.example.com", "nomail.example.org"}, "has no MX and no address"},
@@ -231,7 +234,12 @@ func TestAnalyze(t *testing.T) {
 			}
 			if tc.name == "nil policy analyses the published record" {
 				p = nil
-				tc.want = []wantFinding{{email.Info, "spf", spfOnly, "at most 3 of the 10 DNS lookups"}}
+				tc.want = []wantFinding{
+					{email.Info, "spf", spfOnly, "at most 3 of the 10 DNS lookups"},
+					{email.Info, "dmarc", []string{"_dmarc.example.com"}, "_dmarc.example.com publishes a DMARC policy of p=reject"},
+					// the published record's report destinations are checked too
+					{email.Info, "dmarc", []string{"_dmarc.example.com", "example.com._report._dmarc.reports.example.net"}, "reports.example.net authorises reports for example.com"},
+				}
 			}
 			checkFindings(t, Analyze(context.Background(), m, "example.com", p), tc.want)
 		})
@@ -248,6 +256,7 @@ func TestAnalyzeFreshDomain(t *testing.T) {
 	})
 	checkFindings(t, Analyze(context.Background(), m, "fresh.example", nil), []wantFinding{
 		{email.Info, "spf", []string{"fresh.example"}, "declares and publishes no SPF record"},
+		{email.Info, "dmarc", []string{"_dmarc.fresh.example"}, "fresh.example declares and publishes no DMARC record at _dmarc.fresh.example"},
 	})
 }
 
