@@ -15,7 +15,10 @@
 //	func ReadVerifyJSON(r io.Reader) (*VerifyReport, error)
 //
 // Input.Config is required. Input.Live (keyed by canonical zone name, may be nil or
-// partial) adds the nameservers, records made by hand, ownership and whether each
+// partial) adds the nameservers (LiveZone.Nameservers where the provider reports the
+// ones it assigned, as Cloudflare does, else the zone's apex NS records; apex NS
+// records that differ from the assigned ones are listed after them), records made by
+// hand, ownership and whether each
 // object is in sync: ownership and sync are plan.Compute's verdict, so the map says
 // exactly what `launchready plan` would do. Input.Verify is the latest verify report
 // in its JSON form (verify.RenderJSON → ReadVerifyJSON); nil renders "not verified

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -115,7 +116,17 @@ func providerLabel(cfg *schema.Config, v *zoneView) string {
 	return v.z.Provider
 }
 
+// nameserversCell says which name servers answer for the zone: the ones the provider
+// says it assigned (Cloudflare's name_servers) where it said, else the apex NS records
+// read. Apex NS records that differ from the assigned servers are shown after them.
 func nameserversCell(cfg *schema.Config, v *zoneView) string {
+	if len(v.assigned) > 0 {
+		s := codeList(v.assigned)
+		if len(v.nameservers) > 0 && !slices.Equal(sortedUnique(v.assigned), v.nameservers) {
+			s += "<br>apex NS records: " + codeList(v.nameservers)
+		}
+		return s
+	}
 	if len(v.nameservers) > 0 {
 		return codeList(v.nameservers)
 	}

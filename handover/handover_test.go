@@ -55,7 +55,7 @@ func owned(s model.RRSet) []model.Record {
 // redirect and a missing cache rule; corp.example (authoritative) has an undeclared
 // record it will delete.
 func liveState(cfg *schema.Config) map[string]*model.LiveZone {
-	ex := &model.LiveZone{Name: "example.com", ID: "zone-1"}
+	ex := &model.LiveZone{Name: "example.com", ID: "zone-1", Nameservers: []string{"bob.ns.cloudflare.com", "ada.ns.cloudflare.com"}}
 	marks := map[string]*plan.Registry{}
 	for _, s := range cfg.Zone("example.com").RRSets() {
 		switch s.Name + " " + s.Type {
@@ -260,7 +260,7 @@ func TestSections(t *testing.T) {
 		"# DNS map",
 		"## Zone `example.com`",
 		"| `ns1.corp.example`<br>`ns2.corp.example` |",
-		"Cloudflare-assigned",
+		"| `example.com` | Cloudflare | `bob.ns.cloudflare.com`<br>`ada.ns.cloudflare.com` |",
 		"| `app.example.com` | CNAME | `app-prod.fly.dev` | auto | yes | dashboard (\\`app\\`) &lt;main&gt; | launchready | in sync |",
 		"| `api.example.com` | A | `203.0.113.20`<br>`203.0.113.21` | 300 | no | public API | launchready | differs from the file: the next apply updates it |",
 		"| `status.example.com` | CNAME | `statuspage.example.net` | auto | no | — | launchready | not created yet: the next apply creates it |",
@@ -420,7 +420,7 @@ func TestIncompleteLive(t *testing.T) {
 	delete(live, "corp.example")
 	got := render(t, Input{Config: cfg, Live: live})
 	for _, want := range []string{
-		"| `example.com` | Cloudflare | Cloudflare-assigned (shown on the zone's overview page in the dashboard) | additive: records made by hand are left alone; never touched: `_acme-challenge*` | could not be compared with the file |",
+		"| `example.com` | Cloudflare | `bob.ns.cloudflare.com`<br>`ada.ns.cloudflare.com` | additive: records made by hand are left alone; never touched: `_acme-challenge*` | could not be compared with the file |",
 		"**Live state could not be compared with the file:** computing plan for zone example.com: live zone settings were not read. Ownership and sync state are not shown.",
 		"| `corp.example` | rfc2136.corp (RFC 2136 at 127.0.0.1:5353) | not read (no live state) | authoritative: records not in the file are deleted | live state not read |",
 		"| `blog.example.com` | CNAME | `example.ghost.io` | auto | no | blog, by marketing | not declared |",
@@ -429,5 +429,57 @@ func TestIncompleteLive(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("map lacks %q", want)
 		}
+	}
+}
+
+// TestNameserversCell: the name servers the provider assigned where it said
+// (Cloudflare's name_servers, in its order), else the apex NS records read, else a
+// note on where to find them.
+func TestNameserversCell(t *testing.T) {
+	cfg := loadConfig(t)
+	tests := []struct {
+		name string
+		zone string
+		live *model.LiveZone
+		want string
+	}{
+		{"cloudflare, assigned name servers", "example.com",
+			&model.LiveZone{Name: "example.com", Nameservers: []string{"Bob.NS.cloudflare.com.", "ada.ns.cloudflare.com", "bob.ns.cloudflare.com"}},
+			"`bob.ns.cloudflare.com`<br>`ada.ns.cloudflare.com`"},
+		{"cloudflare, live read but no name servers reported", "example.com",
+			&model.LiveZone{Name: "example.com"},
+			"Cloudflare-assigned (shown on the zone's overview page in the dashboard)"},
+		{"cloudflare, config only", "example.com", nil,
+			"Cloudflare-assigned (shown on the zone's overview page in the dashboard)"},
+		{"cloudflare, apex NS records that differ are shown too", "example.com",
+			&model.LiveZone{Name: "example.com", Nameservers: []string{"ada.ns.cloudflare.com", "bob.ns.cloudflare.com"}, Records: []model.Record{
+				{Name: "example.com", Type: "NS", Value: "ns1.other-dns.net"},
+				{Name: "example.com", Type: "NS", Value: "ada.ns.cloudflare.com"},
+			}},
+			"`ada.ns.cloudflare.com`<br>`bob.ns.cloudflare.com`<br>apex NS records: `ada.ns.cloudflare.com`<br>`ns1.other-dns.net`"},
+		{"cloudflare, apex NS records equal to the assigned ones", "example.com",
+			&model.LiveZone{Name: "example.com", Nameservers: []string{"bob.ns.cloudflare.com", "ada.ns.cloudflare.com"}, Records: []model.Record{
+				{Name: "example.com", Type: "NS", Value: "ada.ns.cloudflare.com."},
+				{Name: "example.com", Type: "NS", Value: "bob.ns.cloudflare.com"},
+			}},
+			"`bob.ns.cloudflare.com`<br>`ada.ns.cloudflare.com`"},
+		{"rfc2136, apex NS records", "corp.example",
+			&model.LiveZone{Name: "corp.example", Records: []model.Record{
+				{Name: "corp.example", Type: "NS", Value: "ns2.corp.example."},
+				{Name: "corp.example", Type: "NS", Value: "ns1.corp.example"},
+				{Name: "sub.corp.example", Type: "NS", Value: "ns.elsewhere.net"},
+			}},
+			"`ns1.corp.example`<br>`ns2.corp.example`"},
+		{"rfc2136, no apex NS records", "corp.example", &model.LiveZone{Name: "corp.example"},
+			"no NS records at the apex were read"},
+		{"rfc2136, config only", "corp.example", nil, "not read (no live state)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := newZoneView(cfg, cfg.Zone(tt.zone), tt.live)
+			if diff := cmp.Diff(tt.want, nameserversCell(cfg, v)); diff != "" {
+				t.Errorf("nameservers cell (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -26,6 +26,10 @@ type zoneView struct {
 	zp      *plan.ZonePlan
 	changes map[string]plan.Change // by change key, ownership marks excluded
 
+	// assigned are the name servers the provider says it assigned to the zone
+	// (LiveZone.Nameservers: Cloudflare's name_servers), in its order.
+	assigned []string
+	// nameservers are the values of the apex NS records read (sorted).
 	nameservers []string
 	marks       int // ownership mark records in the live zone
 	sets        []*setView
@@ -167,6 +171,13 @@ func (v *zoneView) buildSets() {
 		}
 	}
 	v.nameservers = sortedUnique(v.nameservers)
+	if v.live != nil {
+		for _, n := range v.live.Nameservers {
+			if n = model.CanonicalLiveName(n); n != "" && !slices.Contains(v.assigned, n) {
+				v.assigned = append(v.assigned, n)
+			}
+		}
+	}
 
 	keys := map[model.Key]bool{}
 	for k := range desired {
