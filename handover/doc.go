@@ -18,9 +18,8 @@
 // partial) adds the nameservers (LiveZone.Nameservers where the provider reports the
 // ones it assigned, as Cloudflare does, else the zone's apex NS records; apex NS
 // records that differ from the assigned ones are listed after them), records made by
-// hand, ownership and whether each
-// object is in sync: ownership and sync are plan.Compute's verdict, so the map says
-// exactly what `launchready plan` would do. Input.Verify is the latest verify report
+// hand, ownership and whether each object is in sync: ownership and sync are
+// plan.Compute's verdict, so the map says exactly what `launchready plan` would do. Input.Verify is the latest verify report
 // in its JSON form (verify.RenderJSON → ReadVerifyJSON); nil renders "not verified
 // yet". Input.VerifiedAt overrides the report's started_at as the time shown.
 //
