@@ -159,17 +159,20 @@ func TestBaselineRegression(t *testing.T) {
 		name     string
 		baseline *Report
 		maxReg   float64
+		set      bool
 		want     Status
 		reason   string
 	}{
-		{"regressed", baseline(0.5), 0, Fail, "p95 regressed"},
-		{"within budget", baseline(60000), 0, Pass, "in the baseline"},
-		{"custom budget", baseline(0.5), 1e9, Pass, "budget +100000000000%"},
-		{"not in baseline", &Report{FormatVersion: FormatVersion}, 0, Skip, "baseline report has no latency for this check"},
+		{"regressed", baseline(0.5), 0, false, Fail, "p95 regressed"},
+		{"within budget", baseline(60000), 0, false, Pass, "in the baseline"},
+		{"custom budget", baseline(0.5), 1e9, false, Pass, "budget +100000000000%"},
+		{"explicit 0: any regression fails", baseline(0.5), 0, true, Fail, "budget +0%"},
+		{"explicit 0: faster than the baseline passes", baseline(60000), 0, true, Pass, "budget +0%"},
+		{"not in baseline", &Report{FormatVersion: FormatVersion}, 0, false, Skip, "baseline report has no latency for this check"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rep, err := Run(context.Background(), cfg, Options{Resolver: ns.addr, Baseline: tt.baseline, MaxRegression: tt.maxReg})
+			rep, err := Run(context.Background(), cfg, Options{Resolver: ns.addr, Baseline: tt.baseline, MaxRegression: tt.maxReg, MaxRegressionSet: tt.set})
 			if err != nil {
 				t.Fatal(err)
 			}

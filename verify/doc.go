@@ -16,23 +16,27 @@
 //		CAFile:    "ca.pem",             // --ca-file: extra roots on top of the system roots
 //		Wait:      verify.DefaultWait,   // after apply: wait for every authoritative server (0 = check once)
 //		Progress:  func(done, total int, current string) { … }, // a bar on a TTY; nil = silent
-//		Baseline:  prev, MaxRegression: 0.20, // --baseline FILE (read with verify.ReadJSON), --max-regression
+//		Baseline:  prev,                 // --baseline FILE (read with verify.ReadJSON)
+//		MaxRegression: f, MaxRegressionSet: true, // --max-regression as given: 0 = any regression fails
+//		                                 // (left zero and unset: DefaultMaxRegression, +20 %)
 //		EmailAnalyze: func(ctx context.Context, domain string) []verify.Result { … }, // email package adapter
 //	})
 //	// err != nil: nothing could be checked (bad options, unreadable CA file, cancelled): exit 1.
 //	verify.RenderText(os.Stdout, rep, color) // or verify.RenderJSON(os.Stdout, rep) for --json
 //	if rep.Failed() { /* exit 4 */ }
 //
-// Exported: Run, Options, DefaultWait, Report (Failed), ZoneReport, Summary, Result with
-// its typed details (DNSDetail, ServerAnswer, TLSDetail, RedirectDetail, Hop,
-// HTTPDetail, Percentiles), Status (Pass, Warn, Fail, Skip), Kind (KindDNS, KindTLS,
-// KindRedirect, KindHTTP, KindEmail), the Check* names, RenderText, RenderJSON,
-// ReadJSON and FormatVersion. The JSON report is documented in JSON.md.
+// Exported: Run, Options, DefaultWait, DefaultMaxRegression, Report (Failed),
+// ZoneReport, Summary, Result with its typed details (DNSDetail, ServerAnswer,
+// TLSDetail, RedirectDetail, Hop, HTTPDetail, Percentiles), Status (Pass, Warn, Fail,
+// Skip), Kind (KindDNS, KindTLS, KindRedirect, KindHTTP, KindEmail), the Check* names,
+// RenderText, RenderJSON, ReadJSON and FormatVersion. The JSON report is documented in JSON.md.
 //
 // Zero values: Options{} checks the real world once, with the system resolver, the
 // system roots, ports 80 and 443, 8 checks at a time and a 10 s timeout per query or
-// request. Options.HTTPPort and HTTPSPort replace 80 and 443 when dialling (the URL's
-// host still gives SNI and Host), so a whole test world can live on loopback.
+// request, and with a Baseline tolerates a p95 regression of DefaultMaxRegression
+// (+20 %); MaxRegressionSet makes MaxRegression 0 mean "any regression fails".
+// Options.HTTPPort and HTTPSPort replace 80 and 443 when dialling (the URL's host still
+// gives SNI and Host), so a whole test world can live on loopback.
 //
 // # Checks
 //

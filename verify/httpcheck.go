@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"net/http/httptrace"
@@ -399,8 +400,8 @@ func (r *runner) judgeBaseline(base Result, d *HTTPDetail) Result {
 	}
 	d.BaselineP95 = prev.Total.P95
 	change := (d.Total.P95 - prev.Total.P95) / prev.Total.P95
-	res.Reason = fmt.Sprintf("p95 %s against %s in the baseline (%+.0f%%, budget +%.0f%%)",
-		fmtMs(d.Total.P95), fmtMs(prev.Total.P95), change*100, r.opts.MaxRegression*100)
+	res.Reason = fmt.Sprintf("p95 %s against %s in the baseline (%s, budget +%s)",
+		fmtMs(d.Total.P95), fmtMs(prev.Total.P95), fmtChange(change), pct(r.opts.MaxRegression))
 	if change > r.opts.MaxRegression {
 		res.Status, res.Reason = Fail, "p95 regressed: "+res.Reason
 	} else {
@@ -634,6 +635,19 @@ func pct(f float64) string {
 	s := strconv.FormatFloat(f*100, 'f', 2, 64)
 	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	return s + "%"
+}
+
+// fmtChange renders a relative change as a signed percentage, with one decimal
+// below 10 % so that a small regression never reads "+0%".
+func fmtChange(c float64) string {
+	switch p := c * 100; {
+	case p == 0:
+		return "±0%"
+	case math.Abs(p) < 10:
+		return fmt.Sprintf("%+.1f%%", p)
+	default:
+		return fmt.Sprintf("%+.0f%%", p)
+	}
 }
 
 func fmtMs(v float64) string {

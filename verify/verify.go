@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -46,9 +47,18 @@ type Options struct {
 	HTTPPort  int
 	HTTPSPort int
 	// Baseline is an earlier report; a check whose p95 regressed by more than
-	// MaxRegression (a fraction; 0 means 0.20) against it fails.
-	Baseline      *Report
+	// MaxRegression against it fails.
+	Baseline *Report
+	// MaxRegression is the p95 increase over the baseline that is tolerated, as a
+	// fraction (0.20 = +20 %). Its zero value means DefaultMaxRegression, unless
+	// MaxRegressionSet is true: then it is taken as given, and 0 fails any regression
+	// at all (a p95 equal to or below the baseline's passes). Negative or NaN values
+	// are refused by Run.
 	MaxRegression float64
+	// MaxRegressionSet marks MaxRegression as chosen by the caller, so that 0 keeps
+	// its meaning. The CLI sets it whenever it passes its --max-regression value
+	// (whose own default is DefaultMaxRegression).
+	MaxRegressionSet bool
 	// EmailAnalyze runs the online email analysis (SPF tree, DKIM, DMARC) of a domain
 	// and returns its results (Kind and Zone are filled in when empty). When nil, zones
 	// with an email block get a skipped email result saying so.
@@ -63,11 +73,14 @@ type Options struct {
 // DefaultWait is the wait the CLI uses after an apply (`--wait`).
 const DefaultWait = 2 * time.Minute
 
+// DefaultMaxRegression is the tolerated p95 regression against a baseline when
+// Options.MaxRegression is left at zero (and MaxRegressionSet is false): +20 %.
+const DefaultMaxRegression = 0.20
+
 const (
-	defaultWaitPoll      = 2 * time.Second
-	defaultConcurrency   = 8
-	defaultTimeout       = 10 * time.Second
-	defaultMaxRegression = 0.20
+	defaultWaitPoll    = 2 * time.Second
+	defaultConcurrency = 8
+	defaultTimeout     = 10 * time.Second
 )
 
 // runner is one Run's shared state.
@@ -149,8 +162,11 @@ func newRunner(opts Options) (*runner, error) {
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = defaultWaitPoll
 	}
-	if opts.MaxRegression <= 0 {
-		opts.MaxRegression = defaultMaxRegression
+	switch {
+	case math.IsNaN(opts.MaxRegression) || opts.MaxRegression < 0:
+		return nil, fmt.Errorf("verify: max regression %v must be a fraction ≥ 0 (0.2 = +20 %%; 0 = any regression fails)", opts.MaxRegression)
+	case opts.MaxRegression == 0 && !opts.MaxRegressionSet:
+		opts.MaxRegression = DefaultMaxRegression
 	}
 	if opts.HTTPPort <= 0 {
 		opts.HTTPPort = 80
