@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,6 +59,9 @@ func goldenReport() *Report {
 						}}},
 				{Zone: "example.com", Kind: KindEmail, Name: "example.com", Check: "spf", Status: Pass,
 					Reason: "SPF resolves in 4 DNS lookups (limit 10)", Details: map[string]any{"lookups": "4"}},
+				{Zone: "example.com", Kind: KindEmail, Name: "example.com", Check: "spf", Status: Fail,
+					Reason:  "include target _spf.gone.example does not exist: receivers return permerror (RFC 7208 §5.2, §6.1)",
+					Details: map[string]any{"chain": []string{"example.com", "include:_spf.vendor.example", "include:_spf.gone.example"}}},
 				{Zone: "example.com", Kind: KindHTTP, Name: "dashboard", Check: CheckHeaders, Status: Skip, Reason: "not run: an example of a skipped check"},
 			},
 		}, {
@@ -99,6 +103,77 @@ func TestGoldenRenderText(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkGolden(t, tt.file, b.Bytes())
+		})
+	}
+}
+
+// TestRenderTextAfterJSON renders a report read back from JSON (a --baseline file,
+// the DNS map's latest report): the same text as the report in memory.
+func TestRenderTextAfterJSON(t *testing.T) {
+	var js, want, got bytes.Buffer
+	if err := RenderJSON(&js, goldenReport()); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadJSON(&js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := RenderText(&want, goldenReport(), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := RenderText(&got, back, false); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want.String(), got.String()); diff != "" {
+		t.Errorf("text of the report read back from JSON differs (-memory +json):\n%s", diff)
+	}
+}
+
+func TestRenderTextSuffixes(t *testing.T) {
+	lat := func(dns, connect, tls, server float64) *HTTPDetail {
+		return &HTTPDetail{DNS: Percentiles{P95: dns, P99: dns + 1}, Connect: Percentiles{P95: connect}, TLS: Percentiles{P95: tls}, Server: Percentiles{P50: 1, P95: server}}
+	}
+	tests := []struct {
+		name string
+		res  Result
+		want string // the row's reason column
+	}{
+		{"all phases", Result{Check: CheckLatency, Reason: "p95 40.0 ms", HTTP: lat(3.2, 12.5, 25, 380)},
+			"p95 40.0 ms [p95 dns 3.2, connect 12.5, tls 25.0, server 380.0 ms]"},
+		{"reused connections: only server", Result{Check: CheckLatency, Reason: "p95 4.0 ms", HTTP: lat(0, 0, 0, 3.25)},
+			"p95 4.0 ms [p95 server 3.2 ms]"},
+		{"no phase took time", Result{Check: CheckLatency, Reason: "p95 0.0 ms", HTTP: lat(0, 0, 0, 0)}, "p95 0.0 ms"},
+		{"phases only on latency rows", Result{Check: CheckErrors, Reason: "0 of 20 requests failed", HTTP: lat(1, 1, 1, 1)}, "0 of 20 requests failed"},
+		{"latency without metrics", Result{Check: CheckLatency, Reason: "not run"}, "not run"},
+		{"chain", Result{Kind: KindEmail, Check: "dkim", Reason: "no key", Details: map[string]any{"chain": []string{"s1._domainkey.example.com", "s1.sendgrid.example"}}},
+			"no key (via s1._domainkey.example.com → s1.sendgrid.example)"},
+		{"chain read from JSON", Result{Kind: KindEmail, Check: "spf", Reason: "loop", Details: map[string]any{"chain": []any{"example.com", "include:a.example", "include:b.example"}}},
+			"loop (via example.com → include:a.example → include:b.example)"},
+		{"a chain of one name adds nothing", Result{Kind: KindEmail, Check: "dmarc", Reason: "no DMARC record", Details: map[string]any{"chain": []string{"_dmarc.example.com"}}}, "no DMARC record"},
+		{"a chain of another shape is ignored", Result{Kind: KindEmail, Check: "spf", Reason: "odd", Details: map[string]any{"chain": []any{"example.com", 3}}}, "odd"},
+		{"no details", Result{Kind: KindEmail, Check: "spf", Reason: "fine"}, "fine"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.res.Zone, tt.res.Name, tt.res.Status = "example.com", "subject", Pass
+			if tt.res.Kind == "" {
+				tt.res.Kind = KindHTTP
+			}
+			rep := &Report{Zones: []ZoneReport{{Zone: "example.com", Results: []Result{tt.res}}}}
+			rep.finish()
+			var b bytes.Buffer
+			if err := RenderText(&b, rep, false); err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(b.String(), "\n")
+			row := strings.TrimSpace(lines[2])
+			prefix := "PASS  " + tt.res.Check + "  subject  "
+			if !strings.HasPrefix(row, prefix) {
+				t.Fatalf("row %q does not start with %q", row, prefix)
+			}
+			if got := strings.TrimPrefix(row, prefix); got != tt.want {
+				t.Errorf("reason column:\n got %q\nwant %q", got, tt.want)
+			}
 		})
 	}
 }

@@ -228,7 +228,8 @@ func RenderJSON(w io.Writer, r *Report) error {
 }
 
 // ReadJSON reads a report written by RenderJSON, such as a --baseline file. It refuses
-// a report of another format version.
+// a report of another format version. Details["chain"], a documented list of strings,
+// is read back as a []string, as the email analysis writes it.
 func ReadJSON(rd io.Reader) (*Report, error) {
 	var r Report
 	dec := json.NewDecoder(rd)
@@ -238,7 +239,30 @@ func ReadJSON(rd io.Reader) (*Report, error) {
 	if r.FormatVersion != FormatVersion {
 		return nil, fmt.Errorf("reading verify report: format_version %q, want %q", r.FormatVersion, FormatVersion)
 	}
+	for i := range r.Zones {
+		for j := range r.Zones[i].Results {
+			typedChain(r.Zones[i].Results[j].Details)
+		}
+	}
 	return &r, nil
+}
+
+// typedChain turns details["chain"] decoded from JSON ([]any of strings) into a
+// []string; other shapes are left as they are.
+func typedChain(details map[string]any) {
+	list, ok := details["chain"].([]any)
+	if !ok {
+		return
+	}
+	chain := make([]string, 0, len(list))
+	for _, v := range list {
+		s, ok := v.(string)
+		if !ok {
+			return
+		}
+		chain = append(chain, s)
+	}
+	details["chain"] = chain
 }
 
 // finish sorts results and computes summaries.
