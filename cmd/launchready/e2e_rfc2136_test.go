@@ -6,12 +6,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/miekg/dns"
 
 	"github.com/launchready/launchready/internal/testbind"
+	"github.com/launchready/launchready/model"
 )
 
 // Issue 6 through the CLI: an RFC 2136 zone on a real BIND9 named, with the TSIG
@@ -49,6 +53,8 @@ zone "corp.example" {
   record "_sip._tcp" "SRV" { value = "10 5 5060 sip.corp.example." }
   record "@" "CAA" { value = "0 issue \"letsencrypt.org\"" }
   record "*.dev" "CNAME" { value = "dev.hosting.net" }
+  record "sub" "NS" { values = ["ns1.other-dns.net.", "ns2.other-dns.net."] }
+  record "10.rev" "PTR" { value = "host.corp.example." }
 }
 `
 
@@ -121,6 +127,20 @@ func TestRFC2136(t *testing.T) {
 	if got := srv.Query(t, "x.dev.corp.example", dns.TypeCNAME); len(got) != 1 {
 		t.Errorf("wildcard CNAME not served: %v", got)
 	}
+	if got := srv.Query(t, "10.rev.corp.example", dns.TypePTR); len(got) != 1 || got[0].(*dns.PTR).Ptr != "host.corp.example." {
+		t.Errorf("10.rev.corp.example PTR served as %v, want host.corp.example.", got)
+	}
+	// A delegation is answered with a referral, so look at the zone itself.
+	var delegation []string
+	for _, rr := range srv.AXFR(t) {
+		if ns, ok := rr.(*dns.NS); ok && ns.Hdr.Name == "sub.corp.example." {
+			delegation = append(delegation, ns.Ns)
+		}
+	}
+	sort.Strings(delegation)
+	if diff := cmp.Diff([]string{"ns1.other-dns.net.", "ns2.other-dns.net."}, delegation); diff != "" {
+		t.Errorf("delegation sub.corp.example NS in the zone (-want +got):\n%s", diff)
+	}
 
 	// A wrong secret: a clear error naming the variable, never a secret.
 	wrong := make([]byte, 32)
@@ -143,8 +163,9 @@ func TestRFC2136(t *testing.T) {
 		t.Errorf("plan without the TSIG secret: exit %d, want 1 naming %s\n%s", r.code, tsigEnv, r.stderr)
 	}
 
-	// Import round trip: the imported file plans no add/change/delete, applies, and
-	// then plans no change at all.
+	// Import round trip (every record type, a delegation and a PTR included): the
+	// imported file plans no add/change/delete, applies, and then plans no change at
+	// all.
 	w.write("provider.hcl", rfc2136Provider(srv))
 	r = w.mustRun(0, "import", "corp.example", "--provider", "rfc2136.corp", "--config", "provider.hcl", "--out", "imported.hcl")
 	noSecret(r, "import")
@@ -152,9 +173,15 @@ func TestRFC2136(t *testing.T) {
 	if strings.Contains(imported, srv.Secret) {
 		t.Errorf("imported.hcl contains the TSIG secret")
 	}
-	for _, want := range []string{`provider "rfc2136" "corp"`, `tsig_secret_env = "` + tsigEnv + `"`, `"long" "TXT"`, `"_sip._tcp" "SRV"`, `"*.dev" "CNAME"`, `"@" "CAA"`} {
+	for _, want := range []string{`provider "rfc2136" "corp"`, `tsig_secret_env = "` + tsigEnv + `"`, `"long" "TXT"`, `"_sip._tcp" "SRV"`, `"*.dev" "CNAME"`, `"@" "CAA"`, `"sub" "NS"`, `["ns1.other-dns.net", "ns2.other-dns.net"]`, `"10.rev" "PTR"`} {
 		if !strings.Contains(imported, want) {
 			t.Errorf("imported.hcl lacks %s:\n%s", want, imported)
+		}
+	}
+	// The round trip covers every record type launch.hcl can declare.
+	for _, typ := range model.RecordTypes {
+		if !regexp.MustCompile(`(?m)^\s*record "[^"]+" "` + typ + `"`).MatchString(imported) {
+			t.Errorf("imported.hcl has no %s record:\n%s", typ, imported)
 		}
 	}
 	w.mustRun(0, "validate", "--config", "imported.hcl")
