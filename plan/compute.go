@@ -135,7 +135,7 @@ func computeZone(z *schema.Zone, lz *model.LiveZone) (*ZonePlan, error) {
 	}
 
 	zp := st.zp
-	zp.Changes = append(zp.Changes, st.recChanges...)
+	zp.Changes = append(zp.Changes, deletesFirst(st.recChanges)...)
 	zp.Changes = append(zp.Changes, st.settingChgs...)
 	zp.Changes = append(zp.Changes, st.ruleChanges...)
 	zp.Changes = append(zp.Changes, st.markChanges...)
@@ -772,4 +772,35 @@ func recLess(a, b *liveRec) bool {
 		return a.value < b.value
 	}
 	return a.rec.ID < b.rec.ID
+}
+
+// deletesFirst keeps the record changes in declaration order, except that a set being
+// deleted at a name is shown before the first other change at that name: when a name
+// changes type (A → CNAME) the plan reads in the order the writes happen.
+func deletesFirst(cs []Change) []Change {
+	name := func(c Change) string { n, _, _ := strings.Cut(c.Key, " "); return n }
+	deletes := map[string][]int{}
+	for i, c := range cs {
+		if c.Action == ActionDelete {
+			deletes[name(c)] = append(deletes[name(c)], i)
+		}
+	}
+	out := make([]Change, 0, len(cs))
+	done := make([]bool, len(cs))
+	for i, c := range cs {
+		if done[i] {
+			continue
+		}
+		for _, j := range deletes[name(c)] {
+			if !done[j] {
+				out = append(out, cs[j])
+				done[j] = true
+			}
+		}
+		if !done[i] {
+			out = append(out, c)
+			done[i] = true
+		}
+	}
+	return out
 }

@@ -266,8 +266,8 @@ func TestComputeRecords(t *testing.T) {
 			zone: cfZone(rr("www", "CNAME", "example.com")),
 			live: live(owned("m1", rec("r1", "www", "A", "192.0.2.1", 0))),
 			wantChanges: []string{
-				"create record www.example.com CNAME | values:  -> example.com | ttl:  -> auto",
 				"delete record www.example.com A | values: 192.0.2.1 -> ",
+				"create record www.example.com CNAME | values:  -> example.com | ttl:  -> auto",
 				"update ownership _launchready.www.example.com TXT",
 			},
 			wantOps: []string{

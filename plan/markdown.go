@@ -24,6 +24,21 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 		fmt.Fprintf(&b, "| %s | %s | %d | %d | %d | %d | %d | %d | %d |\n",
 			mdCell(z.Zone), mdCell(z.Provider), s.Add, s.Change, s.Delete, s.Adopt, s.Forget, s.Unmanaged, len(z.Warnings))
 	}
+	// Email problems come before the details: a reviewer must see them unfolded.
+	var findings []string
+	for i := range p.Zones {
+		for _, f := range p.Zones[i].EmailFindings {
+			icon := ":warning:"
+			if f.Severity == "error" {
+				icon = ":x:"
+			}
+			findings = append(findings, fmt.Sprintf("- %s **%s** %s", icon, mdText(p.Zones[i].Zone), mdText(f.String())))
+		}
+	}
+	if len(findings) > 0 {
+		b.WriteString("\n**Email authentication** (checked through DNS as it will be after apply):\n\n")
+		b.WriteString(strings.Join(findings, "\n") + "\n")
+	}
 	for i := range p.Zones {
 		z := &p.Zones[i]
 		if !z.HasChanges() && len(z.Unmanaged) == 0 && len(z.Warnings) == 0 {

@@ -1,6 +1,10 @@
 package plan
 
-import "github.com/launchready/launchready/model"
+import (
+	"strings"
+
+	"github.com/launchready/launchready/model"
+)
 
 // FormatVersion is the version of the JSON plan format. Scripts may rely on the fields
 // of a given major version; new fields may appear in minor versions.
@@ -78,6 +82,11 @@ type ZonePlan struct {
 	// Warnings are findings that do not stop the plan (e.g. an ownership mark naming a
 	// record that was edited or deleted outside launchready).
 	Warnings []string `json:"warnings,omitempty"`
+	// EmailChecked says the caller checked the zone's email authentication through DNS
+	// (as it will be after apply); EmailFindings are its errors and warnings. plan never
+	// computes them (that needs DNS): the CLI attaches them, and the renderers show them.
+	EmailChecked  bool      `json:"email_checked,omitempty"`
+	EmailFindings []Finding `json:"email_findings,omitempty"`
 	// ManagedRecords counts live records launchready owned before this plan; with the
 	// record ops it decides the mass-change guard.
 	ManagedRecords int `json:"managed_records"`
@@ -104,4 +113,22 @@ type Plan struct {
 	// saved plan can be refused when either has moved.
 	ConfigFingerprint string `json:"config_fingerprint"`
 	LiveFingerprint   string `json:"live_fingerprint"`
+}
+
+// Finding is one problem of a zone's email authentication found through DNS (see
+// email/analysis), attached to a ZonePlan by the caller.
+type Finding struct {
+	Severity string   `json:"severity"` // "error" | "warning"
+	Check    string   `json:"check"`    // "spf" | "dkim" | "dmarc"
+	Message  string   `json:"message"`
+	Chain    []string `json:"chain,omitempty"` // the DNS names that lead to it
+}
+
+// String renders a finding on one line: "error spf: message (via a → b)".
+func (f Finding) String() string {
+	s := f.Severity + " " + f.Check + ": " + f.Message
+	if len(f.Chain) > 1 {
+		s += " (via " + strings.Join(f.Chain, " → ") + ")"
+	}
+	return s
 }

@@ -62,6 +62,20 @@ func RenderText(w io.Writer, p *Plan, o TextOptions) error {
 		for _, warn := range z.Warnings {
 			t.line("  " + t.paint(ansiYellow+ansiBold, "Warning:") + " " + warn)
 		}
+		if z.EmailChecked {
+			if len(z.EmailFindings) == 0 {
+				t.line("  email (checked through DNS as it will be after apply): no problem found")
+			} else {
+				t.line("  email (checked through DNS as it will be after apply):")
+			}
+			for _, f := range z.EmailFindings {
+				code := ansiYellow
+				if f.Severity == "error" {
+					code = ansiRed + ansiBold
+				}
+				t.line("    " + t.paint(code, f.Severity) + " " + strings.TrimPrefix(f.String(), f.Severity+" "))
+			}
+		}
 		t.line("")
 	}
 	t.line(t.paint(ansiBold, summaryLine(p)))

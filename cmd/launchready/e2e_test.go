@@ -262,15 +262,69 @@ func TestPlanEmailFindings(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("plan: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	for _, want := range []string{"Email authentication, checked through DNS:", "error   example.com spf: include target _spf.example.com does not exist"} {
+	for _, want := range []string{"email (checked through DNS as it will be after apply):", "error spf: include target _spf.example.com does not exist"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("plan output lacks %q:\n%s", want, r.stdout)
 		}
 	}
-	if strings.Contains(r.stdout, "example.com dmarc:") {
+	if strings.Contains(r.stdout, " dmarc: ") {
 		t.Errorf("the DMARC report address is served by the MX the plan creates: no finding expected:\n%s", r.stdout)
 	}
-	if r := runCLI(t, dir, env, "plan", "--no-email-check"); strings.Contains(r.stdout, "Email authentication") {
+	if r := runCLI(t, dir, env, "plan", "--no-email-check"); strings.Contains(r.stdout, "email (checked") {
 		t.Errorf("--no-email-check still checked:\n%s", r.stdout)
+	}
+	// The Markdown plan (the PR comment) and the JSON plan carry the findings too.
+	if r := runCLI(t, dir, env, "plan", "--markdown"); !strings.Contains(r.stdout, `:x: **example.com** error spf: include target \_spf.example.com does not exist`) {
+		t.Errorf("markdown plan lacks the email error:\n%s", r.stdout)
+	}
+	if r := runCLI(t, dir, env, "plan", "--json"); !strings.Contains(r.stdout, `"email_findings"`) {
+		t.Errorf("JSON plan lacks email_findings:\n%s", r.stdout)
+	}
+
+	// An SPF record made by hand, left alone beside the one the email block creates,
+	// would make two SPF records after apply: plan reports it before it happens.
+	api := &simAPI{t: t, base: base, token: "dev", client: http.DefaultClient}
+	api.createRecord(api.zoneID("example.com"), map[string]any{"type": "TXT", "name": "example.com", "content": `"v=spf1 include:_spf.google.com -all"`, "ttl": 1})
+	cfg2 := strings.Replace(cfg, `include = ["_spf.example.com"]`, `ip4     = ["192.0.2.25"]`, 1)
+	if err := os.WriteFile(filepath.Join(dir, "launch.hcl"), []byte(cfg2), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = runCLI(t, dir, env, "plan")
+	if !strings.Contains(r.stdout, "error spf:") || !strings.Contains(r.stdout, "SPF records") {
+		t.Errorf("plan does not report the two SPF records the apply would leave:\n%s", r.stdout)
+	}
+}
+
+// TestBatchLimit: LAUNCHREADY_CLOUDFLARE_BATCH_LIMIT sets the records per batch
+// request, for accounts whose limit differs from the Free plan's 200.
+func TestBatchLimit(t *testing.T) {
+	base := startSim(t, "--zone", "example.com", "--batch-limit", "3", "--no-edge")
+	dir := t.TempDir()
+	cfg := "zone \"example.com\" {\n"
+	for i := 0; i < 4; i++ {
+		cfg += fmt.Sprintf("  record \"h%d\" \"A\" { value = \"192.0.2.%d\" }\n", i, i+1)
+	}
+	cfg += "}\n"
+	if err := os.WriteFile(filepath.Join(dir, "launch.hcl"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"CLOUDFLARE_BASE_URL=" + base, "CLOUDFLARE_API_TOKEN=dev"}
+	// 4 records and 4 ownership marks: over the simulator's limit of 3 per request.
+	if r := runCLI(t, dir, env, "apply", "--auto-approve", "--no-verify"); r.code != 1 || !strings.Contains(r.stderr, "batch") {
+		t.Fatalf("apply with the default limit against a server limit of 3: exit %d, want 1 naming the batch\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runCLI(t, dir, append(env, "LAUNCHREADY_CLOUDFLARE_BATCH_LIMIT=abc"), "plan"); r.code != 1 || !strings.Contains(r.stderr, "LAUNCHREADY_CLOUDFLARE_BATCH_LIMIT") {
+		t.Errorf("a bad limit must be refused: exit %d\n%s", r.code, r.stderr)
+	}
+	before := simStats(t, base)["POST /zones/{zone_id}/dns_records/batch"]
+	r := runCLI(t, dir, append(env, "LAUNCHREADY_CLOUDFLARE_BATCH_LIMIT=3"), "apply", "--auto-approve", "--no-verify")
+	if r.code != 0 {
+		t.Fatalf("apply with LAUNCHREADY_CLOUDFLARE_BATCH_LIMIT=3: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if got := simStats(t, base)["POST /zones/{zone_id}/dns_records/batch"] - before; got != 3 {
+		t.Errorf("8 writes at 3 per batch: %d batch requests, want 3", got)
+	}
+	if r := runCLI(t, dir, env, "plan", "--detailed-exitcode"); r.code != 0 {
+		t.Errorf("plan after apply: exit %d\n%s", r.code, r.stdout)
 	}
 }

@@ -10,70 +10,105 @@ import (
 	"github.com/launchready/launchready/model"
 )
 
-// WithDesired returns a resolver that answers from the desired record sets where they
-// declare a name and type, and from base for everything else: DNS as it will be once
-// the plan is applied. plan runs the analysis through it, so records the apply is
-// about to create (the MX a DMARC report address needs, the SPF record itself) are not
-// reported missing. Proxied A/AAAA sets answer their origin address, which is what an
-// SPF a mechanism would not see after apply; the analysis only uses them for void
-// lookups, where any address counts.
-func WithDesired(base email.Resolver, sets []model.RRSet) email.Resolver {
-	o := &overlay{base: base, sets: map[model.Key][]string{}}
-	for _, s := range sets {
-		k := model.Key{Name: strings.ToLower(s.Name), Type: s.Type}
-		o.sets[k] = append(o.sets[k], s.Values...)
+// WithZone returns a resolver that answers every name inside zone from records (the
+// zone's complete contents, e.g. as they will be after an apply: plan.RecordsAfter)
+// and every other name from base. plan analyses email through it, so the findings are
+// about DNS as it will be: records the apply creates count, and so do records made by
+// hand that it leaves alone (an SPF record beside the one launchready creates is two
+// SPF records: a permerror). Inside the zone, a name with no record is NXDOMAIN and a
+// name without the asked type is NODATA; a CNAME is followed. Proxied A/AAAA records
+// answer their origin address: the analysis only asks whether an address exists.
+func WithZone(base email.Resolver, zone string, records []model.Record) email.Resolver {
+	o := &zoneView{base: base, zone: email.CanonicalDNSName(zone), sets: map[model.Key][]string{}, names: map[string]bool{}}
+	for _, r := range records {
+		name := email.CanonicalDNSName(r.Name)
+		o.names[name] = true
+		for n := name; n != o.zone && strings.Contains(n, "."); {
+			_, n, _ = strings.Cut(n, ".")
+			o.names[n] = true // empty non-terminals exist (NODATA, not NXDOMAIN)
+		}
+		k := model.Key{Name: name, Type: strings.ToUpper(r.Type)}
+		o.sets[k] = append(o.sets[k], r.Value)
 	}
 	return o
 }
 
-type overlay struct {
-	base email.Resolver
-	sets map[model.Key][]string
+type zoneView struct {
+	base  email.Resolver
+	zone  string
+	sets  map[model.Key][]string
+	names map[string]bool
 }
 
-func (o *overlay) values(name, typ string) ([]string, bool) {
-	v, ok := o.sets[model.Key{Name: email.CanonicalDNSName(name), Type: typ}]
-	return v, ok && len(v) > 0
+// inZone reports whether name is the zone or below it.
+func (o *zoneView) inZone(name string) bool {
+	return name == o.zone || strings.HasSuffix(name, "."+o.zone)
 }
 
-func (o *overlay) LookupTXT(ctx context.Context, name string) ([]string, error) {
-	if v, ok := o.values(name, "TXT"); ok {
-		return append([]string(nil), v...), nil
-	}
-	return o.base.LookupTXT(ctx, name)
-}
-
-func (o *overlay) lookupIP(ctx context.Context, name, typ string, base func(context.Context, string) ([]net.IP, error)) ([]net.IP, error) {
-	if v, ok := o.values(name, typ); ok {
-		var out []net.IP
-		for _, s := range v {
-			if ip := net.ParseIP(s); ip != nil {
-				out = append(out, ip)
-			}
+// values answers name/typ inside the zone, following CNAMEs within it. done is false
+// when the answer must come from base (a name outside the zone, or a CNAME leaving it).
+func (o *zoneView) values(name, typ string) (vals []string, err error, outside string, done bool) {
+	name = email.CanonicalDNSName(name)
+	for hop := 0; hop < 8; hop++ {
+		if !o.inZone(name) {
+			return nil, nil, name, false
 		}
-		return out, nil
+		if v := o.sets[model.Key{Name: name, Type: typ}]; len(v) > 0 {
+			return append([]string(nil), v...), nil, "", true
+		}
+		if cn := o.sets[model.Key{Name: name, Type: "CNAME"}]; len(cn) > 0 && typ != "CNAME" {
+			name = email.CanonicalDNSName(cn[0])
+			continue
+		}
+		kind := email.ErrNXDomain
+		if o.names[name] || name == o.zone {
+			kind = email.ErrNoData
+		}
+		return nil, &email.LookupError{Name: name, Type: typ, Kind: kind}, "", true
 	}
-	return base(ctx, name)
+	return nil, &email.LookupError{Name: name, Type: typ, Kind: email.ErrTemporary}, "", true
 }
 
-func (o *overlay) LookupA(ctx context.Context, name string) ([]net.IP, error) {
+func (o *zoneView) LookupTXT(ctx context.Context, name string) ([]string, error) {
+	v, err, outside, done := o.values(name, "TXT")
+	if !done {
+		return o.base.LookupTXT(ctx, outside)
+	}
+	return v, err
+}
+
+func (o *zoneView) lookupIP(ctx context.Context, name, typ string, base func(context.Context, string) ([]net.IP, error)) ([]net.IP, error) {
+	v, err, outside, done := o.values(name, typ)
+	if !done {
+		return base(ctx, outside)
+	}
+	var out []net.IP
+	for _, s := range v {
+		if ip := net.ParseIP(s); ip != nil {
+			out = append(out, ip)
+		}
+	}
+	return out, err
+}
+
+func (o *zoneView) LookupA(ctx context.Context, name string) ([]net.IP, error) {
 	return o.lookupIP(ctx, name, "A", o.base.LookupA)
 }
 
-func (o *overlay) LookupAAAA(ctx context.Context, name string) ([]net.IP, error) {
+func (o *zoneView) LookupAAAA(ctx context.Context, name string) ([]net.IP, error) {
 	return o.lookupIP(ctx, name, "AAAA", o.base.LookupAAAA)
 }
 
-func (o *overlay) LookupMX(ctx context.Context, name string) ([]email.MX, error) {
-	v, ok := o.values(name, "MX")
-	if !ok {
-		return o.base.LookupMX(ctx, name)
+func (o *zoneView) LookupMX(ctx context.Context, name string) ([]email.MX, error) {
+	v, err, outside, done := o.values(name, "MX")
+	if !done {
+		return o.base.LookupMX(ctx, outside)
 	}
 	var out []email.MX
 	for _, s := range v {
 		pref, host, found := strings.Cut(s, " ")
-		n, err := strconv.Atoi(pref)
-		if !found || err != nil || n < 0 || n > 65535 {
+		n, perr := strconv.Atoi(pref)
+		if !found || perr != nil || n < 0 || n > 65535 {
 			continue
 		}
 		if host == "." {
@@ -81,12 +116,13 @@ func (o *overlay) LookupMX(ctx context.Context, name string) ([]email.MX, error)
 		}
 		out = append(out, email.MX{Preference: uint16(n), Host: host})
 	}
-	return out, nil
+	return out, err
 }
 
-func (o *overlay) LookupPTR(ctx context.Context, name string) ([]string, error) {
-	if v, ok := o.values(name, "PTR"); ok {
-		return append([]string(nil), v...), nil
+func (o *zoneView) LookupPTR(ctx context.Context, name string) ([]string, error) {
+	v, err, outside, done := o.values(name, "PTR")
+	if !done {
+		return o.base.LookupPTR(ctx, outside)
 	}
-	return o.base.LookupPTR(ctx, name)
+	return v, err
 }

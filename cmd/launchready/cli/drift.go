@@ -19,6 +19,8 @@ func newDriftCmd(e *env) *cobra.Command {
 		asJSON, asMarkdown bool
 		notifyURL          string
 		zones              []string
+		noEmailCheck       bool
+		resolver           string
 	)
 	cmd := &cobra.Command{
 		Use:   "drift [--json|--markdown]",
@@ -27,7 +29,8 @@ func newDriftCmd(e *env) *cobra.Command {
 
 --markdown prints a report ready to post as a pull-request comment or issue body (summary first, details collapsed).
 --notify-url URL posts a Slack-compatible JSON message ({"text": …}) when drift is found.
-Exit codes: 0 no drift, 1 error, 2 drift found.`,
+It also checks email authentication through DNS (SPF include tree and lookup limits, DKIM keys, DMARC records): a third party's SPF record growing past 10 lookups breaks mail as surely as an edited record.
+Exit codes: 0 no drift, 1 error, 2 drift found (or an email authentication error).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if asJSON && asMarkdown {
@@ -37,9 +40,12 @@ Exit codes: 0 no drift, 1 error, 2 drift found.`,
 			if err != nil {
 				return err
 			}
-			p, _, err := eng.Plan(cmd.Context())
+			p, live, err := eng.Plan(cmd.Context())
 			if err != nil {
 				return exitCode(ExitError, err)
+			}
+			if !noEmailCheck {
+				attachEmailFindings(cmd.Context(), p, eng.Config, live, e.emailResolver(cmd.Context(), resolver))
 			}
 			switch {
 			case asJSON:
@@ -52,7 +58,7 @@ Exit codes: 0 no drift, 1 error, 2 drift found.`,
 			if err != nil {
 				return exitCode(ExitError, err)
 			}
-			if !p.HasChanges() {
+			if !p.HasChanges() && !hasEmailErrors(p) {
 				return nil
 			}
 			if notifyURL != "" {
@@ -67,6 +73,8 @@ Exit codes: 0 no drift, 1 error, 2 drift found.`,
 	cmd.Flags().BoolVar(&asMarkdown, "markdown", false, "print the drift as Markdown (PR comment or issue body)")
 	cmd.Flags().StringVar(&notifyURL, "notify-url", "", "POST a Slack-compatible message to URL when drift is found")
 	cmd.Flags().StringArrayVar(&zones, "zone", nil, "check only this zone (repeatable)")
+	cmd.Flags().BoolVar(&noEmailCheck, "no-email-check", false, "skip the SPF/DKIM/DMARC checks through DNS")
+	cmd.Flags().StringVar(&resolver, "resolver", "", "DNS server HOST:PORT for the email checks (default: the system's, or the simulator's)")
 	return cmd
 }
 
@@ -87,9 +95,24 @@ type slackText struct {
 	Text string `json:"text"`
 }
 
+// hasEmailErrors reports whether the email checks found an error in any zone.
+func hasEmailErrors(p *plan.Plan) bool {
+	for _, z := range p.Zones {
+		for _, f := range z.EmailFindings {
+			if f.Severity == "error" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func driftPayload(p *plan.Plan) driftMessage {
 	s := p.Summary()
 	text := fmt.Sprintf("launchready: drift detected — %d to add, %d to change, %d to delete", s.Add, s.Change+s.Adopt, s.Delete)
+	if !p.HasChanges() {
+		text = "launchready: email authentication errors"
+	}
 	var lines []string
 	for _, z := range p.Zones {
 		if !z.HasChanges() {
@@ -105,6 +128,13 @@ func driftPayload(p *plan.Plan) driftMessage {
 			line += fmt.Sprintf("\n    %s %s %s", c.Action, c.Kind, c.Key)
 		}
 		lines = append(lines, line)
+	}
+	for _, z := range p.Zones {
+		for _, f := range z.EmailFindings {
+			if f.Severity == "error" {
+				lines = append(lines, fmt.Sprintf("• *%s* email: %s", z.Zone, f.String()))
+			}
+		}
 	}
 	return driftMessage{Text: text, Blocks: []slackBlock{
 		{Type: "section", Text: &slackText{Type: "mrkdwn", Text: text}},

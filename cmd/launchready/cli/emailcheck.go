@@ -2,55 +2,57 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"io"
-	"strings"
 	"time"
 
 	"github.com/launchready/launchready/email"
 	"github.com/launchready/launchready/email/analysis"
+	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/plan"
 	"github.com/launchready/launchready/schema"
 )
 
-// printEmailFindings runs the online email analysis (SPF include tree and lookup
-// limits, DKIM CNAME targets, DMARC report authorisation) for every zone with an email
-// block and prints its errors and warnings under the plan: problems a plan should show
-// before they reach customers' inboxes. The zone's declared records stand in for
-// what live DNS will serve after apply. resolver "" is the system's.
-func printEmailFindings(ctx context.Context, w io.Writer, cfg *schema.Config, resolver string) {
-	var zones []*schema.Zone
-	for _, z := range cfg.Zones {
-		if z.Email != nil {
-			zones = append(zones, z)
-		}
-	}
-	if len(zones) == 0 {
-		return
-	}
+// attachEmailFindings runs the online email analysis (SPF include tree and lookup
+// limits, DKIM keys, DMARC records and report authorisation) for every zone with an
+// email block, against DNS as it will be after apply: the zone's records once the
+// plan's writes are made (records left alone included), and live DNS for every other
+// name. Errors and warnings go into the plan, whose renderers show them. resolver ""
+// is the system's.
+func attachEmailFindings(ctx context.Context, p *plan.Plan, cfg *schema.Config, live map[string]*model.LiveZone, resolver string) {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	r := email.NewDNSResolver(resolver)
 	r.Timeout = 2 * time.Second
-	fmt.Fprintln(w, "\nEmail authentication, checked through DNS:")
-	for _, z := range zones {
-		var lines []string
-		// DNS as it will be after apply: the zone's declared records over live DNS.
-		for _, f := range analysis.Analyze(ctx, analysis.WithDesired(r, z.RRSets()), z.Name, z.Email) {
+	for i := range p.Zones {
+		zp := &p.Zones[i]
+		z := cfg.Zone(zp.Zone)
+		lz := live[zp.Zone]
+		if z == nil || z.Email == nil || lz == nil {
+			continue
+		}
+		after := plan.RecordsAfter(lz.Records, zp.RecordOps)
+		zp.EmailChecked = true
+		zp.EmailFindings = nil
+		for _, f := range analysis.Analyze(ctx, analysis.WithZone(r, z.Name, after), z.Name, z.Email) {
 			if f.Severity == email.Info {
 				continue
 			}
-			line := fmt.Sprintf("  %-7s %s %s: %s", f.Severity, z.Name, f.Check, f.Message)
-			if len(f.Chain) > 1 {
-				line += " (via " + strings.Join(f.Chain, " → ") + ")"
-			}
-			lines = append(lines, line)
-		}
-		if len(lines) == 0 {
-			fmt.Fprintf(w, "  %s: SPF, DKIM and DMARC: no problem found\n", z.Name)
-			continue
-		}
-		for _, l := range lines {
-			fmt.Fprintln(w, l)
+			zp.EmailFindings = append(zp.EmailFindings, plan.Finding{Severity: string(f.Severity), Check: f.Check, Message: f.Message, Chain: f.Chain})
 		}
 	}
+}
+
+// emailResolver is the DNS server the email checks use: --resolver, else the
+// simulator's own when CLOUDFLARE_BASE_URL is a launchready simulator, else the
+// system's ("").
+func (e *env) emailResolver(ctx context.Context, flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if base := e.getenv("CLOUDFLARE_BASE_URL"); base != "" {
+		if sf, cleanup, ok := discoverSimEdge(ctx, base); ok {
+			cleanup()
+			return sf.resolver
+		}
+	}
+	return ""
 }

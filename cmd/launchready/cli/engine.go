@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"fmt"
+	"strconv"
+
 	"github.com/launchready/launchready/engine"
 	"github.com/launchready/launchready/schema"
 )
@@ -15,7 +18,15 @@ func (e *env) newEngine(zones []string) (*engine.Engine, error) {
 }
 
 func (e *env) engineFor(cfg *schema.Config, zones []string) (*engine.Engine, error) {
-	provs, err := engine.Build(cfg, engine.BuildOptions{LookupEnv: e.lookup, Logger: e.log})
+	batch := 0
+	if v := e.getenv("LAUNCHREADY_CLOUDFLARE_BATCH_LIMIT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 3500 {
+			return nil, exitCode(ExitError, fmt.Errorf("LAUNCHREADY_CLOUDFLARE_BATCH_LIMIT=%q: want a number of records per batch from 1 to 3500 (Cloudflare Free: 200, paid plans: 3500)", v))
+		}
+		batch = n
+	}
+	provs, err := engine.Build(cfg, engine.BuildOptions{LookupEnv: e.lookup, Logger: e.log, CloudflareBatchLimit: batch})
 	if err != nil {
 		return nil, exitCode(ExitError, err)
 	}

@@ -34,9 +34,12 @@ Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 changes
 			if err != nil {
 				return err
 			}
-			p, _, err := eng.Plan(cmd.Context())
+			p, live, err := eng.Plan(cmd.Context())
 			if err != nil {
 				return exitCode(ExitError, err)
+			}
+			if !f.noEmailCheck {
+				attachEmailFindings(cmd.Context(), p, eng.Config, live, e.emailResolver(cmd.Context(), f.resolver))
 			}
 			if f.json && f.markdown {
 				return exitCode(ExitError, fmt.Errorf("--json and --markdown cannot be used together"))
@@ -52,16 +55,6 @@ Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 changes
 			} else {
 				if err := plan.RenderText(e.stdout, p, plan.TextOptions{Color: e.color(e.stdout)}); err != nil {
 					return exitCode(ExitError, err)
-				}
-				if !f.noEmailCheck {
-					resolver := f.resolver
-					if base := e.getenv("CLOUDFLARE_BASE_URL"); resolver == "" && base != "" {
-						if sf, cleanup, ok := discoverSimEdge(cmd.Context(), base); ok {
-							cleanup()
-							resolver = sf.resolver
-						}
-					}
-					printEmailFindings(cmd.Context(), e.stdout, eng.Config, resolver)
 				}
 			}
 			if f.out != "" {
