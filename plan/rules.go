@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/schema"
 )
 
 // planRules plans the redirect and cache phases. launchready's rules (ref with
@@ -121,22 +122,22 @@ func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Ru
 		case adopted[idx]:
 			l := live[idx]
 			w.ID = l.ID
-			before := l
+			before := readable(l)
 			changes = append(changes, Change{
 				Action: ActionAdopt, Kind: kind, Zone: st.z.Name, Key: d.Ref,
 				Before: &Object{Rule: &before}, After: &Object{Rule: &after},
-				Fields: ruleUpdateFields(kind, l, d),
+				Fields: ruleUpdateFields(kind, before, d),
 			})
 		default:
 			l := live[idx]
 			w.ID = l.ID
 			extra := unmodelled(l)
 			if !rulesEqual(l, d) || extra != "" {
-				before := l
+				before := readable(l)
 				ch := Change{
 					Action: ActionUpdate, Kind: kind, Zone: st.z.Name, Key: d.Ref,
 					Before: &Object{Rule: &before}, After: &Object{Rule: &after},
-					Fields: ruleUpdateFields(kind, l, d),
+					Fields: ruleUpdateFields(kind, before, d),
 				}
 				if extra != "" {
 					// Writing the rule from its block drops them, whenever the phase
@@ -153,11 +154,11 @@ func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Ru
 		if _, ok := matched[i]; ok || !l.Owned() {
 			continue
 		}
-		before := l
+		before := readable(l)
 		changes = append(changes, Change{
 			Action: ActionDelete, Kind: kind, Zone: st.z.Name, Key: l.Ref,
 			Before: &Object{Rule: &before},
-			Fields: ruleViewFields(kind, l, true),
+			Fields: ruleViewFields(kind, before, true),
 			Reason: "no longer declared in launch.hcl",
 		})
 	}
@@ -520,4 +521,27 @@ func ruleName(r model.Rule) string {
 		return "(hand-made) " + r.Description
 	}
 	return "(hand-made) " + r.ID
+}
+
+// readable returns a live rule with the display fields a block would have filled (a
+// redirect's from/to, a cache rule's hosts and path prefix) recovered from its
+// expression where it has launchready's shape, so plans show a rule edited in the
+// dashboard as from → to rather than as raw expressions. Only Before objects and
+// fields use it: comparison ignores these fields and rules are written back as read.
+func readable(r model.Rule) model.Rule {
+	if r.Redirect != nil && r.Redirect.From == "" {
+		if from, to, ok := schema.ParseRedirectRule(r); ok {
+			a := *r.Redirect
+			a.From, a.To = from, to
+			r.Redirect = &a
+		}
+	}
+	if r.Cache != nil && len(r.Cache.Hosts) == 0 {
+		if hosts, prefix, ok := schema.ParseCacheExpression(r.Expression); ok {
+			c := *r.Cache
+			c.Hosts, c.PathPrefix = hosts, prefix
+			r.Cache = &c
+		}
+	}
+	return r
 }

@@ -221,11 +221,11 @@ func TestComputeRules(t *testing.T) {
 			wantWrites: map[string][]string{model.PhaseCache: {"c assets", "new app-bypass"}},
 		},
 		{
-			name: "cache rule match changed shows the raw expression when the live rule has no readable form",
+			name: "a live rule read without display fields is shown readably, recovered from its expression",
 			zone: withRules(cfZone(), assets),
 			live: liveRules(nil, []model.Rule{asLive(cacheRule("assets", []string{"example.com"}, "/static/", 30*86400, false), "c")}),
 			wantChanges: []string{
-				`update cache launchready:cache:assets | expression: (http.host in {"example.com"} and starts_with(http.request.uri.path, "/static/")) -> (http.host in {"example.com"} and starts_with(http.request.uri.path, "/assets/"))`,
+				`update cache launchready:cache:assets | path_prefix: /static/ -> /assets/`,
 			},
 			wantWrites: map[string][]string{model.PhaseCache: {"c assets"}},
 		},
