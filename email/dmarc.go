@@ -143,6 +143,9 @@ func validHostname(h string) bool {
 
 var dmarcPolicies = map[string]bool{"none": true, "quarantine": true, "reject": true}
 
+// dmarcPRequired is ParseDMARC's message for a record without p=.
+const dmarcPRequired = "p= (the policy) is required"
+
 // ParseDMARC parses and checks a DMARC record ("v=DMARC1; p=…"), tag by tag (RFC 7489
 // §6.3, np from RFC 9091): v must be the first tag and exactly DMARC1; p is required;
 // p/sp/np are none|quarantine|reject; rua/ruf are comma-separated report URIs with an
@@ -268,7 +271,7 @@ func ParseDMARC(txt string) (*DMARCRecord, []TagProblem) {
 		}
 	}
 	if !hasP {
-		probs = append(probs, tagErr("p", -1, "p= (the policy) is required"))
+		probs = append(probs, tagErr("p", -1, dmarcPRequired))
 	}
 	if hasFO && len(r.RUF) == 0 {
 		probs = append(probs, tagWarn("fo", -1, "fo= has no effect without ruf="))

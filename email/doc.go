@@ -25,6 +25,16 @@
 // ParseDMARCURI, IsSPFRecord and IsDMARCRecord (for "a record block must not write a
 // second SPF or DMARC record"). (*Policy).Records renders the records themselves.
 //
+// Records written by hand (a record block's TXT values) are checked with
+//
+//	CheckSPFRecord(txt string) []TagProblem                 // every bad term, +all, /0, > 10 lookups; ptr, ?all warn
+//	ParseDMARC(txt string) (*DMARCRecord, []TagProblem)     // at _dmarc.<domain>
+//	CheckDMARCReportAuthorization(txt string) []TagProblem  // at <domain>._report._dmarc.<dest>: p= not required
+//	ParseDKIMKey(txt string) (*DKIMKey, []TagProblem)       // at <selector>._domainkey.<domain>
+//	IsDKIMKeyRecord(txt string) bool                        // "v=DKIM1…" or a tag-list with p=
+//
+// whose problems schema turns into diagnostics on the value.
+//
 // # SPF evaluation: `launchready spf check`
 //
 //	CheckHost(ctx, r Resolver, ip net.IP, sender, helo string, opts ...CheckOption) (SPFResult, *Trace)

@@ -67,6 +67,11 @@ func FuzzParseSPF(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, txt string) {
 		rec, err := ParseSPF(txt)
+		// CheckSPFRecord (record blocks' values) agrees: a record that does not parse
+		// has an error (so one without errors parses).
+		if probs := CheckSPFRecord(txt); err != nil && !HasError(probs) {
+			t.Fatalf("ParseSPF(%q) = %v but CheckSPFRecord found %+v", txt, err, probs)
+		}
 		if err == nil {
 			canon := rec.String()
 			again, err := ParseSPF(canon)
