@@ -198,6 +198,16 @@ func TestQuickstart(t *testing.T) {
 			t.Errorf("apply output lacks %q:\n%s", want, r.stdout)
 		}
 	}
+	// The simulator holds what the file declares: every record set, each value with
+	// its ownership mark beside it.
+	api := &simAPI{t: t, base: base, token: "quickstart-token", client: http.DefaultClient}
+	zid := api.zoneID("example.com")
+	for _, k := range [][2]string{{"example.com", "A"}, {"www.example.com", "CNAME"}, {"example.com", "CAA"}, {"_sip._tcp.example.com", "SRV"}, {"*.preview.example.com", "CNAME"}, {"v6.example.com", "AAAA"}, {"long.example.com", "TXT"}, {"ptr.example.com", "PTR"}, {"_launchready.www.example.com", "TXT"}} {
+		api.findRecord(zid, k[0], k[1])
+	}
+	if got := api.findRecord(zid, "v6.example.com", "AAAA").Content; got != "2001:db8::1" {
+		t.Errorf("AAAA stored as %q, want the canonical 2001:db8::1", got)
+	}
 	snaps, _ := filepath.Glob(filepath.Join(dir, ".launchready", "snapshots", "*.json"))
 	if len(snaps) != 1 {
 		t.Errorf("want 1 snapshot after apply, found %v", snaps)
@@ -326,5 +336,52 @@ func TestBatchLimit(t *testing.T) {
 	}
 	if r := runCLI(t, dir, env, "plan", "--detailed-exitcode"); r.code != 0 {
 		t.Errorf("plan after apply: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// TestOwnershipSurvivesCommentEdits: editing a record's comment in the dashboard
+// neither loses it (it stays launchready's: a removed block still deletes it) nor lets
+// launchready take a record it did not make.
+func TestOwnershipSurvivesCommentEdits(t *testing.T) {
+	cfg := `zone "example.com" {
+  record "app" "CNAME" {
+    value   = "app-prod.fly.dev"
+    comment = "customer dashboard"
+  }
+  record "api" "A" { value = "192.0.2.10" }
+}
+`
+	w := newWorkspace(t, cfg, "example.com")
+	w.converge()
+	zid := w.api.zoneID("example.com")
+	w.api.createRecord(zid, map[string]any{"type": "A", "name": "hand.example.com", "content": "192.0.2.99", "ttl": 1, "comment": "made by hand"})
+	app := w.api.findRecord(zid, "app.example.com", "CNAME")
+	api := w.api.findRecord(zid, "api.example.com", "A")
+	hand := w.api.findRecord(zid, "hand.example.com", "A")
+	w.api.patchRecord(zid, app.ID, map[string]any{"comment": "edited in the dashboard"})
+	w.api.patchRecord(zid, api.ID, map[string]any{"comment": "a note someone added"})
+	w.api.patchRecord(zid, hand.ID, map[string]any{"comment": "launchready"})
+
+	// The declared comment is restored; the undeclared one is left alone; the
+	// hand-made record stays unmanaged whatever its comment says.
+	r := w.mustRun(2, "plan", "--detailed-exitcode", "--no-email-check")
+	for _, want := range []string{"~  app.example.com CNAME", `comment: "edited in the dashboard" → "customer dashboard"`, "0 to add, 1 to change, 0 to delete, 1 unmanaged left alone"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("plan after comment edits lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	w.converge()
+	if got := w.api.findRecord(zid, "api.example.com", "A").Comment; got != "a note someone added" {
+		t.Errorf("an undeclared comment was overwritten: %q", got)
+	}
+	// Removing the blocks still deletes exactly what they made.
+	w.write("launch.hcl", "zone \"example.com\" {\n}\n")
+	r = w.mustRun(2, "plan", "--detailed-exitcode")
+	if !strings.Contains(r.stdout, "0 to add, 0 to change, 2 to delete, 1 unmanaged left alone") {
+		t.Errorf("removing the blocks must delete their two records and leave the hand-made one:\n%s", r.stdout)
+	}
+	w.converge()
+	if rs := w.api.records(zid); len(rs) != 1 || rs[0].Name != "hand.example.com" {
+		t.Errorf("after removing the blocks, want only the hand-made record left, got %+v", rs)
 	}
 }
