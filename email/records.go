@@ -18,7 +18,7 @@ import (
 func CheckSPFRecord(txt string) []TagProblem {
 	if _, err := ParseSPF(txt); err != nil {
 		if se, ok := err.(*SPFSyntaxError); ok && se.Term == "" {
-			return []TagProblem{tagErr("", -1, "%s", se.Msg)} // not terms at all
+			return []TagProblem{tagErr("", -1, "%s: receivers do not read it as SPF", se.Msg)} // not terms at all
 		}
 	}
 	var out []TagProblem
@@ -34,12 +34,12 @@ func CheckSPFRecord(txt string) []TagProblem {
 			if se, ok := err.(*SPFSyntaxError); ok {
 				msg = se.Msg
 			}
-			out = append(out, tagErr(raw, -1, "%s: %s", raw, msg))
+			out = append(out, tagErr(raw, -1, "%s: %s; receivers return permerror for the whole record (RFC 7208 §4.6)", raw, msg))
 			continue
 		}
 		if t.Modifier && (t.Name == "redirect" || t.Name == "exp") {
 			if seen[t.Name] {
-				out = append(out, tagErr(raw, -1, "%s: %s= appears more than once (RFC 7208 §6): receivers return permerror", raw, t.Name))
+				out = append(out, tagErr(raw, -1, "%s: %s= appears more than once; receivers return permerror for the whole record (RFC 7208 §6)", raw, t.Name))
 				continue
 			}
 			seen[t.Name] = true

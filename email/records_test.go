@@ -17,12 +17,12 @@ func TestCheckSPFRecord(t *testing.T) {
 		{"good with redirect", "v=spf1 redirect=_spf.example.com", nil},
 		{"upper case, extra spaces", "V=SPF1  MX   -ALL", nil},
 		{"every bad term reported", "v=spf1 foo:bar ip4:300.1.1.1 +all", []wantTag{
-			{Error, "foo:bar", -1, `foo:bar: unknown mechanism "foo"`},
+			{Error, "foo:bar", -1, `foo:bar: unknown mechanism "foo"; receivers return permerror for the whole record`},
 			{Error, "ip4:300.1.1.1", -1, `ip4:300.1.1.1: "300.1.1.1" is not an IP address`},
 			{Error, "+all", -1, "+all lets every host on the internet send"},
 		}},
 		{"redirect twice", "v=spf1 redirect=a.example.com redirect=b.example.com", []wantTag{
-			{Error, "redirect=b.example.com", -1, "redirect= appears more than once (RFC 7208 §6)"},
+			{Error, "redirect=b.example.com", -1, "redirect= appears more than once; receivers return permerror"},
 		}},
 		{"exp twice", "v=spf1 -all exp=a.example.com exp=b.example.com", []wantTag{
 			{Error, "exp=b.example.com", -1, "exp= appears more than once"},

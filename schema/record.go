@@ -145,6 +145,9 @@ func (l *loader) decodeRecordBlock(zs *zoneState, b *hcl.Block) *recordDecl {
 			}
 			spfAt = e.Range
 		}
+		if typ == "TXT" {
+			l.checkEmailTXT(name, v, e.Range)
+		}
 		d.valueRanges[v] = e.Range
 		d.rec.Values = append(d.rec.Values, v)
 	}
