@@ -48,7 +48,10 @@
 // Beyond syntax, unknown blocks and arguments ("Did you mean"), types and undefined
 // variables, schema checks values (IPs, names, IDN, TXT, MX/SRV/CAA forms), RRset
 // rules (one block per name and type, CNAME exclusivity across record and email
-// blocks, NS not at the apex, one SPF record per name), provider capabilities
+// blocks, NS not at the apex, one SPF record per name), email-authentication records
+// written in record blocks (TXT values that are SPF, DMARC at _dmarc or a report
+// authorisation at _report._dmarc, or DKIM keys at _domainkey are checked with the
+// email package's parsers; see emailtxt.go), provider capabilities
 // (proxied, settings, redirect and cache only where model.ProviderKinds allows them;
 // TTL ranges), literal secrets anywhere in the file (see secrets.go for the rules),
 // env() only in check headers, and the edge lint of lint.go (redirect chains and loops,
