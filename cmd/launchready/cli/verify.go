@@ -94,7 +94,10 @@ func (e *env) runVerify(ctx context.Context, cfg *schema.Config, f verifyFlags) 
 		HTTPPort:      f.httpPort,
 		HTTPSPort:     f.httpsPort,
 		MaxRegression: f.maxRegression,
-		EmailAnalyze:  emailAnalyzer(cfg, f.resolver),
+		// The flag defaults to 0.20, so its value is always what the user wants:
+		// --max-regression 0 means any regression fails.
+		MaxRegressionSet: true,
+		EmailAnalyze:     emailAnalyzer(cfg, f.resolver),
 	}
 	if f.baseline != "" {
 		fh, err := os.Open(f.baseline)
