@@ -535,3 +535,26 @@ func TestApplyConfirm(t *testing.T) {
 	}
 	w.mustRun(0, "plan", "--detailed-exitcode")
 }
+
+// TestVerifyCLIMaxRegressionZero: `--max-regression 0` means any p95 regression
+// fails (verify.Options.MaxRegressionSet), not the +20 % default. The budget the
+// baseline check prints says which one was applied, whatever the latencies were.
+func TestVerifyCLIMaxRegressionZero(t *testing.T) {
+	t.Parallel()
+	w := newWorkspace(t, verifyConfig, "example.com")
+	w.mustRun(0, "apply", "--auto-approve", "--no-verify")
+	w.write("report.json", w.mustRun(0, "verify", "--json").stdout)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "budget +20%"},
+		{[]string{"--max-regression", "0.5"}, "budget +50%"},
+		{[]string{"--max-regression", "0"}, "budget +0%"},
+	} {
+		r := w.run(nil, append([]string{"verify", "--baseline", "report.json"}, tt.args...)...)
+		if l := statusLine(r.stdout, "baseline", "home"); !strings.Contains(l, tt.want) {
+			t.Errorf("verify --baseline report.json %s: baseline home is %q, want %q", strings.Join(tt.args, " "), l, tt.want)
+		}
+	}
+}
