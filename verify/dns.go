@@ -33,6 +33,9 @@ func (n nameserver) label() string {
 // nameservers finds the zone's authoritative servers: the configured resolver alone,
 // or the zone's NS records (asked of the system resolver) and their addresses.
 func (r *runner) nameservers(ctx context.Context, zone string) ([]nameserver, error) {
+	if srv, ok := r.opts.ZoneServers[zone]; ok {
+		return []nameserver{{Name: srv, Addr: srv}}, nil
+	}
 	if r.opts.Resolver != "" {
 		return []nameserver{{Name: r.opts.Resolver, Addr: r.opts.Resolver}}, nil
 	}
@@ -86,6 +89,10 @@ func (r *runner) dnsTasks(z *schema.Zone) []task {
 		switch {
 		case err != nil:
 			res.Status, res.Reason = Fail, err.Error()
+		case r.opts.ZoneServers[zone] != "":
+			srv := r.opts.ZoneServers[zone]
+			res.Status, res.Target = Pass, srv
+			res.Reason = "asking " + srv + " (the zone's own server) as the authoritative server"
 		case r.opts.Resolver != "":
 			res.Status, res.Target = Pass, r.opts.Resolver
 			res.Reason = "asking " + r.opts.Resolver + " (--resolver) as the authoritative server"

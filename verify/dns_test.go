@@ -313,3 +313,34 @@ func TestCheckRRSetUnmanagedValues(t *testing.T) {
 		t.Errorf("missing value: %s %q, want fail", res.Status, res.Reason)
 	}
 }
+
+// TestZoneServers: a zone with its own server (an RFC 2136 zone) is checked on that
+// server and its names resolve there, whatever the resolver for the rest.
+func TestZoneServers(t *testing.T) {
+	own := newDNSServer(t, "corp.test")
+	own.set(t, "app.corp.test. 300 IN A 127.0.0.40")
+	r, err := newRunner(Options{Resolver: "127.0.0.1:1", ZoneServers: map[string]string{"corp.test": own.addr}, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nss, err := r.nameservers(context.Background(), "corp.test")
+	if err != nil || len(nss) != 1 || nss[0].Addr != own.addr {
+		t.Fatalf("nameservers of corp.test = %v, %v; want only %s", nss, err, own.addr)
+	}
+	if nss, _ := r.nameservers(context.Background(), "other.test"); len(nss) != 1 || nss[0].Addr != "127.0.0.1:1" {
+		t.Errorf("another zone must use the resolver: %v", nss)
+	}
+	set := rrset(t, "corp.test", "app", "A", false, 300, "127.0.0.40").RRSet
+	if res := r.checkRRSet(context.Background(), "corp.test", nss, nil, set); res.Status != Pass {
+		t.Errorf("app.corp.test A on the zone's server: %s %q", res.Status, res.Reason)
+	}
+	for host, want := range map[string]string{"app.corp.test": own.addr, "corp.test.": own.addr, "x.notcorp.test": "127.0.0.1:1"} {
+		if got := r.dialer.serverFor(host); got != want {
+			t.Errorf("serverFor(%s) = %s, want %s", host, got, want)
+		}
+	}
+	addrs, err := r.dialer.lookup(context.Background(), "app.corp.test")
+	if err != nil || len(addrs) != 1 || addrs[0].String() != "127.0.0.40" {
+		t.Errorf("app.corp.test resolved through its zone's server: %v, %v", addrs, err)
+	}
+}

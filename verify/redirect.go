@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/launchready/launchready/model"
 	"github.com/launchready/launchready/schema"
 )
 
@@ -32,8 +33,12 @@ func (r *runner) redirectTasks(z *schema.Zone) []task {
 			return []Result{r.checkRedirect(ctx, z, rd)}
 		}})
 	}
+	// apex/www agreement is checked where launchready manages the edge (a provider
+	// with redirects): in a DNS-only zone (RFC 2136) the web servers behind the
+	// addresses are none of launchready's business, and probing them would reach
+	// hosts the file only names.
 	www := "www." + z.Name
-	if hasAddress(z, z.Name) && hasAddress(z, www) {
+	if model.ProviderKinds[z.ProviderKind].Redirects && hasAddress(z, z.Name) && hasAddress(z, www) {
 		tasks = append(tasks, task{label: "apex/www " + z.Name, run: func(ctx context.Context) []Result {
 			return []Result{r.checkApexWWW(ctx, z.Name, www)}
 		}})

@@ -89,10 +89,11 @@ func rrValue(rr dns.RR) (string, bool) {
 // configured DNS server (or the system resolver) and maps ports 80 and 443 to the
 // configured ports. The caller keeps the URL's host for SNI and Host.
 type dialer struct {
-	resolver  string // "" = system
-	httpPort  int
-	httpsPort int
-	timeout   time.Duration
+	resolver    string            // "" = system
+	zoneServers map[string]string // zone → its own server (Options.ZoneServers)
+	httpPort    int
+	httpsPort   int
+	timeout     time.Duration
 }
 
 // mapPort returns the port to dial for a URL port.
@@ -114,7 +115,7 @@ func (d *dialer) DialContext(ctx context.Context, network, addr string) (net.Con
 	}
 	port = d.mapPort(port)
 	nd := &net.Dialer{Timeout: d.timeout}
-	if d.resolver == "" {
+	if d.serverFor(host) == "" {
 		return nd.DialContext(ctx, network, net.JoinHostPort(host, port))
 	}
 	addrs, err := d.lookup(ctx, host)
@@ -151,8 +152,9 @@ func (d *dialer) lookup(ctx context.Context, host string) (addrs []netip.Addr, e
 			trace.DNSDone(info)
 		}
 	}()
+	srv := d.serverFor(host)
 	for _, qtype := range []uint16{dns.TypeA, dns.TypeAAAA} {
-		got, lerr := d.lookupType(ctx, host, qtype)
+		got, lerr := d.lookupType(ctx, srv, host, qtype)
 		if lerr != nil {
 			err = lerr
 			continue
@@ -163,20 +165,34 @@ func (d *dialer) lookup(ctx context.Context, host string) (addrs []netip.Addr, e
 		return addrs, nil
 	}
 	if err == nil {
-		err = fmt.Errorf("resolving %s via %s: no A or AAAA record", host, d.resolver)
+		err = fmt.Errorf("resolving %s via %s: no A or AAAA record", host, srv)
 	}
 	return nil, err
 }
 
-func (d *dialer) lookupType(ctx context.Context, host string, qtype uint16) ([]netip.Addr, error) {
+// serverFor is the DNS server that resolves host: the server of the zone it is in,
+// when verify was given one for that zone (an RFC 2136 zone's own server), else the
+// resolver for everything ("" = the system's).
+func (d *dialer) serverFor(host string) string {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	best, srv := -1, d.resolver
+	for zone, s := range d.zoneServers {
+		if (h == zone || strings.HasSuffix(h, "."+zone)) && len(zone) > best {
+			best, srv = len(zone), s
+		}
+	}
+	return srv
+}
+
+func (d *dialer) lookupType(ctx context.Context, server, host string, qtype uint16) ([]netip.Addr, error) {
 	name := dns.Fqdn(host)
 	for range 8 { // CNAME chain bound
-		resp, err := exchange(ctx, d.resolver, name, qtype, true, d.timeout)
+		resp, err := exchange(ctx, server, name, qtype, true, d.timeout)
 		if err != nil {
 			return nil, fmt.Errorf("resolving %s: %w", host, err)
 		}
 		if resp.Rcode != dns.RcodeSuccess {
-			return nil, fmt.Errorf("resolving %s via %s: %s", host, d.resolver, dns.RcodeToString[resp.Rcode])
+			return nil, fmt.Errorf("resolving %s via %s: %s", host, server, dns.RcodeToString[resp.Rcode])
 		}
 		var out []netip.Addr
 		// Follow the CNAME chain inside the answer (bounded: a looping chain ends).
@@ -217,5 +233,5 @@ func (d *dialer) lookupType(ctx context.Context, host string, qtype uint16) ([]n
 		}
 		name = owner // the chain leaves the answer: ask for its end
 	}
-	return nil, fmt.Errorf("resolving %s via %s: CNAME chain too long", host, d.resolver)
+	return nil, fmt.Errorf("resolving %s via %s: CNAME chain too long", host, server)
 }

@@ -24,6 +24,10 @@ type Options struct {
 	// "" finds each zone's authoritative servers through the system resolver and lets
 	// the HTTP client use the system resolver.
 	Resolver string
+	// ZoneServers maps a zone to its own DNS server ("HOST:PORT"), taken as the zone's
+	// only authoritative server and used to resolve its names, ahead of Resolver: the
+	// server an RFC 2136 zone is managed on.
+	ZoneServers map[string]string
 	// CAFile is a PEM file of extra trusted roots, added to the system roots. Certificate
 	// verification is never disabled.
 	CAFile string
@@ -174,6 +178,11 @@ func newRunner(opts Options) (*runner, error) {
 	if opts.HTTPSPort <= 0 {
 		opts.HTTPSPort = 443
 	}
+	for zone, srv := range opts.ZoneServers {
+		if _, _, err := net.SplitHostPort(srv); err != nil {
+			return nil, fmt.Errorf("verify: server %q of zone %s must be HOST:PORT: %w", srv, zone, err)
+		}
+	}
 	if opts.Resolver != "" {
 		if _, _, err := net.SplitHostPort(opts.Resolver); err != nil {
 			return nil, fmt.Errorf("verify: resolver %q must be HOST:PORT: %w", opts.Resolver, err)
@@ -188,7 +197,7 @@ func newRunner(opts Options) (*runner, error) {
 		return nil, err
 	}
 	r := &runner{opts: opts, now: now, roots: roots}
-	r.dialer = &dialer{resolver: opts.Resolver, httpPort: opts.HTTPPort, httpsPort: opts.HTTPSPort, timeout: opts.Timeout}
+	r.dialer = &dialer{resolver: opts.Resolver, zoneServers: opts.ZoneServers, httpPort: opts.HTTPPort, httpsPort: opts.HTTPSPort, timeout: opts.Timeout}
 	r.transport = &http.Transport{
 		DialContext:           r.dialer.DialContext,
 		TLSClientConfig:       r.tlsConfig("", 0),

@@ -87,8 +87,15 @@ func TestRFC2136(t *testing.T) {
 			t.Errorf("the plan touches an ignored record: %s", k)
 		}
 	}
-	r = w.mustRun(0, "apply", "--auto-approve", "--no-verify")
+	// apply verifies on the zone's own server (the provider block's), not the system
+	// resolver: every declared record set is checked there.
+	r = w.mustRun(0, "apply", "--auto-approve")
 	noSecret(r, "apply")
+	for _, want := range []string{"(the zone's own server)", "PASSED", "rrset        long.corp.example TXT"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("apply's verify output lacks %q:\n%s", want, r.stdout)
+		}
+	}
 	r = w.mustRun(0, "plan", "--detailed-exitcode")
 	noSecret(r, "plan after apply")
 	w.mustRun(0, "plan", "--out", "plan.json")

@@ -76,6 +76,19 @@ func (e *env) runVerify(ctx context.Context, cfg *schema.Config, f verifyFlags) 
 	if err != nil {
 		return exitCode(ExitError, err)
 	}
+	// An RFC 2136 zone is checked on the server it is managed on (its provider block's
+	// server), unless --resolver says where to look for everything.
+	var zoneServers map[string]string
+	if f.resolver == "" {
+		for _, z := range cfg.Zones {
+			if p := cfg.Providers[z.Provider]; p != nil && p.Kind == "rfc2136" && p.Server != "" {
+				if zoneServers == nil {
+					zoneServers = map[string]string{}
+				}
+				zoneServers[z.Name] = p.Server
+			}
+		}
+	}
 	// Against the local simulator, verify what its edge serves (found through
 	// CLOUDFLARE_BASE_URL) rather than the Internet, unless told otherwise.
 	if base := e.getenv("CLOUDFLARE_BASE_URL"); base != "" && f.resolver == "" && f.caFile == "" {
@@ -89,6 +102,7 @@ func (e *env) runVerify(ctx context.Context, cfg *schema.Config, f verifyFlags) 
 	}
 	opts := verify.Options{
 		Resolver:      f.resolver,
+		ZoneServers:   zoneServers,
 		CAFile:        f.caFile,
 		Wait:          f.wait,
 		HTTPPort:      f.httpPort,
