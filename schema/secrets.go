@@ -122,7 +122,42 @@ func LooksLikeSecret(s string) (what string, ok bool) {
 	if urlQuery.MatchString(t) {
 		return "a URL with a credential in its query", true
 	}
+	// Inside a longer string: a word that is a Cloudflare token by shape ("CF token
+	// <token>" in a comment), or a secret-named pair ("api_token=<value>"). A value
+	// like "google-site-verification=…" names no secret and is left alone.
+	if strings.ContainsAny(t, " \t") {
+		for _, w := range strings.Fields(t) {
+			w = strings.Trim(w, `"'(),;.`)
+			if cfTokenShape.MatchString(w) && mixedCaseAndDigits(w) {
+				return "a Cloudflare API token", true
+			}
+		}
+	}
+	for _, m := range secretPair.FindAllStringSubmatch(t, -1) {
+		if SecretName(m[1]) && credentialLike(m[2]) && !isPublicKey(m[2]) {
+			return "a " + m[1] + " value", true
+		}
+	}
 	return "", false
+}
+
+// secretPair finds name=value and name: value pairs inside a string.
+var secretPair = regexp.MustCompile(`([A-Za-z][A-Za-z0-9_.-]*)\s*[=:]\s*([^\s;,&"']{8,})`)
+
+// credentialLike reports whether a value named as a secret has a credential's shape:
+// at least 12 characters mixing letters and digits. Words such as
+// "from-the-environment" in an example are not.
+func credentialLike(v string) bool {
+	var letter, digit bool
+	for _, r := range v {
+		switch {
+		case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z':
+			letter = true
+		case r >= '0' && r <= '9':
+			digit = true
+		}
+	}
+	return len(v) >= 12 && letter && digit
 }
 
 func mixedCaseAndDigits(s string) bool {
