@@ -344,3 +344,29 @@ func TestZoneServers(t *testing.T) {
 		t.Errorf("app.corp.test resolved through its zone's server: %v, %v", addrs, err)
 	}
 }
+
+// TestCheckNothingAnswers: when no request gets an answer, the errors check fails and
+// latency is not judged on the timings of refused connections.
+func TestCheckNothingAnswers(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	r, err := newRunner(Options{Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &schema.Check{Name: "down", URL: "http://" + addr + "/", Method: "GET", ExpectStatus: 200, Requests: 3, Concurrency: 1, P95Ms: 300, MaxErrorRate: 0.01}
+	got := map[string]Status{}
+	for _, res := range r.runCheck(context.Background(), "x.test", c) {
+		got[res.Check] = res.Status
+		if res.Check == CheckLatency && !strings.Contains(res.Reason, "none of the 3 requests got an answer") {
+			t.Errorf("latency reason %q", res.Reason)
+		}
+	}
+	if got[CheckErrors] != Fail || got[CheckLatency] != Skip {
+		t.Errorf("errors %s, latency %s; want fail and skip", got[CheckErrors], got[CheckLatency])
+	}
+}

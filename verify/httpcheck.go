@@ -148,10 +148,21 @@ func (r *runner) runCheck(ctx context.Context, zone string, c *schema.Check) []R
 
 	latency.Reason = fmt.Sprintf("p95 %s (budget %d ms; p50 %s, p99 %s; time to first byte p95 %s)",
 		fmtMs(detail.Total.P95), p95Budget, fmtMs(detail.Total.P50), fmtMs(detail.Total.P99), fmtMs(detail.TTFB.P95))
-	if detail.Total.P95 > float64(p95Budget) {
+	answered := 0
+	for _, sm := range samples {
+		if sm.status != 0 {
+			answered++
+		}
+	}
+	switch {
+	case answered == 0:
+		// Timings of connections that failed say nothing of the service's speed.
+		latency.Status = Skip
+		latency.Reason = fmt.Sprintf("not measured: none of the %d requests got an answer (see errors)", len(samples))
+	case detail.Total.P95 > float64(p95Budget):
 		latency.Status = Fail
 		latency.Reason = "too slow: " + latency.Reason
-	} else {
+	default:
 		latency.Status = Pass
 	}
 	out := []Result{errorsRes, latency}
