@@ -335,4 +335,6 @@ func dmarcMeaning(p string) string {
 }
 
 // emailRecordOrigin reports whether an RRSet came from an email block.
-func emailRecordOrigin(s model.RRSet) bool { return strings.HasPrefix(s.Origin, "email.") }
+func emailRecordOrigin(s model.RRSet) bool {
+	return strings.HasPrefix(s.Origin, "email.") || strings.Contains(s.Origin, "+email.")
+}

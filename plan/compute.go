@@ -715,8 +715,11 @@ func valuesOf(recs []*liveRec) []string {
 	return out
 }
 
+// kindOf labels a declared set by the block that wrote it; a set a record block and
+// the email block share ("record+email.spf") counts as email: it carries the SPF
+// record that mail depends on.
 func kindOf(origin string) Kind {
-	if strings.HasPrefix(origin, "email.") {
+	if strings.HasPrefix(origin, "email.") || strings.Contains(origin, "+email.") {
 		return KindEmail
 	}
 	return KindRecord

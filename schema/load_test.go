@@ -548,7 +548,7 @@ func TestEmailRecords(t *testing.T) {
 	}
 	want := []rec{
 		// The record block's TXT set also carries the SPF value: one set per name and type.
-		{model.RRSet{Name: "example.com", Type: "TXT", Origin: "record", Values: []string{
+		{model.RRSet{Name: "example.com", Type: "TXT", Origin: "record+email.spf", Values: []string{
 			"google-site-verification=abc",
 			"v=spf1 mx ip4:203.0.113.5 ip4:198.51.100.0/24 ip6:2001:db8::1 include:_spf.google.com include:sendgrid.net -all",
 		}}, 2},

@@ -311,6 +311,9 @@ func (l *loader) checkRecordSets(zs *zoneState) {
 					}
 				}
 				sort.Strings(rd.rec.Values)
+				// The set says both blocks wrote it ("record+email.spf"), so plans
+				// and the DNS map label the email part.
+				rd.rec.Origin += "+" + g.rec.Origin
 				continue
 			}
 			keptEmail = append(keptEmail, g)
