@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -556,5 +557,52 @@ func TestVerifyCLIMaxRegressionZero(t *testing.T) {
 		if l := statusLine(r.stdout, "baseline", "home"); !strings.Contains(l, tt.want) {
 			t.Errorf("verify --baseline report.json %s: baseline home is %q, want %q", strings.Join(tt.args, " "), l, tt.want)
 		}
+	}
+}
+
+// runPTY runs launchready on a pseudo-terminal with exactly env (plus PATH/HOME) and
+// returns what the terminal showed.
+func runPTY(t *testing.T, w *workspace, env []string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binPath, args...)
+	cmd.Dir = w.dir
+	cmd.Env = append(append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "TERM=xterm"}, w.env...), env...)
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 60, Cols: 200})
+	if err != nil {
+		t.Fatalf("starting launchready on a pseudo-terminal: %v", err)
+	}
+	defer tty.Close()
+	var screen bytes.Buffer
+	_, _ = io.Copy(&screen, tty) // ends with EIO when the program exits
+	_ = cmd.Wait()
+	return screen.String()
+}
+
+// TestColorOnlyOnATerminal: the plan is coloured on a terminal, never with NO_COLOR,
+// never when piped.
+func TestColorOnlyOnATerminal(t *testing.T) {
+	t.Parallel()
+	w := newWorkspace(t, `zone "example.com" {
+  record "@" "A" { value = "203.0.113.10" }
+}
+`, "example.com")
+	const esc = "\x1b["
+	if s := runPTY(t, w, nil, "plan", "--no-email-check"); !strings.Contains(s, esc) || !strings.Contains(s, "1 to add") {
+		t.Errorf("plan on a terminal is not coloured:\n%q", s)
+	}
+	if s := runPTY(t, w, []string{"NO_COLOR=1"}, "plan", "--no-email-check"); strings.Contains(s, esc) || !strings.Contains(s, "1 to add") {
+		t.Errorf("plan on a terminal with NO_COLOR is coloured:\n%q", s)
+	}
+	cmd := exec.Command(binPath, "plan", "--no-email-check")
+	cmd.Dir = w.dir
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "TERM=xterm"}, w.env...)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("piped plan: %v", err)
+	}
+	if strings.Contains(string(out), esc) {
+		t.Errorf("piped plan is coloured:\n%q", out)
 	}
 }
