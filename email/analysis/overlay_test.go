@@ -12,7 +12,9 @@ import (
 	"github.com/launchready/launchready/model"
 )
 
-func zrec(name, typ, value string) model.Record { return model.Record{Name: name, Type: typ, Value: value} }
+func zrec(name, typ, value string) model.Record {
+	return model.Record{Name: name, Type: typ, Value: value}
+}
 
 func TestWithZone(t *testing.T) {
 	base := mustZone(t, `
