@@ -385,3 +385,53 @@ func TestOwnershipSurvivesCommentEdits(t *testing.T) {
 		t.Errorf("after removing the blocks, want only the hand-made record left, got %+v", rs)
 	}
 }
+
+// TestMassChangeGuard: a plan deleting most of a zone's managed records is refused
+// without --allow-mass-changes, and nothing is changed.
+func TestMassChangeGuard(t *testing.T) {
+	cfg := "zone \"example.com\" {\n"
+	for i := 0; i < 6; i++ {
+		cfg += fmt.Sprintf("  record \"h%d\" \"A\" { value = \"192.0.2.%d\" }\n", i, i+1)
+	}
+	cfg += "}\n"
+	w := newWorkspace(t, cfg, "example.com")
+	w.converge()
+	zid := w.api.zoneID("example.com")
+	before := len(w.api.records(zid))
+	w.write("launch.hcl", "zone \"example.com\" {\n  record \"h0\" \"A\" { value = \"192.0.2.1\" }\n}\n")
+	r := w.run(nil, "apply", "--auto-approve", "--no-verify")
+	if r.code != 1 || !strings.Contains(r.stderr, "refusing a mass change") || !strings.Contains(r.stderr, "--allow-mass-changes") {
+		t.Fatalf("deleting 5 of 6 records: exit %d, want 1 refusing a mass change\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if got := len(w.api.records(zid)); got != before {
+		t.Errorf("a refused mass change changed the zone: %d records, was %d", got, before)
+	}
+	w.mustRun(0, "apply", "--auto-approve", "--no-verify", "--allow-mass-changes")
+	w.mustRun(0, "plan", "--detailed-exitcode")
+}
+
+// TestRetriesAfter429: the API throttles (429 with Retry-After) and fails (503) now
+// and then; plan and apply retry, honouring Retry-After, and succeed.
+func TestRetriesAfter429(t *testing.T) {
+	w := newWorkspace(t, "zone \"example.com\" {\n  record \"www\" \"A\" { value = \"192.0.2.1\" }\n}\n", "example.com")
+	faults := strings.TrimSuffix(w.base, "/client/v4") + "/__sim/faults"
+	for _, f := range []string{
+		`{"method":"GET","path_prefix":"/client/v4/zones","status":429,"retry_after":0.2,"count":2}`,
+		`{"method":"POST","path_prefix":"/client/v4/zones","status":503,"count":1}`,
+	} {
+		resp, err := http.Post(faults, "application/json", strings.NewReader(f))
+		if err != nil || resp.StatusCode/100 != 2 {
+			t.Fatalf("injecting a fault: %v %v", resp, err)
+		}
+		resp.Body.Close()
+	}
+	start := time.Now()
+	w.mustRun(0, "apply", "--auto-approve", "--no-verify")
+	if d := time.Since(start); d < 400*time.Millisecond {
+		t.Errorf("two 429s with Retry-After 0.2 s were retried in %s: Retry-After not honoured", d)
+	}
+	w.mustRun(0, "plan", "--detailed-exitcode")
+	if rec := w.api.findRecord(w.api.zoneID("example.com"), "www.example.com", "A"); rec.Content != "192.0.2.1" {
+		t.Errorf("www A is %q", rec.Content)
+	}
+}
