@@ -48,8 +48,7 @@ Without --auto-approve it refuses to run when stdin is not a terminal.`,
 	cmd.Flags().StringArrayVar(&f.zones, "zone", nil, "apply only this zone (repeatable)")
 	cmd.Flags().StringVar(&f.snapshotDir, "snapshot-dir", engine.DefaultSnapshotDir, "where to write the pre-apply snapshot")
 	cmd.Flags().StringVar(&f.mapPath, "map", DefaultMapPath, `where to write the DNS map after apply ("" = don't)`)
-	f.verify.register(cmd, true)
-	f.verify.wait = verify.DefaultWait
+	f.verify.register(cmd, verify.DefaultWait)
 	return cmd
 }
 

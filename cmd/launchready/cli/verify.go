@@ -32,16 +32,14 @@ type verifyFlags struct {
 	httpsPort     int
 }
 
-func (f *verifyFlags) register(cmd *cobra.Command, withWait bool) {
+func (f *verifyFlags) register(cmd *cobra.Command, wait time.Duration) {
 	cmd.Flags().StringVar(&f.resolver, "resolver", "", "send every DNS query to HOST:PORT (taken as the zones' authoritative server)")
 	cmd.Flags().StringVar(&f.caFile, "ca-file", "", "PEM file of extra trusted root certificates (in addition to the system roots)")
 	cmd.Flags().IntVar(&f.httpPort, "http-port", 0, "dial this port instead of 80 (test worlds on loopback)")
 	cmd.Flags().IntVar(&f.httpsPort, "https-port", 0, "dial this port instead of 443 (test worlds on loopback)")
 	_ = cmd.Flags().MarkHidden("http-port")
 	_ = cmd.Flags().MarkHidden("https-port")
-	if withWait {
-		cmd.Flags().DurationVar(&f.wait, "wait", 0, "wait up to this long for every authoritative server to serve the desired records")
-	}
+	cmd.Flags().DurationVar(&f.wait, "wait", wait, "wait up to this long for every authoritative server to serve the desired records (0: check once)")
 }
 
 func newVerifyCmd(e *env) *cobra.Command {
@@ -61,7 +59,7 @@ Exit codes: 0 all checks pass (warnings allowed), 1 an error prevented checking,
 			return e.runVerify(cmd.Context(), cfg, f)
 		},
 	}
-	f.register(cmd, true)
+	f.register(cmd, 0)
 	cmd.Flags().BoolVar(&f.json, "json", false, "print the report as JSON (format_version "+verify.FormatVersion+")")
 	cmd.Flags().StringVar(&f.baseline, "baseline", "", "compare p95 latencies with an earlier --json report")
 	cmd.Flags().Float64Var(&f.maxRegression, "max-regression", 0.20, "fail when a p95 regressed by more than this fraction of the baseline")
