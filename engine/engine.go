@@ -192,7 +192,7 @@ func (e *Engine) Apply(ctx context.Context, p *plan.Plan, live map[string]*model
 			progress(zp.Zone, fmt.Sprintf("writing %d record changes", len(zp.RecordOps)))
 			e.logger().Info("applying records", "zone", zp.Zone, "ops", len(zp.RecordOps))
 			if err := prov.ApplyRecords(ctx, live[zp.Zone], zp.RecordOps); err != nil {
-				return fmt.Errorf("zone %s: %w", zp.Zone, err)
+				return err // providers name the zone (and server) in their errors
 			}
 		}
 		if zp.SettingWrites != nil && (len(zp.SettingWrites.Values) > 0 || zp.SettingWrites.HSTS != nil) {

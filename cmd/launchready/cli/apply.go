@@ -106,7 +106,7 @@ func (e *env) apply(cmd *cobra.Command, f applyFlags, planFile string) error {
 	err = eng.Apply(ctx, p, live, prog.step)
 	prog.done()
 	if err != nil {
-		return exitCode(ExitError, fmt.Errorf("apply failed: %w\nTo restore what was applied so far: launchready rollback %s", err, snap.Path))
+		return exitCode(ExitError, fmt.Errorf("apply failed: %w\nIf part of the plan was applied, `launchready plan` shows what remains, and `launchready rollback %s` restores the state before this apply", err, snap.Path))
 	}
 	return e.afterApply(cmd, f, eng, true)
 }
