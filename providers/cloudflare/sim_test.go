@@ -644,3 +644,22 @@ func TestSimVerifyToken(t *testing.T) {
 		t.Errorf("error leaks the token: %v", err)
 	}
 }
+
+// BenchmarkApplyRecords1000 counts the API requests to create 1,000 records at the
+// Free plan's batch limit: one zone lookup and ceil(1000/200) = 5 batch requests.
+func BenchmarkApplyRecords1000(b *testing.B) {
+	ctx := context.Background()
+	requests := 0
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		env := startSim(b, sim.Options{})
+		p := env.provider(b, cloudflare.Options{})
+		ops := createOps(manyRecords(1000, "r"))
+		b.StartTimer()
+		if err := p.ApplyRecords(ctx, &model.LiveZone{Name: "example.com"}, ops); err != nil {
+			b.Fatal(err)
+		}
+		requests += p.Requests()
+	}
+	b.ReportMetric(float64(requests)/float64(b.N), "requests/op")
+}
