@@ -273,7 +273,13 @@ func renderRecords(d *md, v *zoneView) {
 			vals[i] = shorten(x, displayValueLen)
 			shortened = shortened || vals[i] != x
 		}
-		row := []string{code(s.name), s.typ, codeList(vals), text(s.ttl)}
+		cell := codeList(vals)
+		for _, x := range s.handValues {
+			sx := shorten(x, displayValueLen)
+			shortened = shortened || sx != x
+			cell += "<br>" + code(sx) + " (by hand)"
+		}
+		row := []string{code(s.name), s.typ, cell, text(s.ttl)}
 		if v.caps.Proxied {
 			p := "no"
 			if s.proxied {

@@ -483,3 +483,18 @@ func TestNameserversCell(t *testing.T) {
 		})
 	}
 }
+
+// TestHandValuesBesideDeclared: a value someone added by hand to a declared record set
+// (a second address, a verification TXT) is served too; the map shows it, marked.
+func TestHandValuesBesideDeclared(t *testing.T) {
+	cfg := loadConfig(t)
+	live := liveState(cfg)
+	lz := live["example.com"]
+	lz.Records = append(lz.Records, model.Record{ID: "hand-api", Name: "api.example.com", Type: "A", Value: "203.0.113.77", TTL: 300})
+	got := render(t, Input{Config: cfg, Live: live})
+	for _, want := range []string{"`203.0.113.77` (by hand)", "values marked (by hand) are left alone"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("map lacks %q", want)
+		}
+	}
+}

@@ -51,6 +51,8 @@ type setView struct {
 	purpose   string
 	owner     string
 	state     string
+	// handValues are values made by hand beside a declared set's (left alone).
+	handValues []string
 }
 
 // ruleRow is one redirect or cache rule.
@@ -201,6 +203,18 @@ func (v *zoneView) buildSets() {
 			}
 			if v.hasState() {
 				s.state = v.declaredState(k, d)
+			}
+			// Values someone added by hand beside the declared ones (a verification
+			// TXT beside the SPF record) are served too: the map says so.
+			var byHand []string
+			for _, r := range recs {
+				if unmanaged[recordID(r, zone)] && !slices.Contains(s.values, r.Value) {
+					byHand = append(byHand, r.Value)
+				}
+			}
+			if len(byHand) > 0 {
+				s.handValues = sortedUnique(byHand)
+				s.owner += "; values marked (by hand) are left alone"
 			}
 		} else {
 			v.describeLive(s, recs, unmanaged)
