@@ -1,6 +1,6 @@
 module github.com/launchready/launchready
 
-go 1.26.8
+go 1.26.0
 
 require (
 	github.com/cloudflare/cloudflare-go/v7 v7.9.0
