@@ -21,6 +21,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -95,26 +96,59 @@ func Start(hosts []string) (*Origin, error) {
 // sniffListener serves TLS and plain HTTP on one port: a connection whose first byte
 // is a TLS handshake record (0x16) is wrapped in TLS, any other is plain HTTP. The
 // edge reaches the origin over HTTPS for ssl full/strict and over HTTP for
-// off/flexible, and one origin serves both.
+// off/flexible, and one origin serves both. Each connection is sniffed in its own
+// goroutine, so a client slow to send its first byte delays nobody else.
 type sniffListener struct {
 	net.Listener
-	tls *tls.Config
+	tls    *tls.Config
+	once   sync.Once
+	conns  chan net.Conn
+	errc   chan error
+	closed chan struct{} // closed when the listener stops accepting
+}
+
+func (l *sniffListener) start() {
+	l.conns, l.errc, l.closed = make(chan net.Conn), make(chan error, 1), make(chan struct{})
+	go func() {
+		for {
+			c, err := l.Listener.Accept()
+			if err != nil {
+				l.errc <- err
+				close(l.closed)
+				return
+			}
+			go func() {
+				br := bufio.NewReader(c)
+				_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+				first, err := br.Peek(1)
+				_ = c.SetReadDeadline(time.Time{})
+				if err != nil {
+					c.Close()
+					return
+				}
+				var out net.Conn = &peekedConn{Conn: c, r: br}
+				if first[0] == 0x16 {
+					out = tls.Server(out, l.tls)
+				}
+				select {
+				case l.conns <- out:
+				case <-l.closed:
+					out.Close()
+				}
+			}()
+		}
+	}()
 }
 
 func (l *sniffListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
+	l.once.Do(l.start)
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case err := <-l.errc:
+		l.errc <- err // every later Accept sees it too
 		return nil, err
 	}
-	br := bufio.NewReader(c)
-	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
-	first, err := br.Peek(1)
-	_ = c.SetReadDeadline(time.Time{})
-	pc := &peekedConn{Conn: c, r: br}
-	if err == nil && first[0] == 0x16 {
-		return tls.Server(pc, l.tls), nil
-	}
-	return pc, nil
 }
 
 // peekedConn replays the bytes the listener peeked at.
