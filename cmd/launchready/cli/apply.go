@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/launchready/launchready/engine"
+	"github.com/launchready/launchready/model"
 	"github.com/launchready/launchready/plan"
 	"github.com/launchready/launchready/verify"
 )
@@ -87,7 +88,7 @@ func (e *env) apply(cmd *cobra.Command, f applyFlags, planFile string) error {
 		return exitCode(ExitError, err)
 	}
 	if !p.HasChanges() {
-		return e.afterApply(cmd, f, eng, false)
+		return e.afterApply(cmd, f, eng, live, false)
 	}
 	if msgs := p.MassChanges(plan.DefaultMassThreshold, plan.DefaultMassMin); len(msgs) > 0 && !f.allowMassChanges {
 		return exitCode(ExitError, fmt.Errorf("refusing a mass change:\n  %s\nIf this is intended, re-run with --allow-mass-changes", strings.Join(msgs, "\n  ")))
@@ -108,15 +109,16 @@ func (e *env) apply(cmd *cobra.Command, f applyFlags, planFile string) error {
 	if err != nil {
 		return exitCode(ExitError, fmt.Errorf("apply failed: %w\nIf part of the plan was applied, `launchready plan` shows what remains, and `launchready rollback %s` restores the state before this apply", err, snap.Path))
 	}
-	return e.afterApply(cmd, f, eng, true)
+	return e.afterApply(cmd, f, eng, nil, true)
 }
 
-// afterApply re-reads live state and proves convergence, then runs the post-apply
-// steps (verify, handover map).
-func (e *env) afterApply(cmd *cobra.Command, f applyFlags, eng *engine.Engine, changed bool) error {
+// afterApply re-reads live state and proves convergence (when something changed;
+// otherwise live is the state just read), then runs the post-apply steps (verify,
+// handover map), which reuse that read.
+func (e *env) afterApply(cmd *cobra.Command, f applyFlags, eng *engine.Engine, live map[string]*model.LiveZone, changed bool) error {
 	ctx := cmd.Context()
 	if changed {
-		p, _, err := eng.Plan(ctx)
+		p, after, err := eng.Plan(ctx)
 		if err != nil {
 			return exitCode(ExitError, fmt.Errorf("re-reading live state after apply: %w", err))
 		}
@@ -124,6 +126,7 @@ func (e *env) afterApply(cmd *cobra.Command, f applyFlags, eng *engine.Engine, c
 			_ = plan.RenderText(e.stderr, p, plan.TextOptions{}) // best effort: the error below is what matters
 			return exitCode(ExitError, engine.ErrNotConverged)
 		}
+		live = after
 		s := p.Summary()
 		fmt.Fprintf(e.stdout, "\nApply complete. Re-read live state: converged, no changes remaining (%d unmanaged left alone).\n", s.Unmanaged)
 	}
@@ -138,7 +141,7 @@ func (e *env) afterApply(cmd *cobra.Command, f applyFlags, eng *engine.Engine, c
 		verifyErr = e.runVerify(ctx, eng.Config, vf)
 	}
 	if f.mapPath != "" {
-		if err := e.writeHandover(ctx, eng, f.mapPath); err != nil {
+		if err := e.writeHandover(ctx, eng, f.mapPath, live); err != nil {
 			return exitCode(ExitError, fmt.Errorf("writing the DNS map: %w", err))
 		}
 		fmt.Fprintf(e.stdout, "\nDNS map written to %s.\n", f.mapPath)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/launchready/launchready/engine"
 	"github.com/launchready/launchready/handover"
+	"github.com/launchready/launchready/model"
 )
 
 // DefaultMapPath is where the DNS map is written.
@@ -29,7 +30,7 @@ It is also written after every apply. Same inputs give the same bytes, so it dif
 			if err != nil {
 				return err
 			}
-			if err := e.writeHandover(cmd.Context(), eng, out); err != nil {
+			if err := e.writeHandover(cmd.Context(), eng, out, nil); err != nil {
 				return exitCode(ExitError, err)
 			}
 			fmt.Fprintf(e.stdout, "Wrote %s.\n", out)
@@ -40,11 +41,14 @@ It is also written after every apply. Same inputs give the same bytes, so it dif
 	return cmd
 }
 
-// writeHandover reads live state and the latest verify report and writes the map.
-func (e *env) writeHandover(ctx context.Context, eng *engine.Engine, out string) error {
-	live, err := eng.ReadLive(ctx)
-	if err != nil {
-		return err
+// writeHandover writes the map from live state (read now when live is nil; apply
+// passes the state it has just re-read) and the latest verify report.
+func (e *env) writeHandover(ctx context.Context, eng *engine.Engine, out string, live map[string]*model.LiveZone) error {
+	if live == nil {
+		var err error
+		if live, err = eng.ReadLive(ctx); err != nil {
+			return err
+		}
 	}
 	in := handover.Input{Config: eng.Config, Live: live}
 	if f, err := os.Open(verifyReportPath); err == nil {
