@@ -2,10 +2,8 @@ package cli
 
 import (
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -32,17 +30,6 @@ Nothing leaves this machine. Files go to a temporary directory, or to --dir.`,
 	}
 	cmd.Flags().StringVar(&keep, "dir", "", "write the demo's files (config, snapshots, DNS map) here instead of a temporary directory")
 	return cmd
-}
-
-func portOf(addr string) string {
-	_, p, err := net.SplitHostPort(addr)
-	if err != nil {
-		return "0"
-	}
-	if _, err := strconv.Atoi(p); err != nil {
-		return "0"
-	}
-	return p
 }
 
 func (e *env) demo(cmd *cobra.Command, dir string) error {

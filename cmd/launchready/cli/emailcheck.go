@@ -49,9 +49,8 @@ func (e *env) emailResolver(ctx context.Context, flag string) string {
 		return flag
 	}
 	if base := e.getenv("CLOUDFLARE_BASE_URL"); base != "" {
-		if sf, cleanup, ok := discoverSimEdge(ctx, base); ok {
-			cleanup()
-			return sf.resolver
+		if info, ok := fetchSimEdge(ctx, base); ok {
+			return info.DNS
 		}
 	}
 	return ""

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -109,48 +110,67 @@ func (w *simWorld) close() {
 	}
 }
 
-// discoverSimEdge asks the Cloudflare API at base (CLOUDFLARE_BASE_URL) whether it is a
-// launchready simulator running an edge; if so it returns verify flags aimed at that
-// edge, with the edge's CA written to a temporary file (removed by cleanup). For any
-// other API — real Cloudflare — it returns ok = false without error.
-func discoverSimEdge(ctx context.Context, base string) (f verifyFlags, cleanup func(), ok bool) {
+// fetchSimEdge asks the Cloudflare API at base (CLOUDFLARE_BASE_URL) whether it is a
+// launchready simulator running an edge, and where that edge listens. For any other
+// API — real Cloudflare — it returns ok = false without error.
+func fetchSimEdge(ctx context.Context, base string) (info simEdgeInfo, ok bool) {
 	u, err := url.Parse(base)
 	if err != nil || u.Host == "" || !isLoopbackHost(u.Hostname()) {
-		return f, nil, false
+		return info, false
 	}
 	u.Path = strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/client/v4") + "/__sim/edge"
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return f, nil, false
+		return info, false
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return f, nil, false
+		return info, false
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return f, nil, false
+		return info, false
 	}
-	var info simEdgeInfo
 	if err := json.NewDecoder(resp.Body).Decode(&info); err != nil || info.DNS == "" || info.CAPEM == "" {
-		return f, nil, false
+		return info, false
 	}
+	return info, true
+}
+
+// simEdgeFlags turns the edge's whereabouts into verify flags, with its CA written to
+// a temporary file (removed by cleanup).
+func simEdgeFlags(info simEdgeInfo) (f verifyFlags, cleanup func(), err error) {
 	ca, err := os.CreateTemp("", "launchready-sim-ca-*.pem")
 	if err != nil {
-		return f, nil, false
+		return f, nil, err
 	}
 	if _, err := ca.WriteString(info.CAPEM); err != nil {
 		ca.Close()
 		os.Remove(ca.Name())
-		return f, nil, false
+		return f, nil, err
 	}
-	ca.Close()
+	if err := ca.Close(); err != nil {
+		os.Remove(ca.Name())
+		return f, nil, err
+	}
 	f.resolver, f.caFile = info.DNS, ca.Name()
 	f.httpPort, _ = strconv.Atoi(portOf(info.HTTP))
 	f.httpsPort, _ = strconv.Atoi(portOf(info.HTTPS))
-	return f, func() { os.Remove(ca.Name()) }, true
+	return f, func() { os.Remove(ca.Name()) }, nil
+}
+
+// portOf is the port of a host:port address ("0" when there is none).
+func portOf(addr string) string {
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "0"
+	}
+	if _, err := strconv.Atoi(p); err != nil {
+		return "0"
+	}
+	return p
 }
 
 func isLoopbackHost(h string) bool {

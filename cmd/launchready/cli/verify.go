@@ -90,7 +90,11 @@ func (e *env) runVerify(ctx context.Context, cfg *schema.Config, f verifyFlags) 
 	// Against the local simulator, verify what its edge serves (found through
 	// CLOUDFLARE_BASE_URL) rather than the Internet, unless told otherwise.
 	if base := e.getenv("CLOUDFLARE_BASE_URL"); base != "" && f.resolver == "" && f.caFile == "" {
-		if sf, cleanup, ok := discoverSimEdge(ctx, base); ok {
+		if info, ok := fetchSimEdge(ctx, base); ok {
+			sf, cleanup, err := simEdgeFlags(info)
+			if err != nil {
+				return exitCode(ExitError, fmt.Errorf("writing the simulator's CA: %w", err))
+			}
 			defer cleanup()
 			f.resolver, f.caFile, f.httpPort, f.httpsPort = sf.resolver, sf.caFile, sf.httpPort, sf.httpsPort
 			if !f.json {
