@@ -103,6 +103,10 @@ type LiveZone struct {
 	// provider's order; nil where the provider does not say (the zone's apex NS
 	// records are then the answer).
 	Nameservers []string `json:"nameservers,omitempty"`
+	// Status is the zone's status at the provider where it has one (Cloudflare:
+	// "active", "pending", "moved"…); "" where it has none. plan shows it beside the
+	// zone header when it is not "active".
+	Status string `json:"status,omitempty"`
 }
 
 // Capabilities says what a provider kind can manage. schema checks a zone's blocks

@@ -40,6 +40,8 @@ type wireZone struct {
 	Status string `json:"status"`
 	// NameServers are the name servers Cloudflare assigned to the zone.
 	NameServers []string `json:"name_servers"`
+	// OriginalNameServers are the registrar's name servers when the zone was added.
+	OriginalNameServers []string `json:"original_name_servers"`
 }
 
 // wireRecord is a DNS record as the API sends and receives it.

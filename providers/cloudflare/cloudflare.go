@@ -77,12 +77,17 @@ type zoneEntry struct {
 	id string
 	// ns are the zone's assigned name servers (canonical), from the same lookup.
 	ns []string
+	// status and origNS are the zone's status and original name servers, from the
+	// same lookup.
+	status string
+	origNS []string
 }
 
 var (
 	_ providers.Provider         = (*Provider)(nil)
 	_ providers.SettingsProvider = (*Provider)(nil)
 	_ providers.RulesProvider    = (*Provider)(nil)
+	_ providers.DelegationReader = (*Provider)(nil)
 )
 
 // New returns a Provider talking to the Cloudflare API (or a simulator at
@@ -183,8 +188,10 @@ func (p *Provider) zoneID(ctx context.Context, zone string) (string, string, err
 
 // zoneFacts is what the zone lookup told about a zone.
 type zoneFacts struct {
-	id string
-	ns []string
+	id     string
+	ns     []string
+	status string
+	origNS []string
 }
 
 // zoneInfo returns the canonical zone name, its Cloudflare id and its assigned name
@@ -205,7 +212,7 @@ func (p *Provider) zoneInfo(ctx context.Context, zone string) (string, zoneFacts
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.id != "" {
-		return name, zoneFacts{id: e.id, ns: e.ns}, nil
+		return name, zoneFacts{id: e.id, ns: e.ns, status: e.status, origNS: e.origNS}, nil
 	}
 	zs, err := p.api.zoneIDs(ctx, name)
 	if err != nil {
@@ -236,8 +243,9 @@ func (p *Provider) zoneInfo(ctx context.Context, zone string) (string, zoneFacts
 	}
 	e.id = found.ID
 	e.ns = canonicalNameServers(found.NameServers)
-	p.log.Debug("found zone", "zone", name, "id", e.id, "name_servers", e.ns)
-	return name, zoneFacts{id: e.id, ns: e.ns}, nil
+	e.status, e.origNS = found.Status, canonicalNameServers(found.OriginalNameServers)
+	p.log.Debug("found zone", "zone", name, "id", e.id, "status", e.status, "name_servers", e.ns)
+	return name, zoneFacts{id: e.id, ns: e.ns, status: e.status, origNS: e.origNS}, nil
 }
 
 // canonicalNameServers returns the name servers as canonical names, in the API's

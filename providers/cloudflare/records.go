@@ -165,7 +165,7 @@ func (p *Provider) ReadZone(ctx context.Context, zone string) (*model.LiveZone, 
 		return nil, fmt.Errorf("listing DNS records of %s: %w", zone, err)
 	}
 	live := &model.LiveZone{Name: zone, ID: facts.id, Records: make([]model.Record, 0, len(ws)),
-		Nameservers: append([]string(nil), facts.ns...)}
+		Nameservers: append([]string(nil), facts.ns...), Status: facts.status}
 	for _, w := range ws {
 		live.Records = append(live.Records, toRecord(w, zone))
 	}

@@ -24,6 +24,7 @@
 //	func (s *Server) Close() error
 //	func (s *Server) AddZone(name string) (id string, err error)
 //	func (s *Server) ZoneNames() []string
+//	func (s *Server) SetZoneDelegation(name string, d ZoneDelegation) error // status, name servers, DNSSEC state
 //	func (s *Server) LiveZone(name string) (*model.LiveZone, bool) // records (canonical model values), settings, rules, serial
 //	func (s *Server) Stats() map[string]int             // "GET /zones/{zone_id}/dns_records" → requests served
 //	func (s *Server) ResetStats()
@@ -44,6 +45,7 @@
 //	GET    /__sim/zones         [{"id","name"}]
 //	POST   /__sim/zones         {"name":"example.org"} adds a zone
 //	GET    /__sim/zones/{name}  the zone's LiveZone as JSON
+//	PATCH  /__sim/zones/{name}  {"status","name_servers","original_name_servers","dnssec"} (ZoneDelegation)
 //
 // Every API request passes, in order: counting (Stats), injected faults, authentication,
 // the rate limit, then the endpoint.
@@ -112,6 +114,29 @@
 //     override_origin); every rule needs an expression with balanced brackets and
 //     quotes; refs are unique. Every problem is one error with source.pointer, e.g.
 //     /rules/0/action_parameters/from_value/status_code.
+//   - Delegation: a zone object's status is "active" unless set through
+//     SetZoneDelegation or PATCH /__sim/zones/{name} to "initializing", "pending" or
+//     "moved"; name_servers are the assigned pair (default
+//     ns1/ns2.cloudflare-sim.invalid), original_name_servers the registrar's old ones
+//     ([] by default). Cloudflare: a zone stays "pending" until the registrar lists
+//     the assigned name servers, and becomes "moved" when they are taken away
+//     (developers.cloudflare.com/dns/zone-setups/reference/domain-status/). The zone
+//     list's status filter follows the stored status.
+//   - DNSSEC: GET and PATCH /zones/{id}/dnssec answer cloudflare-go v7.9.0's
+//     dns.DNSSEC (the endpoint is not in the shared schema subset): status, and
+//     while not disabled algorithm "13", key_type "ECDSAP256SHA256", flags 257,
+//     key_tag, public_key, digest_type "2", digest_algorithm "SHA256", digest (upper
+//     case hex) and ds ("<zone>. 3600 IN DS <tag> 13 2 <DIGEST>"); disabled answers
+//     null key fields. The key is a real P-256 key generated when DNSSEC is first
+//     enabled and kept (only its public half is stored; the simulator signs nothing
+//     and its DNS serves no DNSKEY or RRSIG). PATCH {"status":"active"} makes a
+//     disabled zone "pending" (Cloudflare: "DNSSEC has been enabled but the
+//     Cloudflare DS record has not been added at the registrar"); PATCH
+//     {"status":"disabled"} makes an active zone "pending-disabled" (the DS is still
+//     at the registrar) and a pending one "disabled"
+//     (developers.cloudflare.com/dns/dnssec/dnssec-states/). What Cloudflare's
+//     registrar check does is done by hand: the admin API's "dnssec" sets any of
+//     active, pending, disabled, pending-disabled, error.
 //   - Faults (see Fault) and the rate limit answer 429 with code 971 and a
 //     Retry-After header; injected 5xx answer code 10001. Drop closes the connection.
 //   - State: with StatePath, state is JSON written atomically after every write; a

@@ -225,6 +225,8 @@ func (s *Server) apiRoutes() []route {
 		{"GET /user/tokens/verify", s.handleVerify},
 		{"GET /zones", s.handleListZones},
 		{"GET /zones/{zone_id}", s.handleGetZone},
+		{"GET /zones/{zone_id}/dnssec", s.handleGetDNSSEC},
+		{"PATCH /zones/{zone_id}/dnssec", s.handlePatchDNSSEC},
 		{"GET /zones/{zone_id}/dns_records", s.handleListRecords},
 		{"POST /zones/{zone_id}/dns_records", s.handleCreateRecord},
 		{"POST /zones/{zone_id}/dns_records/batch", s.handleBatch},
@@ -274,6 +276,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /__sim/zones", s.handleSimZones)
 	mux.HandleFunc("POST /__sim/zones", s.handleSimAddZone)
 	mux.HandleFunc("GET /__sim/zones/{name}", s.handleSimLiveZone)
+	mux.HandleFunc("PATCH /__sim/zones/{name}", s.handleSimZoneDelegation)
 	return mux
 }
 

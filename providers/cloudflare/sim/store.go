@@ -34,6 +34,13 @@ type zone struct {
 	// Rulesets in creation order: the seeded managed ruleset and the zone's
 	// entrypoints (one per configured phase).
 	Rulesets []*ruleset `json:"rulesets"`
+	// Status, NameServers, OriginalNameServers and DNSSEC are the zone's delegation
+	// (delegation.go); zero values mean active, the simulator's name servers, none,
+	// DNSSEC disabled.
+	Status              string       `json:"status,omitempty"`
+	NameServers         []string     `json:"name_servers,omitempty"`
+	OriginalNameServers []string     `json:"original_name_servers,omitempty"`
+	DNSSEC              *dnssecState `json:"dnssec,omitempty"`
 }
 
 // record is one stored DNS record, in the form the API returns it.

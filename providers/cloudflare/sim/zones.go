@@ -49,8 +49,8 @@ type wireZone struct {
 func (z *zone) wireZone() wireZone {
 	created := fmtTime(z.CreatedOn)
 	return wireZone{
-		ID: z.ID, Name: z.Name, Status: "active", Type: "full",
-		NameServers: nameServers, OriginalNameServers: []string{}, OriginalRegistrar: "", OriginalDNSHost: "",
+		ID: z.ID, Name: z.Name, Status: z.status(), Type: "full",
+		NameServers: z.nameServers(), OriginalNameServers: z.originalNameServers(), OriginalRegistrar: "", OriginalDNSHost: "",
 		CreatedOn: created, ModifiedOn: created, ActivatedOn: created,
 		Owner:       map[string]any{"id": accountID, "name": accountName, "type": "organization"},
 		Account:     map[string]any{"id": accountID, "name": accountName},
@@ -132,7 +132,7 @@ func (s *Server) handleListZones(w http.ResponseWriter, r *http.Request) {
 		preds = append(preds, func(z *zone) bool { return m(z.Name) })
 	}
 	if st := q.Get("status"); st != "" {
-		preds = append(preds, func(*zone) bool { return st == "active" })
+		preds = append(preds, func(z *zone) bool { return z.status() == st })
 	}
 	if id := q.Get("account.id"); id != "" {
 		preds = append(preds, func(*zone) bool { return id == accountID })
