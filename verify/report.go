@@ -37,7 +37,7 @@ const (
 )
 
 // kindOrder is the order kinds appear in within a zone.
-var kindOrder = []Kind{KindDNS, KindTLS, KindRedirect, KindHTTP, KindEmail}
+var kindOrder = []Kind{KindDelegation, KindDNS, KindTLS, KindRedirect, KindHTTP, KindEmail}
 
 // Check names (Result.Check): what aspect of the subject a result is about.
 const (
@@ -62,6 +62,7 @@ const (
 
 // checkOrder sorts the aspects of one subject in a natural reading order.
 var checkOrder = []string{
+	CheckZoneStatus, CheckParentNS, CheckDS, CheckSubdelegation,
 	CheckNameservers, CheckRRSet, CheckProxied,
 	CheckCertificate, CheckExpiry, CheckTLSVersion, CheckHTTPToHTTPS,
 	CheckRedirect, CheckApexWWW,
@@ -127,10 +128,11 @@ type Result struct {
 	// Reason says, in one line, what was found; never contains a secret.
 	Reason string `json:"reason"`
 
-	DNS      *DNSDetail      `json:"dns,omitempty"`
-	TLS      *TLSDetail      `json:"tls,omitempty"`
-	Redirect *RedirectDetail `json:"redirect,omitempty"`
-	HTTP     *HTTPDetail     `json:"http,omitempty"`
+	Delegation *DelegationDetail `json:"delegation,omitempty"`
+	DNS        *DNSDetail        `json:"dns,omitempty"`
+	TLS        *TLSDetail        `json:"tls,omitempty"`
+	Redirect   *RedirectDetail   `json:"redirect,omitempty"`
+	HTTP       *HTTPDetail       `json:"http,omitempty"`
 	// Details is free-form data from checks without a typed detail (the email hook).
 	Details map[string]any `json:"details,omitempty"`
 }

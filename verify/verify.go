@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/launchready/launchready/model"
 	"github.com/launchready/launchready/schema"
 )
 
@@ -67,6 +68,18 @@ type Options struct {
 	// and returns its results (Kind and Zone are filled in when empty). When nil, zones
 	// with an email block get a skipped email result saying so.
 	EmailAnalyze func(ctx context.Context, domain string) []Result
+	// Delegation reads from the zone's provider how the zone should be delegated:
+	// its status, the name servers the parent must list, its DNSSEC state and DS.
+	// nil: the delegation checks compare nothing with the provider and say so.
+	Delegation func(ctx context.Context, zone string) (*model.Delegation, error)
+	// ParentResolver ("HOST:PORT") is where the walk to each zone's parent starts
+	// instead of the root servers (a test world's parent zone, e.g. a BIND on
+	// loopback). Without it the parent is not asked when Resolver is set.
+	ParentResolver string
+	// NSAddrs maps a name server's host name to the "HOST:PORT" that serves it, for
+	// the walk to the parent and the subzone checks (test worlds on loopback; the
+	// real world resolves names and uses port 53).
+	NSAddrs map[string]string
 
 	// systemResolver and dnsPort replace the system resolver and port 53 when finding
 	// authoritative servers without Resolver (tests only).
@@ -120,6 +133,7 @@ func Run(ctx context.Context, cfg *schema.Config, opts Options) (*Report, error)
 	// DNS first: after an apply the other checks need the new data to be served.
 	var dnsTasks, otherTasks []task
 	for _, z := range cfg.Zones {
+		dnsTasks = append(dnsTasks, r.delegationTasks(z)...)
 		dnsTasks = append(dnsTasks, r.dnsTasks(z)...)
 		otherTasks = append(otherTasks, r.tlsTasks(z)...)
 		otherTasks = append(otherTasks, r.redirectTasks(z)...)
@@ -181,6 +195,21 @@ func newRunner(opts Options) (*runner, error) {
 	for zone, srv := range opts.ZoneServers {
 		if _, _, err := net.SplitHostPort(srv); err != nil {
 			return nil, fmt.Errorf("verify: server %q of zone %s must be HOST:PORT: %w", srv, zone, err)
+		}
+	}
+	if len(opts.NSAddrs) > 0 {
+		canon := make(map[string]string, len(opts.NSAddrs))
+		for name, srv := range opts.NSAddrs {
+			if _, _, err := net.SplitHostPort(srv); err != nil {
+				return nil, fmt.Errorf("verify: address %q of name server %s must be HOST:PORT: %w", srv, name, err)
+			}
+			canon[model.CanonicalLiveName(name)] = srv
+		}
+		opts.NSAddrs = canon
+	}
+	if opts.ParentResolver != "" {
+		if _, _, err := net.SplitHostPort(opts.ParentResolver); err != nil {
+			return nil, fmt.Errorf("verify: parent resolver %q must be HOST:PORT: %w", opts.ParentResolver, err)
 		}
 	}
 	if opts.Resolver != "" {

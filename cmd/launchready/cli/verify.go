@@ -30,6 +30,10 @@ type verifyFlags struct {
 	zones         []string
 	httpPort      int
 	httpsPort     int
+	// parentResolver and nsAddrs point the delegation checks at a test world's
+	// parent zone (verify.Options.ParentResolver, NSAddrs).
+	parentResolver string
+	nsAddrs        []string
 }
 
 func (f *verifyFlags) register(cmd *cobra.Command, wait time.Duration) {
@@ -37,6 +41,9 @@ func (f *verifyFlags) register(cmd *cobra.Command, wait time.Duration) {
 	cmd.Flags().StringVar(&f.caFile, "ca-file", "", "PEM file of extra trusted root certificates (in addition to the system roots)")
 	cmd.Flags().IntVar(&f.httpPort, "http-port", 0, "dial this port instead of 80 (test worlds on loopback)")
 	cmd.Flags().IntVar(&f.httpsPort, "https-port", 0, "dial this port instead of 443 (test worlds on loopback)")
+	cmd.Flags().StringVar(&f.parentResolver, "parent-resolver", "", "start the walk to each zone's parent at HOST:PORT instead of the root servers (a test world's parent zone)")
+	cmd.Flags().StringArrayVar(&f.nsAddrs, "ns-address", nil, "reach name server NAME at HOST:PORT in the delegation checks, as NAME=HOST:PORT (test worlds on loopback; repeatable)")
+	_ = cmd.Flags().MarkHidden("ns-address")
 	_ = cmd.Flags().MarkHidden("http-port")
 	_ = cmd.Flags().MarkHidden("https-port")
 	cmd.Flags().DurationVar(&f.wait, "wait", wait, "wait up to this long for every authoritative server to serve the desired records (0: check once)")
@@ -114,6 +121,11 @@ func (e *env) runVerify(ctx context.Context, cfg *schema.Config, f verifyFlags) 
 		// --max-regression 0 means any regression fails.
 		MaxRegressionSet: true,
 		EmailAnalyze:     emailAnalyzer(cfg, f.resolver),
+		Delegation:       e.delegationReader(cfg),
+		ParentResolver:   f.parentResolver,
+	}
+	if opts.NSAddrs, err = parseNSAddrs(f.nsAddrs); err != nil {
+		return exitCode(ExitError, err)
 	}
 	if f.baseline != "" {
 		fh, err := os.Open(f.baseline)

@@ -1,0 +1,53 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/launchready/launchready/engine"
+	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/providers"
+	"github.com/launchready/launchready/schema"
+)
+
+// delegationReader adapts the zones' providers to verify's Delegation hook. The
+// providers are built on first use; a provider that cannot be built (no credentials)
+// or cannot say (no DelegationReader) gives an error verify reports as a warning.
+func (e *env) delegationReader(cfg *schema.Config) func(ctx context.Context, zone string) (*model.Delegation, error) {
+	build := sync.OnceValues(func() (map[string]providers.Provider, error) {
+		return engine.Build(cfg, engine.BuildOptions{LookupEnv: e.lookup, Logger: e.log})
+	})
+	return func(ctx context.Context, zone string) (*model.Delegation, error) {
+		z := cfg.Zone(zone)
+		if z == nil {
+			return nil, fmt.Errorf("zone %s is not in launch.hcl", zone)
+		}
+		provs, err := build()
+		if err != nil {
+			return nil, err
+		}
+		dr, ok := provs[z.Provider].(providers.DelegationReader)
+		if !ok {
+			return nil, fmt.Errorf("provider %s cannot report the zone's delegation", z.Provider)
+		}
+		return dr.ReadDelegation(ctx, zone)
+	}
+}
+
+// parseNSAddrs reads --ns-address NAME=HOST:PORT flags.
+func parseNSAddrs(list []string) (map[string]string, error) {
+	if len(list) == 0 {
+		return nil, nil
+	}
+	out := map[string]string{}
+	for _, item := range list {
+		name, addr, ok := strings.Cut(item, "=")
+		if !ok || name == "" || addr == "" {
+			return nil, fmt.Errorf("--ns-address %q: want NAME=HOST:PORT", item)
+		}
+		out[name] = addr
+	}
+	return out, nil
+}

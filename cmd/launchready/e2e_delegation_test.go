@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/launchready/launchready/internal/testbind"
+)
+
+// simDelegation changes a zone's status, assigned name servers or DNSSEC state
+// through the simulator's admin API (what the registrar and Cloudflare's activation
+// check do outside the API).
+func (w *workspace) simDelegation(zone string, body map[string]any) {
+	w.t.Helper()
+	b, _ := json.Marshal(body)
+	req, err := http.NewRequest(http.MethodPatch, strings.TrimSuffix(w.base, "/client/v4")+"/__sim/zones/"+zone, bytes.NewReader(b))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		w.t.Fatalf("PATCH /__sim/zones/%s: %d %s", zone, resp.StatusCode, raw)
+	}
+}
+
+// simDNSSEC enables DNSSEC through the API (as a user would) and returns the DS
+// Cloudflare asks to publish, as "tag alg digest-type DIGEST".
+func (w *workspace) simDNSSEC(zone string) string {
+	w.t.Helper()
+	var d struct {
+		Status     string `json:"status"`
+		KeyTag     int    `json:"key_tag"`
+		Algorithm  string `json:"algorithm"`
+		DigestType string `json:"digest_type"`
+		Digest     string `json:"digest"`
+	}
+	w.api.call(http.MethodPatch, "/zones/"+w.api.zoneID(zone)+"/dnssec", map[string]any{"status": "active"}, &d)
+	if d.Status != "pending" || d.Digest == "" {
+		w.t.Fatalf("enabling DNSSEC on %s: %+v", zone, d)
+	}
+	return fmt.Sprintf("%d %s %s %s", d.KeyTag, d.Algorithm, d.DigestType, d.Digest)
+}
+
+// TestDelegationE2E: a real BIND9 serves the parent zone "test." on loopback and the
+// simulator serves the zones; `launchready verify --parent-resolver` asks the parent
+// and compares with what the Cloudflare API says about each zone.
+func TestDelegationE2E(t *testing.T) {
+	testbind.Require(t)
+	zones := []string{"shop.test", "old.test", "mixed.test", "stale.test", "nods.test", "signed.test", "sub.test"}
+	var cfg strings.Builder
+	for _, z := range zones {
+		fmt.Fprintf(&cfg, "zone %q {\n  provider = \"cloudflare\"\n", z)
+		if z == "sub.test" {
+			cfg.WriteString("  record \"lab\" \"NS\" { values = [\"ns1.lab.sub.test.\"] }\n")
+		}
+		cfg.WriteString("}\n")
+	}
+	w := newWorkspace(t, cfg.String(), zones...)
+	cf := []any{"ada.ns.cloudflare.com", "bob.ns.cloudflare.com"}
+	for _, z := range zones {
+		w.simDelegation(z, map[string]any{"name_servers": cf})
+	}
+	w.simDelegation("old.test", map[string]any{"status": "pending", "original_name_servers": []any{"ns1.oldhost.example", "ns2.oldhost.example"}})
+	staleDS := w.simDNSSEC("stale.test")
+	w.simDelegation("stale.test", map[string]any{"dnssec": "active"})
+	nodsDS := w.simDNSSEC("nods.test")
+	signedDS := w.simDNSSEC("signed.test")
+	w.simDelegation("signed.test", map[string]any{"dnssec": "active"})
+	// The stale DS is an old provider's: it names another key (the digest differs).
+	f := strings.Fields(staleDS)
+	oldDS := strings.Join(append(f[:3:3], strings.Repeat("AB", 32)), " ")
+
+	var parentZone []string
+	for _, z := range zones {
+		label := strings.TrimSuffix(z, ".test")
+		switch z {
+		case "old.test":
+			parentZone = append(parentZone, label+" NS ns1.oldhost.example.", label+" NS ns2.oldhost.example.")
+			continue
+		case "mixed.test":
+			parentZone = append(parentZone, label+" NS ns1.oldhost.example.")
+		case "stale.test":
+			parentZone = append(parentZone, label+" DS "+oldDS)
+		case "signed.test":
+			parentZone = append(parentZone, label+" DS "+signedDS)
+		}
+		parentZone = append(parentZone, label+" NS ada.ns.cloudflare.com.", label+" NS bob.ns.cloudflare.com.")
+	}
+	parent := testbind.Start(t, "test", strings.Join(parentZone, "\n")+"\n")
+
+	r := w.run(nil, "verify", "--json", "--parent-resolver", parent.Addr, "--ns-address", "ns1.lab.sub.test="+parent.Addr)
+	if r.code != 4 {
+		t.Fatalf("verify exit %d, want 4\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	var rep verifyJSON
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	got := map[string]string{} // "zone check name" → "status: reason"
+	for _, z := range rep.Zones {
+		for _, res := range z.Results {
+			if res.Kind == "delegation" {
+				got[z.Zone+" "+res.Check+" "+res.Name] = res.Status + ": " + res.Reason
+			}
+		}
+		if len(z.Results) == 0 || z.Results[0].Kind != "delegation" {
+			t.Errorf("%s: the delegation checks do not come first", z.Zone)
+		}
+	}
+	for _, tt := range []struct{ key, want string }{
+		{"shop.test zone_status shop.test", "pass: the zone is active"},
+		{"shop.test parent_ns shop.test", "pass: the parent zone test lists exactly the zone's name servers: ada.ns.cloudflare.com, bob.ns.cloudflare.com"},
+		{"shop.test ds shop.test", "pass: the zone is not signed and the parent holds no DS"},
+		{"old.test zone_status old.test", "fail: the zone is pending at the provider: it does not see its name servers at the registrar yet"},
+		{"old.test zone_status old.test", "set exactly ada.ns.cloudflare.com, bob.ns.cloudflare.com at the registrar (then the provider activates the zone, usually within hours), replacing ns1.oldhost.example, ns2.oldhost.example"},
+		{"old.test parent_ns old.test", "fail: the parent zone test lists other name servers (ns1.oldhost.example, ns2.oldhost.example), none of the zone's: the world still reads the old provider; set exactly ada.ns.cloudflare.com, bob.ns.cloudflare.com at the registrar"},
+		{"mixed.test parent_ns mixed.test", "fail: the parent zone test mixes the zone's name servers with others (ns1.oldhost.example)"},
+		{"stale.test ds stale.test", "fail: the parent holds DS " + oldDS + ", which matches no key of the zone: validating resolvers get SERVFAIL for every name in the zone; replace it at the registrar with stale.test. DS " + staleDS},
+		{"nods.test ds nods.test", "warn: DNSSEC is on at the provider (pending) but the parent holds no DS, so nothing is validated; publish this DS at the registrar: nods.test. DS " + nodsDS},
+		{"signed.test ds signed.test", "pass: the parent's DS " + signedDS + " matches the zone's key"},
+		{"sub.test subdelegation lab.sub.test", "fail: lame delegation: ns1.lab.sub.test (" + parent.Addr + "): answer for lab.sub.test is not authoritative"},
+	} {
+		if !strings.Contains(got[tt.key], tt.want) {
+			t.Errorf("%s:\n got %q\nwant it to contain %q", tt.key, got[tt.key], tt.want)
+		}
+	}
+
+	// Without --parent-resolver the simulator world has no parent: only the zone
+	// status is judged.
+	r = w.run(nil, "verify", "--zone", "old.test")
+	if r.code != 4 || !strings.Contains(r.stdout, "the zone is pending at the provider") || strings.Contains(r.stdout, "parent_ns") {
+		t.Errorf("verify without a parent: exit %d\n%s", r.code, r.stdout)
+	}
+}
