@@ -113,6 +113,7 @@ func computeZone(z *schema.Zone, lz *model.LiveZone) (*ZonePlan, error) {
 		wantMarks: map[string]map[string]string{},
 		keptMarks: map[string][]string{},
 	}
+	noteZoneStatus(st.zp, lz)
 	if err := st.readLive(); err != nil {
 		return nil, err
 	}

@@ -41,11 +41,14 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 	}
 	for i := range p.Zones {
 		z := &p.Zones[i]
-		if !z.HasChanges() && len(z.Unmanaged) == 0 && len(z.Warnings) == 0 {
+		if !z.HasChanges() && len(z.Unmanaged) == 0 && len(z.Warnings) == 0 && z.Status == "" {
 			continue
 		}
 		b.WriteString("\n")
 		fmt.Fprintf(&b, "<details><summary><b>%s</b> (%s): %s</summary>\n\n", htmlEscape(z.Zone), htmlEscape(z.Provider), htmlEscape(zoneCounts(z)))
+		if note := statusNote(z); note != "" {
+			fmt.Fprintf(&b, "> **Not active:** %s\n\n", htmlEscape(note))
+		}
 		if lines := diffLines(z); len(lines) > 0 {
 			body := strings.Join(lines, "\n")
 			fence := mdFence(body)

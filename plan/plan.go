@@ -75,7 +75,12 @@ type FieldChange struct {
 type ZonePlan struct {
 	Zone     string   `json:"zone"`
 	Provider string   `json:"provider"`
-	Changes  []Change `json:"changes"`
+	// Status and Nameservers are the zone's status at the provider and the name
+	// servers the registrar must list, set only when the zone is not active
+	// (LiveZone.Status): its records are then not what the world reads.
+	Status      string   `json:"status,omitempty"`
+	Nameservers []string `json:"nameservers,omitempty"`
+	Changes     []Change `json:"changes"`
 	// Unmanaged are live records launchready leaves alone (not owned, not declared,
 	// or ignored), sorted.
 	Unmanaged []model.Record `json:"unmanaged,omitempty"`

@@ -36,6 +36,9 @@ func RenderText(w io.Writer, p *Plan, o TextOptions) error {
 	for i := range p.Zones {
 		z := &p.Zones[i]
 		t.line(t.paint(ansiBold, fmt.Sprintf("zone %s (%s): %s", z.Zone, z.Provider, zoneCounts(z))))
+		if note := statusNote(z); note != "" {
+			t.line("  " + t.paint(ansiYellow+ansiBold, "Not active:") + " " + note)
+		}
 		for _, b := range changeBlocks(z) {
 			t.block(b)
 		}

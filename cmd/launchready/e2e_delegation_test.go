@@ -141,4 +141,12 @@ func TestDelegationE2E(t *testing.T) {
 	if r.code != 4 || !strings.Contains(r.stdout, "the zone is pending at the provider") || strings.Contains(r.stdout, "parent_ns") {
 		t.Errorf("verify without a parent: exit %d\n%s", r.code, r.stdout)
 	}
+
+	// plan shows the pending zone's status and the name servers to set beside its
+	// header; an active zone's header has nothing more.
+	r = w.run(nil, "plan", "--zone", "old.test", "--zone", "shop.test")
+	if !strings.Contains(r.stdout, "Not active: zone pending at the provider: set the name servers ada.ns.cloudflare.com, bob.ns.cloudflare.com at the registrar") ||
+		strings.Count(r.stdout, "Not active") != 1 {
+		t.Errorf("plan (exit %d):\n%s%s", r.code, r.stdout, r.stderr)
+	}
 }
