@@ -75,12 +75,7 @@ type FieldChange struct {
 type ZonePlan struct {
 	Zone     string   `json:"zone"`
 	Provider string   `json:"provider"`
-	// Status and Nameservers are the zone's status at the provider and the name
-	// servers the registrar must list, set only when the zone is not active
-	// (LiveZone.Status): its records are then not what the world reads.
-	Status      string   `json:"status,omitempty"`
-	Nameservers []string `json:"nameservers,omitempty"`
-	Changes     []Change `json:"changes"`
+	Changes  []Change `json:"changes"`
 	// Unmanaged are live records launchready leaves alone (not owned, not declared,
 	// or ignored), sorted.
 	Unmanaged []model.Record `json:"unmanaged,omitempty"`
@@ -108,6 +103,12 @@ type ZonePlan struct {
 	// RuleWrites maps a phase to its complete new rule list (hand-made rules kept in
 	// place); only phases that change are present.
 	RuleWrites map[string][]model.Rule `json:"rule_writes,omitempty"`
+
+	// Status and Nameservers are the zone's status at the provider and the name
+	// servers the registrar must list, set only when the zone is not active
+	// (LiveZone.Status): its records are then not what the world reads.
+	Status      string   `json:"status,omitempty"`
+	Nameservers []string `json:"nameservers,omitempty"`
 }
 
 // Plan is the whole plan over every zone of a config.

@@ -128,13 +128,15 @@ type Result struct {
 	// Reason says, in one line, what was found; never contains a secret.
 	Reason string `json:"reason"`
 
-	Delegation *DelegationDetail `json:"delegation,omitempty"`
-	DNS        *DNSDetail        `json:"dns,omitempty"`
-	TLS        *TLSDetail        `json:"tls,omitempty"`
-	Redirect   *RedirectDetail   `json:"redirect,omitempty"`
-	HTTP       *HTTPDetail       `json:"http,omitempty"`
+	DNS      *DNSDetail      `json:"dns,omitempty"`
+	TLS      *TLSDetail      `json:"tls,omitempty"`
+	Redirect *RedirectDetail `json:"redirect,omitempty"`
+	HTTP     *HTTPDetail     `json:"http,omitempty"`
 	// Details is free-form data from checks without a typed detail (the email hook).
 	Details map[string]any `json:"details,omitempty"`
+
+	// Delegation is what the parent and the provider said (delegation checks).
+	Delegation *DelegationDetail `json:"delegation,omitempty"`
 }
 
 // DNSDetail is what each authoritative server answered for one record set.
