@@ -27,6 +27,10 @@ type Input struct {
 	Verify *VerifyReport
 	// VerifiedAt is the time shown for Verify; zero uses the report's started_at.
 	VerifiedAt time.Time
+	// Delegations are what the providers say each zone's delegation must be (name
+	// servers, status, DNSSEC and DS), by canonical zone name; a missing zone falls
+	// back to the live name servers and says DNSSEC was not read.
+	Delegations map[string]*model.Delegation
 }
 
 // Render writes the DNS map as Markdown to w. The same Input always gives the same
@@ -194,6 +198,7 @@ func renderZone(d *md, in Input, v *zoneView) {
 	if v.planErr != "" {
 		d.para("**Live state could not be compared with the file:** ", text(v.planErr), ". Ownership and sync state are not shown.")
 	}
+	renderDelegation(d, in, v)
 
 	d.heading(3, "Records")
 	renderRecords(d, v)

@@ -149,4 +149,23 @@ func TestDelegationE2E(t *testing.T) {
 		strings.Count(r.stdout, "Not active") != 1 {
 		t.Errorf("plan (exit %d):\n%s%s", r.code, r.stdout, r.stderr)
 	}
+
+	// The DNS map tells what the registrar must hold: the assigned name servers and,
+	// for a signed zone, the DS to publish; and what verify found at the parent.
+	w.run(nil, "verify", "--parent-resolver", parent.Addr, "--ns-address", "ns1.lab.sub.test="+parent.Addr)
+	if r = w.run(nil, "handover"); r.code != 0 {
+		t.Fatalf("handover exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	dnsMap := w.read("DNS-MAP.md")
+	for _, want := range []string{
+		"### Delegation",
+		"must list exactly these name servers (assigned by the provider), and no others:\n\n- `ada.ns.cloudflare.com`\n- `bob.ns.cloudflare.com`",
+		"DNSSEC is pending: the registrar must hold this DS record (key tag, algorithm, digest type, digest):\n\n- `nods.test. DS " + nodsDS + "`",
+		"**The zone is pending at the provider:**",
+		"| `old.test` | parent\\_ns | FAIL |",
+	} {
+		if !strings.Contains(dnsMap, want) {
+			t.Errorf("DNS map lacks %q", want)
+		}
+	}
 }

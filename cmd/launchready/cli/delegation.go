@@ -51,3 +51,27 @@ func parseNSAddrs(list []string) (map[string]string, error) {
 	}
 	return out, nil
 }
+
+// readDelegations asks each zone's provider how the zone must be delegated, for the
+// DNS map. A zone whose provider cannot say is left out (the map then says what it
+// could not read); errors are logged, not fatal.
+func (e *env) readDelegations(ctx context.Context, eng *engine.Engine) map[string]*model.Delegation {
+	out := map[string]*model.Delegation{}
+	zones, err := eng.SelectedZones()
+	if err != nil {
+		return out
+	}
+	for _, z := range zones {
+		dr, ok := eng.Providers[z.Provider].(providers.DelegationReader)
+		if !ok {
+			continue
+		}
+		d, err := dr.ReadDelegation(ctx, z.Name)
+		if err != nil {
+			e.log.Warn("could not read the zone's delegation for the DNS map", "zone", z.Name, "error", err)
+			continue
+		}
+		out[z.Name] = d
+	}
+	return out
+}

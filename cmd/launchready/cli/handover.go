@@ -50,7 +50,7 @@ func (e *env) writeHandover(ctx context.Context, eng *engine.Engine, out string,
 			return err
 		}
 	}
-	in := handover.Input{Config: eng.Config, Live: live}
+	in := handover.Input{Config: eng.Config, Live: live, Delegations: e.readDelegations(ctx, eng)}
 	if f, err := os.Open(verifyReportPath); err == nil {
 		rep, err := handover.ReadVerifyJSON(f)
 		f.Close()
