@@ -179,6 +179,9 @@ type parent struct {
 	servers []nameserver
 	ns      []string // canonical, sorted
 	asked   nameserver
+	// sameServer: the parent's server also serves the zone and answered with the
+	// zone's own NS set (the delegation it holds cannot be asked apart).
+	sameServer bool
 }
 
 func (p *parent) label() string {
@@ -240,7 +243,13 @@ func (r *runner) findParent(ctx context.Context, zone string) (*parent, error) {
 		case resp.Authoritative:
 			owner := soaOwner(resp, current)
 			if hasNS(resp.Answer, zone) {
-				return nil, fmt.Errorf("%s answers for %s itself (it serves the zone, not only its parent): ask the parent's own servers (--parent-resolver)", asked.label(), zone)
+				// The server serves the zone itself. When it also serves the parent (one
+				// server for both), its answer is all there is to compare.
+				if pz := r.parentName(ctx, asked, zone); pz != "" && pz != zone {
+					_, ns := referral(&dns.Msg{Ns: resp.Answer})
+					return &parent{zone: pz, servers: servers, ns: ns, asked: asked, sameServer: true}, nil
+				}
+				return nil, fmt.Errorf("%s answers for %s itself (it serves the zone, not its parent): ask the parent's own servers (--parent-resolver)", asked.label(), zone)
 			}
 			return &parent{zone: owner, servers: servers, asked: asked},
 				fmt.Errorf("%w: %s (%s) holds no NS records for %s", errNotDelegated, (&parent{zone: owner}).label(), asked.label(), zone)
@@ -400,8 +409,8 @@ func (r *runner) resolveServer(ctx context.Context, host string) nameserver {
 }
 
 // parentNSResult compares the parent's NS set with the zone's name servers.
-func parentNSResult(zone string, want *model.Delegation, wantErr error, p *parent, err error) Result {
-	res := Result{Zone: zone, Kind: KindDelegation, Name: zone, Check: CheckParentNS}
+func parentNSResult(zone string, want *model.Delegation, wantErr error, p *parent, err error) (res Result) {
+	res = Result{Zone: zone, Kind: KindDelegation, Name: zone, Check: CheckParentNS}
 	d := &DelegationDetail{}
 	res.Delegation = d
 	if p != nil {
@@ -448,6 +457,11 @@ func parentNSResult(zone string, want *model.Delegation, wantErr error, p *paren
 		}
 	}
 	fix := "; set exactly " + set + " at the registrar"
+	defer func() {
+		if p.sameServer {
+			res.Reason += fmt.Sprintf(" (%s also serves %s and answered with the zone's own NS set)", p.asked.label(), zone)
+		}
+	}()
 	switch {
 	case len(d.Missing) == 0 && len(d.Extra) == 0:
 		res.Status = Pass

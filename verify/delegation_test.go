@@ -145,3 +145,28 @@ func TestDelegationNotAskedWithResolver(t *testing.T) {
 		t.Errorf("first result is %s, want the delegation checks first", rep.Zones[0].Results[0].Kind)
 	}
 }
+
+// TestDelegationOneServerForParentAndZone: a server that serves both the parent and
+// the zone answers the zone's NS set authoritatively; that set is compared, and the
+// reason says where it came from.
+func TestDelegationOneServerForParentAndZone(t *testing.T) {
+	srv := newDNSServer(t, "test", "both.test")
+	srv.set(t,
+		"test. 300 IN SOA ns1.test. hostmaster.test. 1 3600 600 604800 300",
+		"both.test. 300 IN NS ada.ns.cloudflare.com.",
+		"both.test. 300 IN NS ns1.oldhost.example.",
+	)
+	cfg := &schema.Config{Zones: []*schema.Zone{{Name: "both.test"}}}
+	rep, err := Run(context.Background(), cfg, Options{Resolver: srv.addr, ParentResolver: srv.addr, Timeout: 2 * time.Second,
+		Delegation: func(context.Context, string) (*model.Delegation, error) {
+			return &model.Delegation{Status: "active", Nameservers: []string{"ada.ns.cloudflare.com", "bob.ns.cloudflare.com"}, DNSSEC: &model.DNSSEC{Status: "disabled"}}, nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := find(t, rep, "both.test", KindDelegation, "both.test", CheckParentNS)
+	want := "the parent zone test mixes the zone's name servers with others (ns1.oldhost.example): resolvers that pick those get other answers, and misses bob.ns.cloudflare.com; set exactly ada.ns.cloudflare.com, bob.ns.cloudflare.com at the registrar (" + srv.addr + " also serves both.test and answered with the zone's own NS set)"
+	if got.Status != Fail || got.Reason != want {
+		t.Errorf("parent_ns = %s %q\nwant %q", got.Status, got.Reason, want)
+	}
+}
