@@ -170,3 +170,28 @@ func TestDelegationOneServerForParentAndZone(t *testing.T) {
 		t.Errorf("parent_ns = %s %q\nwant %q", got.Status, got.Reason, want)
 	}
 }
+
+// TestDelegationWalk follows referrals down from --parent-resolver: the server of
+// "test." refers "example.test" to its own server (reached through NSAddrs, as a
+// name server on a loopback port), which holds the delegation of the zone.
+func TestDelegationWalk(t *testing.T) {
+	mid := testbind.Start(t, "example.test", "shop NS ada.ns.cloudflare.com.\nshop NS bob.ns.cloudflare.com.\n")
+	top := testbind.Start(t, "test", "example NS ns.example.test.\nns.example IN A 127.0.0.1\n")
+	cfg := &schema.Config{Zones: []*schema.Zone{{Name: "shop.example.test"}}}
+	rep, err := Run(context.Background(), cfg, Options{Resolver: top.Addr, ParentResolver: top.Addr, Timeout: 3 * time.Second,
+		NSAddrs: map[string]string{"NS.example.test.": mid.Addr},
+		Delegation: func(context.Context, string) (*model.Delegation, error) {
+			return &model.Delegation{Status: "active", Nameservers: []string{"bob.ns.cloudflare.com", "ada.ns.cloudflare.com"}, DNSSEC: &model.DNSSEC{Status: "disabled"}}, nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := find(t, rep, "shop.example.test", KindDelegation, "shop.example.test", CheckParentNS)
+	if got.Status != Pass || got.Reason != "the parent zone example.test lists exactly the zone's name servers: bob.ns.cloudflare.com, ada.ns.cloudflare.com" ||
+		got.Target != "ns.example.test ("+mid.Addr+")" {
+		t.Errorf("parent_ns = %s %q (target %q)", got.Status, got.Reason, got.Target)
+	}
+	if got := find(t, rep, "shop.example.test", KindDelegation, "shop.example.test", CheckDS); got.Status != Pass {
+		t.Errorf("ds = %s %q", got.Status, got.Reason)
+	}
+}
