@@ -20,6 +20,9 @@
 //		MaxRegression: f, MaxRegressionSet: true, // --max-regression as given: 0 = any regression fails
 //		                                 // (left zero and unset: DefaultMaxRegression, +20 %)
 //		EmailAnalyze: func(ctx context.Context, domain string) []verify.Result { … }, // email package adapter
+//		Delegation: func(ctx context.Context, zone string) (*model.Delegation, error) { … }, // providers.DelegationReader
+//		ParentResolver: "127.0.0.1:5300", // --parent-resolver: walk to the parent from here, not the root
+//		NSAddrs: map[string]string{"ns1.lab.example.test": "127.0.0.1:5301"}, // --ns-address (test worlds)
 //	})
 //	// err != nil: nothing could be checked (bad options, unreadable CA file, cancelled): exit 1.
 //	verify.RenderText(os.Stdout, rep, color) // or verify.RenderJSON(os.Stdout, rep) for --json
@@ -28,7 +31,8 @@
 // Exported: Run, Options, DefaultWait, DefaultMaxRegression, Report (Failed),
 // ZoneReport, Summary, Result with its typed details (DNSDetail, ServerAnswer,
 // TLSDetail, RedirectDetail, Hop, HTTPDetail, Percentiles), Status (Pass, Warn, Fail,
-// Skip), Kind (KindDNS, KindTLS, KindRedirect, KindHTTP, KindEmail), the Check* names,
+// Skip), Kind (KindDelegation, KindDNS, KindTLS, KindRedirect, KindHTTP, KindEmail),
+// DelegationDetail, the Check* names,
 // RenderText, RenderJSON, ReadJSON and FormatVersion. The JSON report is documented in JSON.md.
 //
 // Zero values: Options{} checks the real world once, with the system resolver, the
@@ -39,6 +43,18 @@
 // gives SNI and Host), so a whole test world can live on loopback.
 //
 // # Checks
+//
+// Delegation (kind "delegation", delegation.go), first for every zone: the provider's
+// zone status (Options.Delegation; not active fails with the name servers to set);
+// then, when the parent can be asked (Options.ParentResolver, or the real world:
+// neither Resolver nor a loopback zone server), the parent's NS set for the zone,
+// found by following referrals from the root servers (or ParentResolver) without
+// recursion and compared with the provider's name servers (missing, extra and mixed
+// sets fail with the names to set); the DS at the parent against the zone's DNSKEY
+// (a DS matching no key, or any DS for an unsigned zone, fails: validating resolvers
+// get SERVFAIL; a signed zone without DS warns with the DS to publish); and each NS set
+// declared inside the zone, whose servers must answer authoritatively (else lame).
+// Name servers are reached through NSAddrs, glue, or the system resolver on port 53.
 //
 // DNS (kind "dns"): the zone's authoritative servers are its NS records resolved through
 // the system resolver, or Options.Resolver alone. Each server is asked, without
@@ -93,6 +109,6 @@
 //
 // Checks run concurrently (at most Options.Concurrency at once), DNS first so that
 // later checks see the new data. Results are sorted deterministically: zones in config
-// order; then kind (dns, tls, redirect, http, email), subject (host names from the
+// order; then kind (delegation, dns, tls, redirect, http, email), subject (host names from the
 // right, so the apex comes first), check, target.
 package verify
