@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/miekg/dns"
+
 	"github.com/launchready/launchready/internal/testbind"
 )
 
@@ -167,5 +169,49 @@ func TestDelegationE2E(t *testing.T) {
 		if !strings.Contains(dnsMap, want) {
 			t.Errorf("DNS map lacks %q", want)
 		}
+	}
+}
+
+// TestDelegationRFC2136E2E: an RFC 2136 zone's delegation is its apex NS and the DS
+// of its DNSKEY; a BIND9 parent that lists another server and holds a DS of another
+// key fails both checks, naming what to set.
+func TestDelegationRFC2136E2E(t *testing.T) {
+	testbind.Require(t)
+	t.Parallel()
+	key := &dns.DNSKEY{Hdr: dns.RR_Header{Name: "corp.test.", Rrtype: dns.TypeDNSKEY, Class: dns.ClassINET, Ttl: 300},
+		Flags: 257, Protocol: 3, Algorithm: dns.ECDSAP256SHA256}
+	if _, err := key.Generate(256); err != nil {
+		t.Fatal(err)
+	}
+	other := *key
+	if _, err := other.Generate(256); err != nil {
+		t.Fatal(err)
+	}
+	dsData := func(k *dns.DNSKEY) string {
+		ds := k.ToDS(dns.SHA256)
+		return fmt.Sprintf("%d %d %d %s", ds.KeyTag, ds.Algorithm, ds.DigestType, strings.ToUpper(ds.Digest))
+	}
+	child := testbind.Start(t, "corp.test", key.String()+"\n")
+	parent := testbind.Start(t, "test", "corp NS ns1.corp.test.\ncorp NS ns9.oldhost.example.\nns1.corp IN A 127.0.0.1\ncorp DS "+dsData(&other)+"\n")
+	w := &workspace{t: t, dir: t.TempDir(), env: []string{tsigEnv + "=" + child.Secret}}
+	w.write("launch.hcl", rfc2136Provider(child)+`
+zone "corp.test" {
+  provider = "rfc2136.corp"
+}
+`)
+	r := w.run(nil, "verify", "--json", "--parent-resolver", parent.Addr)
+	if r.code != 4 {
+		t.Fatalf("verify exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{
+		`"the parent zone test mixes the zone's name servers with others (ns9.oldhost.example): resolvers that pick those get other answers; set exactly ns1.corp.test at the registrar"`,
+		`"the parent holds DS ` + dsData(&other) + `, which matches no key of the zone: validating resolvers get SERVFAIL for every name in the zone; replace it at the registrar with corp.test. DS ` + dsData(key) + `"`,
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("verify output lacks %s\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "zone_status") {
+		t.Errorf("an RFC 2136 zone has no status to check:\n%s", r.stdout)
 	}
 }
