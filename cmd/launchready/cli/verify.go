@@ -30,6 +30,9 @@ type verifyFlags struct {
 	zones         []string
 	httpPort      int
 	httpsPort     int
+	connectTo     []string
+	smoke         bool
+	loopbackOnly  bool // set when verifying the simulator's edge
 }
 
 func (f *verifyFlags) register(cmd *cobra.Command, wait time.Duration) {
@@ -39,6 +42,7 @@ func (f *verifyFlags) register(cmd *cobra.Command, wait time.Duration) {
 	cmd.Flags().IntVar(&f.httpsPort, "https-port", 0, "dial this port instead of 443 (test worlds on loopback)")
 	_ = cmd.Flags().MarkHidden("http-port")
 	_ = cmd.Flags().MarkHidden("https-port")
+	cmd.Flags().StringArrayVar(&f.connectTo, "connect-to", nil, "dial HOST:PORT instead of ADDRESS:PORT, as ADDRESS:PORT=HOST:PORT (repeatable; like curl --connect-to): reach a server not yet at its public address")
 	cmd.Flags().DurationVar(&f.wait, "wait", wait, "wait up to this long for every authoritative server to serve the desired records (0: check once)")
 }
 
@@ -89,20 +93,21 @@ func (e *env) runVerify(ctx context.Context, cfg *schema.Config, f verifyFlags) 
 	}
 	// Against the local simulator, verify what its edge serves (found through
 	// CLOUDFLARE_BASE_URL) rather than the Internet, unless told otherwise.
-	if base := e.getenv("CLOUDFLARE_BASE_URL"); base != "" && f.resolver == "" && f.caFile == "" {
-		if info, ok := fetchSimEdge(ctx, base); ok {
-			sf, cleanup, err := simEdgeFlags(info)
-			if err != nil {
-				return exitCode(ExitError, fmt.Errorf("writing the simulator's CA: %w", err))
-			}
-			defer cleanup()
-			f.resolver, f.caFile, f.httpPort, f.httpsPort = sf.resolver, sf.caFile, sf.httpPort, sf.httpsPort
-			if !f.json {
-				fmt.Fprintf(e.stdout, "(CLOUDFLARE_BASE_URL is the launchready simulator: checking its DNS server %s and HTTPS edge)\n", f.resolver)
-			}
-		}
+	simMsg, cleanup, err := e.useSimEdge(ctx, &f)
+	if err != nil {
+		return exitCode(ExitError, err)
+	}
+	defer cleanup()
+	if simMsg != "" && !f.json {
+		fmt.Fprintln(e.stdout, simMsg)
+	}
+	connectTo, err := parseConnectTo(f.connectTo)
+	if err != nil {
+		return exitCode(ExitError, err)
 	}
 	opts := verify.Options{
+		ConnectTo:     connectTo,
+		LoopbackOnly:  f.loopbackOnly,
 		Resolver:      f.resolver,
 		ZoneServers:   zoneServers,
 		CAFile:        f.caFile,
