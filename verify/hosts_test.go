@@ -79,7 +79,11 @@ func TestDNSOnlyHostsProbedOn443(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := renderText(t, rep)
-	for _, c := range []struct{ name, check string; st Status; reason string }{
+	for _, c := range []struct {
+		name, check string
+		st          Status
+		reason      string
+	}{
 		{"expired.hosts.test", CheckCertificate, Fail, "outside its validity period"},
 		{"expired.hosts.test", CheckExpiry, Fail, "expired on"},
 		{"other.hosts.test", CheckCertificate, Fail, "does not cover other.hosts.test"},
@@ -132,4 +136,3 @@ func TestConnectToRefusesBadAddresses(t *testing.T) {
 		t.Fatalf("err = %v, want a HOST:PORT complaint", err)
 	}
 }
-
