@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -64,6 +65,12 @@ type Options struct {
 	// HostConnectTimeout bounds the connection attempt to a DNS-only name's port 443
 	// (nothing answering within it means "no HTTPS here"); 0 means 3 s.
 	HostConnectTimeout time.Duration
+	// Kinds, when not empty, limits the run to checks of these kinds (watch runs the
+	// declared HTTP checks more often than the rest; verify --smoke runs only them).
+	Kinds []Kind
+	// MaxRequests, when > 0, caps the request count of every declared check
+	// (verify --smoke).
+	MaxRequests int
 	// Baseline is an earlier report; a check whose p95 regressed by more than
 	// MaxRegression against it fails.
 	Baseline *Report
@@ -137,12 +144,22 @@ func Run(ctx context.Context, cfg *schema.Config, opts Options) (*Report, error)
 	// DNS first: after an apply the other checks need the new data to be served.
 	var dnsTasks, otherTasks, hostTasks []task
 	for _, z := range cfg.Zones {
-		dnsTasks = append(dnsTasks, r.dnsTasks(z)...)
-		hostTasks = append(hostTasks, r.hostTasks(z)...)
-		otherTasks = append(otherTasks, r.tlsTasks(z)...)
-		otherTasks = append(otherTasks, r.redirectTasks(z)...)
-		otherTasks = append(otherTasks, r.httpTasks(z)...)
-		otherTasks = append(otherTasks, r.emailTasks(z)...)
+		if r.wants(KindDNS) {
+			dnsTasks = append(dnsTasks, r.dnsTasks(z)...)
+		}
+		if r.wants(KindTLS) {
+			hostTasks = append(hostTasks, r.hostTasks(z)...)
+			otherTasks = append(otherTasks, r.tlsTasks(z)...)
+		}
+		if r.wants(KindRedirect) {
+			otherTasks = append(otherTasks, r.redirectTasks(z)...)
+		}
+		if r.wants(KindHTTP) {
+			otherTasks = append(otherTasks, r.httpTasks(z)...)
+		}
+		if r.wants(KindEmail) {
+			otherTasks = append(otherTasks, r.emailTasks(z)...)
+		}
 	}
 	r.total = len(dnsTasks) + len(otherTasks) + len(hostTasks)
 	results := r.runTasks(ctx, dnsTasks, r.opts.Concurrency)
@@ -282,6 +299,11 @@ func (r *runner) tlsConfig(serverName string, minVersion uint16) *tls.Config {
 		MinVersion: minVersion,
 		Time:       r.now,
 	}
+}
+
+// wants reports whether checks of kind k run (Options.Kinds).
+func (r *runner) wants(k Kind) bool {
+	return len(r.opts.Kinds) == 0 || slices.Contains(r.opts.Kinds, k)
 }
 
 // task is one unit of concurrent work producing results.

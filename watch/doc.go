@@ -1,0 +1,39 @@
+// Package watch keeps verifying a launch after it went live: it runs verify's checks
+// in rounds, remembers each check's state in a file, and alerts the top-level alert
+// blocks of launch.hcl only when a check's state changes — it starts failing after
+// Failures consecutive failed rounds, or it recovers. It reuses verify.Run for the
+// checks themselves (the CLI passes it in), so watch and verify can never disagree.
+//
+// # Rounds
+//
+// A fast round runs the declared HTTP checks (FastKinds) every Interval; a slow round
+// runs DNS, TLS (certificate expiry included), redirect and email checks (SlowKinds)
+// every SlowInterval. Run starts with one round of each; RunOnce runs one round of
+// every check. Each round logs one line and updates the metrics.
+//
+// # State
+//
+// The state file (JSON, written atomically after every round) holds, per check
+// (zone, kind, subject, check), its last status and reason, the consecutive failed
+// rounds, whether it is alerting and which alert targets were told so. A restart
+// reads it back: a check that was already alerting is not announced again. An alert
+// that could not be delivered is retried after the next round, to that target only.
+// Checks of a round's kinds that are no longer produced (removed from launch.hcl)
+// are forgotten without an alert.
+//
+// # Alerts
+//
+// Every alert is one JSON object (Alert); a webhook with format "slack" gets an
+// incoming-webhook message ({"text": …}) instead. A command alert runs the program
+// with the JSON on stdin (30 s limit). Webhook URLs come from the environment and are
+// never logged: delivery errors name the alert block, not the URL.
+//
+// # Metrics
+//
+// Metrics registers, on its own Prometheus registry: launchready_check_status
+// (0 pass, 1 warn, 2 fail, 3 skip), launchready_check_failing (1 while alerting),
+// launchready_check_latency_seconds (a declared check's p95 total time),
+// launchready_round_duration_seconds and launchready_rounds_total per round kind,
+// and launchready_alerts_total per alert block and result. Handler serves /metrics
+// and /healthz.
+package watch
