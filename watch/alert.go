@@ -50,10 +50,10 @@ func newAlert(cs *CheckState, now time.Time) Alert {
 		Status: cs.Status, Reason: cs.Reason, Failures: cs.Failures, Since: cs.Since.UTC(), Time: now.UTC()}
 	if cs.Alerting {
 		a.State = StateFailing
-		a.Text = fmt.Sprintf("FAILING %s: %s %s %s for %d rounds: %s", a.Zone, a.Kind, a.Name, a.Check, a.Failures, a.Reason)
+		a.Text = fmt.Sprintf("FAILING %s: %s %s, %d rounds in a row: %s", a.Zone, a.Kind, a.Name, a.Failures, a.Reason)
 	} else {
 		a.State = StateRecovered
-		a.Text = fmt.Sprintf("RECOVERED %s: %s %s %s: %s", a.Zone, a.Kind, a.Name, a.Check, a.Reason)
+		a.Text = fmt.Sprintf("RECOVERED %s: %s %s: %s", a.Zone, a.Kind, a.Name, a.Reason)
 	}
 	return a
 }

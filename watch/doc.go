@@ -13,8 +13,11 @@
 //
 // # State
 //
-// The state file (JSON, written atomically after every round) holds, per check
-// (zone, kind, subject, check), its last status and reason, the consecutive failed
+// A "check" here is one subject of verify's report — a declared check block, a TLS
+// host, a DNS record set, a redirect, a zone's email — whose worst result decides its
+// status, so one fault (a dashboard down: errors and latency failing) is one alert.
+// The state file (JSON, written atomically after every round) holds, per subject
+// (zone, kind, name), its last status and reason, the consecutive failed
 // rounds, whether it is alerting and which alert targets were told so. A restart
 // reads it back: a check that was already alerting is not announced again. An alert
 // that could not be delivered is retried after the next round, to that target only.
@@ -30,10 +33,12 @@
 //
 // # Metrics
 //
-// Metrics registers, on its own Prometheus registry: launchready_check_status
+// Metrics registers, on its own Prometheus registry, with the labels zone, kind and
+// name: launchready_check_status
 // (0 pass, 1 warn, 2 fail, 3 skip), launchready_check_failing (1 while alerting),
-// launchready_check_latency_seconds (a declared check's p95 total time),
-// launchready_round_duration_seconds and launchready_rounds_total per round kind,
+// launchready_check_latency_seconds (a declared check's p95 total time); and
+// launchready_round_duration_seconds and launchready_rounds_total per round (fast,
+// slow, all),
 // and launchready_alerts_total per alert block and result. Handler serves /metrics
 // and /healthz.
 package watch

@@ -25,7 +25,7 @@ type Metrics struct {
 	lastRound time.Time
 }
 
-var checkLabels = []string{"zone", "kind", "name", "check"}
+var checkLabels = []string{"zone", "kind", "name"}
 
 // NewMetrics registers the metrics.
 func NewMetrics() *Metrics {
@@ -54,7 +54,7 @@ func (m *Metrics) observeCheck(cs *CheckState) {
 	if m == nil {
 		return
 	}
-	l := prometheus.Labels{"zone": cs.Zone, "kind": string(cs.Kind), "name": cs.Name, "check": cs.Check}
+	l := prometheus.Labels{"zone": cs.Zone, "kind": string(cs.Kind), "name": cs.Name}
 	m.status.With(l).Set(statusValue[cs.Status])
 	f := 0.0
 	if cs.Alerting {
@@ -70,7 +70,7 @@ func (m *Metrics) forget(cs *CheckState) {
 	if m == nil {
 		return
 	}
-	l := prometheus.Labels{"zone": cs.Zone, "kind": string(cs.Kind), "name": cs.Name, "check": cs.Check}
+	l := prometheus.Labels{"zone": cs.Zone, "kind": string(cs.Kind), "name": cs.Name}
 	m.status.Delete(l)
 	m.failing.Delete(l)
 	m.latency.Delete(l)

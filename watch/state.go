@@ -21,14 +21,17 @@ type State struct {
 	Checks  map[string]*CheckState `json:"checks"`
 }
 
-// CheckState is one check's memory.
+// CheckState is one subject's memory: a declared check block, a TLS host, a DNS
+// record set, a redirect, a zone's email (verify's Kind and Name).
 type CheckState struct {
-	Zone   string        `json:"zone"`
-	Kind   verify.Kind   `json:"kind"`
-	Name   string        `json:"name"`
+	Zone string      `json:"zone"`
+	Kind verify.Kind `json:"kind"`
+	Name string      `json:"name"`
+	// Check lists the aspects (verify's Check names) with the worst status.
 	Check  string        `json:"check"`
 	Status verify.Status `json:"status"`
-	Reason string        `json:"reason"`
+	// Reason joins their reasons ("errors: …; latency: …").
+	Reason string `json:"reason"`
 	// Failures counts consecutive failed rounds.
 	Failures int `json:"failures"`
 	// Alerting is true once Failures reached the threshold, until the check passes.
@@ -42,9 +45,9 @@ type CheckState struct {
 	LatencyMs float64 `json:"latency_ms,omitempty"`
 }
 
-// checkID names a check across rounds.
+// checkID names a subject across rounds.
 func checkID(r verify.Result) string {
-	return r.Zone + " " + string(r.Kind) + " " + r.Name + " " + r.Check
+	return r.Zone + " " + string(r.Kind) + " " + r.Name
 }
 
 // LoadState reads the state file; a missing file is an empty state.

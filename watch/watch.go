@@ -2,6 +2,7 @@ package watch
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -125,29 +126,48 @@ func (w *Watcher) round(ctx context.Context, name string, kinds []verify.Kind) (
 	seen := map[string]bool{}
 	failing, checks := 0, 0
 	var due []*CheckState
+	// One state per subject (a check block, a host, a record set, a redirect): its
+	// worst result decides, and the reasons of the results that share that status
+	// are kept ("errors: …; latency: …"), so one fault makes one alert.
+	type agg struct {
+		status  verify.Status
+		checks  []string
+		reasons []string
+		latency float64
+	}
+	subjects := map[string]*agg{}
+	var order []string
 	for _, z := range rep.Zones {
 		for _, r := range z.Results {
 			id := checkID(r)
-			if seen[id] {
-				// Several results of one check (DNS per server set): the worst wins.
-				cs := w.state.Checks[id]
-				if r.Status == verify.Fail && cs.Status != verify.Fail {
-					cs.Status, cs.Reason = r.Status, r.Reason
+			a := subjects[id]
+			if a == nil {
+				a = &agg{status: r.Status}
+				subjects[id] = a
+				order = append(order, id)
+				if w.state.Checks[id] == nil {
+					w.state.Checks[id] = &CheckState{Zone: r.Zone, Kind: r.Kind, Name: r.Name}
 				}
-				continue
 			}
-			seen[id] = true
-			checks++
-			cs := w.state.Checks[id]
-			if cs == nil {
-				cs = &CheckState{Zone: r.Zone, Kind: r.Kind, Name: r.Name, Check: r.Check}
-				w.state.Checks[id] = cs
-			}
-			cs.Status, cs.Reason, cs.LastRun = r.Status, r.Reason, now
 			if r.HTTP != nil && r.Check == verify.CheckLatency {
-				cs.LatencyMs = r.HTTP.Total.P95
+				a.latency = r.HTTP.Total.P95
+			}
+			switch {
+			case severity[r.Status] > severity[a.status]:
+				a.status, a.checks, a.reasons = r.Status, nil, nil
+				fallthrough
+			case r.Status == a.status:
+				a.checks = append(a.checks, r.Check)
+				a.reasons = append(a.reasons, r.Check+": "+r.Reason)
 			}
 		}
+	}
+	for _, id := range order {
+		a := subjects[id]
+		cs := w.state.Checks[id]
+		seen[id] = true
+		checks++
+		cs.Status, cs.Check, cs.Reason, cs.LastRun, cs.LatencyMs = a.status, strings.Join(a.checks, ","), strings.Join(a.reasons, "; "), now, a.latency
 	}
 	for id := range seen {
 		cs := w.state.Checks[id]
@@ -220,6 +240,9 @@ func (w *Watcher) round(ctx context.Context, name string, kinds []verify.Kind) (
 	// Delivery errors are logged and retried after the next round, not fatal.
 	return failing > 0, nil
 }
+
+// severity orders statuses: the worst result of a subject decides its state.
+var severity = map[verify.Status]int{verify.Skip: 0, verify.Pass: 1, verify.Warn: 2, verify.Fail: 3}
 
 func containsKind(kinds []verify.Kind, k verify.Kind) bool {
 	for _, x := range kinds {

@@ -131,7 +131,7 @@ func TestAlertsOnlyOnChangeOfState(t *testing.T) {
 		t.Fatalf("alerts = %v, want failing then recovered", got)
 	}
 	a := rc.alerts[0]
-	if a.Zone != "example.com" || a.Kind != verify.KindHTTP || a.Check != verify.CheckErrors || a.Failures != 2 || !strings.Contains(a.Text, "FAILING") {
+	if a.Zone != "example.com" || a.Kind != verify.KindHTTP || a.Check != verify.CheckErrors || a.Reason != "errors: 5 of 5 requests failed" || a.Failures != 2 || !strings.Contains(a.Text, "FAILING") {
 		t.Errorf("failing alert = %+v", a)
 	}
 }
@@ -154,7 +154,7 @@ func TestSlackFormatAndCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(rc.bodies) != 1 || !strings.HasPrefix(rc.bodies[0], `{"text":":red_circle: launchready: FAILING example.com: tls example.com expiry`) {
+	if len(rc.bodies) != 1 || !strings.HasPrefix(rc.bodies[0], `{"text":":red_circle: launchready: FAILING example.com: tls example.com, 2 rounds in a row: expired`) {
 		t.Errorf("slack body = %q", rc.bodies)
 	}
 	var got Alert
@@ -191,9 +191,9 @@ func TestMetricsExposeChecks(t *testing.T) {
 	defer srv.Close()
 	body := get(t, srv.URL+"/metrics")
 	for _, want := range []string{
-		`launchready_check_status{check="errors",kind="http",name="dashboard",zone="example.com"} 2`,
-		`launchready_check_status{check="rrset",kind="dns",name="example.com A",zone="example.com"} 0`,
-		`launchready_check_latency_seconds{check="latency",kind="http",name="dashboard",zone="example.com"} 0.02`,
+		`launchready_check_status{kind="http",name="dashboard",zone="example.com"} 2`,
+		`launchready_check_status{kind="dns",name="example.com A",zone="example.com"} 0`,
+		`launchready_check_latency_seconds{kind="http",name="dashboard",zone="example.com"} 0.02`,
 		`launchready_rounds_total{round="all"} 1`,
 	} {
 		if !strings.Contains(body, want) {

@@ -68,6 +68,7 @@ Exit codes: 0 all checks pass (warnings allowed), 1 an error prevented checking,
 	cmd.Flags().StringVar(&f.baseline, "baseline", "", "compare p95 latencies with an earlier --json report")
 	cmd.Flags().Float64Var(&f.maxRegression, "max-regression", 0.20, "fail when a p95 regressed by more than this fraction of the baseline")
 	cmd.Flags().StringArrayVar(&f.zones, "zone", nil, "verify only this zone (repeatable)")
+	cmd.Flags().BoolVar(&f.smoke, "smoke", false, fmt.Sprintf("after a deploy: only the declared checks, at most %d requests each, within %s", smokeRequests, smokeBudget))
 	return cmd
 }
 
@@ -78,22 +79,7 @@ func (e *env) runVerify(ctx context.Context, cfg *schema.Config, f verifyFlags) 
 	if err != nil {
 		return exitCode(ExitError, err)
 	}
-	// An RFC 2136 zone is checked on the server it is managed on (its provider block's
-	// server), unless --resolver says where to look for everything.
-	var zoneServers map[string]string
-	if f.resolver == "" {
-		for _, z := range cfg.Zones {
-			if p := cfg.Providers[z.Provider]; p != nil && p.Kind == "rfc2136" && p.Server != "" {
-				if zoneServers == nil {
-					zoneServers = map[string]string{}
-				}
-				zoneServers[z.Name] = p.Server
-			}
-		}
-	}
-	// Against the local simulator, verify what its edge serves (found through
-	// CLOUDFLARE_BASE_URL) rather than the Internet, unless told otherwise.
-	simMsg, cleanup, err := e.useSimEdge(ctx, &f)
+	opts, cleanup, simMsg, err := e.verifyOptions(ctx, cfg, &f)
 	if err != nil {
 		return exitCode(ExitError, err)
 	}
@@ -101,24 +87,12 @@ func (e *env) runVerify(ctx context.Context, cfg *schema.Config, f verifyFlags) 
 	if simMsg != "" && !f.json {
 		fmt.Fprintln(e.stdout, simMsg)
 	}
-	connectTo, err := parseConnectTo(f.connectTo)
-	if err != nil {
-		return exitCode(ExitError, err)
-	}
-	opts := verify.Options{
-		ConnectTo:     connectTo,
-		LoopbackOnly:  f.loopbackOnly,
-		Resolver:      f.resolver,
-		ZoneServers:   zoneServers,
-		CAFile:        f.caFile,
-		Wait:          f.wait,
-		HTTPPort:      f.httpPort,
-		HTTPSPort:     f.httpsPort,
-		MaxRegression: f.maxRegression,
-		// The flag defaults to 0.20, so its value is always what the user wants:
-		// --max-regression 0 means any regression fails.
-		MaxRegressionSet: true,
-		EmailAnalyze:     emailAnalyzer(cfg, f.resolver),
+	if f.smoke {
+		// The declared checks only, a few requests each, within smokeBudget.
+		opts.Kinds, opts.MaxRequests = []verify.Kind{verify.KindHTTP}, smokeRequests
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, smokeBudget)
+		defer cancel()
 	}
 	if f.baseline != "" {
 		fh, err := os.Open(f.baseline)
@@ -152,7 +126,9 @@ func (e *env) runVerify(ctx context.Context, cfg *schema.Config, f verifyFlags) 
 	if err != nil {
 		return exitCode(ExitError, err)
 	}
-	if err := saveVerifyReport(rep); err != nil {
+	if f.smoke {
+		// A partial report: the DNS map keeps the last full one.
+	} else if err := saveVerifyReport(rep); err != nil {
 		e.log.Warn("could not save the verify report for the DNS map", "error", err)
 	}
 	if rep.Failed() {
@@ -221,4 +197,51 @@ func restrictZones(cfg *schema.Config, zones []string) (*schema.Config, error) {
 	c := *cfg
 	c.Zones = sel
 	return &c, nil
+}
+
+// verifyOptions builds verify's options from the flags: RFC 2136 zones checked on
+// their own server, the simulator's edge when CLOUDFLARE_BASE_URL is one (simMsg says
+// so), --connect-to, the email analyzer. cleanup removes temporary files. verify and
+// watch share it, so they check the same world the same way.
+func (e *env) verifyOptions(ctx context.Context, cfg *schema.Config, f *verifyFlags) (opts verify.Options, cleanup func(), simMsg string, err error) {
+	// An RFC 2136 zone is checked on the server it is managed on (its provider block's
+	// server), unless --resolver says where to look for everything.
+	var zoneServers map[string]string
+	if f.resolver == "" {
+		for _, z := range cfg.Zones {
+			if p := cfg.Providers[z.Provider]; p != nil && p.Kind == "rfc2136" && p.Server != "" {
+				if zoneServers == nil {
+					zoneServers = map[string]string{}
+				}
+				zoneServers[z.Name] = p.Server
+			}
+		}
+	}
+	// Against the local simulator, verify what its edge serves (found through
+	// CLOUDFLARE_BASE_URL) rather than the Internet, unless told otherwise.
+	simMsg, cleanup, err = e.useSimEdge(ctx, f)
+	if err != nil {
+		return opts, func() {}, "", err
+	}
+	connectTo, err := parseConnectTo(f.connectTo)
+	if err != nil {
+		cleanup()
+		return opts, func() {}, "", err
+	}
+	opts = verify.Options{
+		ConnectTo:     connectTo,
+		LoopbackOnly:  f.loopbackOnly,
+		Resolver:      f.resolver,
+		ZoneServers:   zoneServers,
+		CAFile:        f.caFile,
+		Wait:          f.wait,
+		HTTPPort:      f.httpPort,
+		HTTPSPort:     f.httpsPort,
+		MaxRegression: f.maxRegression,
+		// The flag defaults to 0.20, so its value is always what the user wants:
+		// --max-regression 0 means any regression fails.
+		MaxRegressionSet: true,
+		EmailAnalyze:     emailAnalyzer(cfg, f.resolver),
+	}
+	return opts, cleanup, simMsg, nil
 }
