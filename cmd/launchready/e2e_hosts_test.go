@@ -119,3 +119,27 @@ func TestVerifyDNSOnlyHosts(t *testing.T) {
 		t.Errorf("verify --connect-to without '=': exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// TestMXTargetWithoutAddressWarns: validate and plan warn, with file:line:col, about
+// an MX whose in-zone target has no address record.
+func TestMXTargetWithoutAddressWarns(t *testing.T) {
+	t.Parallel()
+	cfg := `zone "example.com" {
+  provider = "cloudflare"
+
+  record "@" "MX" {
+    value = "10 mail.example.com."
+  }
+}
+`
+	w := newWorkspace(t, cfg, "example.com")
+	for _, args := range [][]string{{"validate"}, {"plan"}} {
+		r := w.run(nil, args...)
+		if r.code != 0 {
+			t.Fatalf("%v: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
+		}
+		if out := r.stdout + r.stderr; !strings.Contains(out, "launch.hcl:5:13: warning: MX target has no address record: MX points at mail.example.com") {
+			t.Errorf("%v does not warn about the MX target:\n%s", args, out)
+		}
+	}
+}
