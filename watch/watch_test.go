@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -202,5 +203,42 @@ func TestMetricsExposeChecks(t *testing.T) {
 	}
 	if h := get(t, srv.URL+"/healthz"); !strings.HasPrefix(h, "ok") {
 		t.Errorf("/healthz = %q", h)
+	}
+}
+
+func TestRemovedChecksAreForgottenAndBadStateRefused(t *testing.T) {
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state.json")
+	w := &world{broken: true}
+	wt := newTestWatcher(t, w, "http://127.0.0.1:1/", state)
+	wt.Targets = nil
+	for range 2 {
+		if _, err := wt.round(context.Background(), "fast", FastKinds); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if cs := wt.state.Checks["example.com http dashboard"]; cs == nil || !cs.Alerting {
+		t.Fatalf("dashboard state = %+v, want alerting", cs)
+	}
+	// The check block is removed from launch.hcl: its state goes, without an alert.
+	wt.Verify = func(context.Context, []verify.Kind) (*verify.Report, error) {
+		return &verify.Report{Zones: []verify.ZoneReport{{Zone: "example.com"}}}, nil
+	}
+	if _, err := wt.round(context.Background(), "fast", FastKinds); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := wt.state.Checks["example.com http dashboard"]; ok {
+		t.Error("a removed check is still in the state")
+	}
+	st, err := LoadState(state)
+	if err != nil || len(st.Checks) != 0 {
+		t.Errorf("saved state: %+v, %v", st, err)
+	}
+
+	if err := os.WriteFile(state, []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadState(state); err == nil || !strings.Contains(err.Error(), "remove it to start afresh") {
+		t.Errorf("corrupt state: err = %v", err)
 	}
 }
