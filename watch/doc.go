@@ -22,7 +22,9 @@
 // reads it back: a check that was already alerting is not announced again. An alert
 // that could not be delivered is retried after the next round, to that target only.
 // Checks of a round's kinds that are no longer produced (removed from launch.hcl)
-// are forgotten without an alert.
+// are forgotten without an alert. A watcher holds an advisory lock on the state file
+// (<state>.lock, released by Close or when the process ends), so a second watch on
+// the same file refuses to start instead of announcing everything twice.
 //
 // # Alerts
 //

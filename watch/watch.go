@@ -40,7 +40,16 @@ type Watcher struct {
 	Metrics                *Metrics // nil: no metrics
 	Now                    func() time.Time
 
-	state *State
+	state   *State
+	release func() // the state file's lock
+}
+
+// Close releases the state file's lock (held from the first round on).
+func (w *Watcher) Close() {
+	if w.release != nil {
+		w.release()
+		w.release = nil
+	}
 }
 
 func (w *Watcher) init() error {
@@ -60,10 +69,16 @@ func (w *Watcher) init() error {
 		w.Now = time.Now
 	}
 	if w.state == nil {
-		st, err := LoadState(w.StatePath)
+		release, err := lockState(w.StatePath)
 		if err != nil {
 			return err
 		}
+		st, err := LoadState(w.StatePath)
+		if err != nil {
+			release()
+			return err
+		}
+		w.release = release
 		w.state = st
 		for _, cs := range st.Checks {
 			w.Metrics.observeCheck(cs)

@@ -111,7 +111,9 @@ func TestAlertsOnlyOnChangeOfState(t *testing.T) {
 		t.Fatalf("alerts = %v, want exactly one failing alert", got)
 	}
 	// A restart reads the state: no second alert for the same failure.
+	wt.Close()
 	wt2 := newTestWatcher(t, w, srv.URL, state)
+	defer wt2.Close()
 	if err := wt2.init(); err != nil {
 		t.Fatal(err)
 	}
@@ -241,4 +243,21 @@ func TestRemovedChecksAreForgottenAndBadStateRefused(t *testing.T) {
 	if _, err := LoadState(state); err == nil || !strings.Contains(err.Error(), "remove it to start afresh") {
 		t.Errorf("corrupt state: err = %v", err)
 	}
+}
+
+func TestOneWatchPerStateFile(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state.json")
+	first := newTestWatcher(t, &world{}, "http://127.0.0.1:1/", state)
+	if _, err := first.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	second := newTestWatcher(t, &world{}, "http://127.0.0.1:1/", state)
+	if _, err := second.RunOnce(context.Background()); err == nil || !strings.Contains(err.Error(), "another launchready watch") {
+		t.Fatalf("second watch on one state file: err = %v", err)
+	}
+	first.Close()
+	if _, err := second.RunOnce(context.Background()); err != nil {
+		t.Fatalf("after the first closed: %v", err)
+	}
+	second.Close()
 }

@@ -99,6 +99,7 @@ func (e *env) runWatch(ctx context.Context, cfg *schema.Config, f watchFlags) er
 		SlowInterval: f.slowInterval,
 		Log:          log,
 	}
+	defer w.Close()
 	if f.metricsListen != "" {
 		w.Metrics = watch.NewMetrics()
 		ln, err := net.Listen("tcp", f.metricsListen)
