@@ -51,7 +51,9 @@ func newVerifyCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Prove the launch works as a customer sees it",
-		Long: `verify runs every check derived from launch.hcl against the live world: DNS on each authoritative server, TLS on every HTTPS hostname, one-hop redirects, email authentication (SPF tree, DKIM, DMARC) and the declared HTTP checks with their latency and error budgets.
+		Long: `verify runs every check derived from launch.hcl against the live world: DNS on each authoritative server, TLS on every HTTPS hostname and on every DNS-only A/AAAA/CNAME name that answers on port 443 (nothing answering is one skip line), one-hop redirects, email authentication (SPF tree, DKIM, DMARC) and the declared HTTP checks with their latency and error budgets.
+
+--smoke, the step after a deploy, runs only the declared checks, a few requests each, within two minutes.
 
 Exit codes: 0 all checks pass (warnings allowed), 1 an error prevented checking, 4 a check failed.`,
 		Args: cobra.NoArgs,
