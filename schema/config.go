@@ -74,6 +74,9 @@ type Config struct {
 	Providers map[string]*Provider
 	// Zones in file order.
 	Zones []*Zone
+	// Alerts are the top-level alert blocks `launchready watch` notifies (alert.go);
+	// they are not desired state (not in the fingerprint).
+	Alerts []*Alert
 	// Fingerprint is a sha256 (hex) of the evaluated desired state (not the source
 	// text), so saved plans can tell whether the config they came from has changed.
 	Fingerprint string

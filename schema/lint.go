@@ -30,6 +30,7 @@ func (l *loader) lint() {
 	l.lintRedirectChains()
 	l.lintRuleHosts()
 	l.lintNeverCached()
+	l.lintTargetsWithoutAddress()
 }
 
 // zoneFor returns the configured zone that holds host (the longest match), or nil.

@@ -130,6 +130,7 @@ var rootSchema = &hcl.BodySchema{
 		{Type: "variable", LabelNames: []string{"name"}},
 		{Type: "provider", LabelNames: []string{"kind", "name"}},
 		{Type: "zone", LabelNames: []string{"name"}},
+		{Type: "alert", LabelNames: []string{"name"}},
 	},
 }
 
@@ -177,7 +178,7 @@ func loadSources(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 		return l.cfg, l.diags
 	}
 
-	var varBlocks, providerBlocks, zoneBlocks []*hcl.Block
+	var varBlocks, providerBlocks, zoneBlocks, alertBlocks []*hcl.Block
 	for _, b := range bodies {
 		content, diags := b.Content(rootSchema)
 		l.diags = append(l.diags, diags...)
@@ -189,6 +190,8 @@ func loadSources(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 				providerBlocks = append(providerBlocks, blk)
 			case "zone":
 				zoneBlocks = append(zoneBlocks, blk)
+			case "alert":
+				alertBlocks = append(alertBlocks, blk)
 			}
 		}
 	}
@@ -221,6 +224,9 @@ func loadSources(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 		l.cfg.Zones = append(l.cfg.Zones, zs.z)
 	}
 
+	for _, b := range alertBlocks {
+		l.decodeAlertBlock(b)
+	}
 	l.lint()
 	l.cfg.Fingerprint = fingerprint(l.cfg)
 	l.sortDiagnostics()

@@ -76,6 +76,9 @@ func (r *runner) runCheck(ctx context.Context, zone string, c *schema.Check) []R
 	if requests <= 0 {
 		requests = defaultRequests
 	}
+	if r.opts.MaxRequests > 0 && requests > r.opts.MaxRequests {
+		requests = r.opts.MaxRequests
+	}
 	if workers <= 0 {
 		workers = defaultCheckWorkers
 	}

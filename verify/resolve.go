@@ -94,6 +94,12 @@ type dialer struct {
 	httpPort    int
 	httpsPort   int
 	timeout     time.Duration
+	// connectTo maps "ADDRESS:PORT" (the resolved address and the URL's port) to the
+	// "HOST:PORT" dialled instead (Options.ConnectTo).
+	connectTo map[string]string
+	// loopbackOnly refuses to dial any address outside loopback that connectTo does
+	// not map (Options.LoopbackOnly).
+	loopbackOnly bool
 }
 
 // mapPort returns the port to dial for a URL port.
@@ -113,18 +119,36 @@ func (d *dialer) DialContext(ctx context.Context, network, addr string) (net.Con
 	if err != nil {
 		return nil, fmt.Errorf("dialing %s: %w", addr, err)
 	}
+	urlPort := port
 	port = d.mapPort(port)
 	nd := &net.Dialer{Timeout: d.timeout}
-	if d.serverFor(host) == "" {
+	var addrs []netip.Addr
+	switch {
+	case d.serverFor(host) != "":
+		if addrs, err = d.lookup(ctx, host); err != nil {
+			return nil, err
+		}
+	case len(d.connectTo) > 0 || d.loopbackOnly:
+		// The system resolver, but the addresses are needed to apply the mapping.
+		if a, perr := netip.ParseAddr(host); perr == nil {
+			addrs = []netip.Addr{a}
+		} else if addrs, err = net.DefaultResolver.LookupNetIP(ctx, "ip", host); err != nil {
+			return nil, fmt.Errorf("resolving %s: %w", host, err)
+		}
+	default:
 		return nd.DialContext(ctx, network, net.JoinHostPort(host, port))
-	}
-	addrs, err := d.lookup(ctx, host)
-	if err != nil {
-		return nil, err
 	}
 	var errs []error
 	for _, a := range addrs {
-		c, err := nd.DialContext(ctx, network, net.JoinHostPort(a.String(), port))
+		a = a.Unmap()
+		target := net.JoinHostPort(a.String(), port)
+		if to, ok := d.connectTo[net.JoinHostPort(a.String(), urlPort)]; ok {
+			target = to
+		} else if d.loopbackOnly && !a.IsLoopback() {
+			errs = append(errs, fmt.Errorf("%w: %s is outside loopback (only loopback addresses are dialled against a simulator)", errNotContacted, a))
+			continue
+		}
+		c, err := nd.DialContext(ctx, network, target)
 		if err == nil {
 			return c, nil
 		}

@@ -153,22 +153,30 @@ func (r *runner) tlsTasks(z *schema.Zone) []task {
 // checkTLS handshakes with host and judges the certificate, its expiry, the protocol
 // version and, with always_use_https, the http:// redirect.
 func (r *runner) checkTLS(ctx context.Context, z *schema.Zone, host string) []Result {
-	base := Result{Zone: z.Name, Kind: KindTLS, Name: host}
-	cert, expiry, version := base, base, base
-	cert.Check, expiry.Check, version.Check = CheckCertificate, CheckExpiry, CheckTLSVersion
-	detail := &TLSDetail{Host: host}
-	cert.TLS = detail
-
 	owned := inZone(host, z.Name)
 	var minVersion uint16
 	if owned {
 		if v, ok := tlsVersions[settingValue(z, model.SettingMinTLSVersion)]; ok {
 			minVersion = v
-			detail.MinVersion = versionName(v)
 		}
 	}
 
 	cs, addr, err := r.handshake(ctx, host, tls.VersionTLS10, 0)
+	return r.judgeTLS(ctx, z, host, cs, addr, err, minVersion, owned && settingOn(z, model.SettingAlwaysUseHTTPS))
+}
+
+// judgeTLS turns one handshake's outcome into the certificate, expiry and version
+// results (and, with httpToHTTPS, the http:// redirect check). minVersion 0 means no
+// minimum is declared for the host.
+func (r *runner) judgeTLS(ctx context.Context, z *schema.Zone, host string, cs tls.ConnectionState, addr string, err error, minVersion uint16, httpToHTTPS bool) []Result {
+	base := Result{Zone: z.Name, Kind: KindTLS, Name: host}
+	cert, expiry, version := base, base, base
+	cert.Check, expiry.Check, version.Check = CheckCertificate, CheckExpiry, CheckTLSVersion
+	detail := &TLSDetail{Host: host}
+	if minVersion != 0 {
+		detail.MinVersion = versionName(minVersion)
+	}
+	cert.TLS = detail
 	detail.Address = addr
 	cert.Target, expiry.Target, version.Target = addr, addr, addr
 	var leafChain []*x509.Certificate
@@ -215,7 +223,7 @@ func (r *runner) checkTLS(ctx context.Context, z *schema.Zone, host string) []Re
 		version.Status, version.Reason = Skip, "not checked: the TLS handshake did not complete (see certificate)"
 	}
 	out := []Result{cert, expiry, version}
-	if owned && settingOn(z, model.SettingAlwaysUseHTTPS) {
+	if httpToHTTPS {
 		out = append(out, r.checkHTTPToHTTPS(ctx, z.Name, host))
 	}
 	return out
@@ -224,11 +232,17 @@ func (r *runner) checkTLS(ctx context.Context, z *schema.Zone, host string) []Re
 // handshake connects to host:443 (mapped to HTTPSPort) with SNI and the given version
 // range; it returns the connection state and the address dialled.
 func (r *runner) handshake(ctx context.Context, host string, minV, maxV uint16) (tls.ConnectionState, string, error) {
+	return r.handshakeVia(ctx, r.dialer, host, minV, maxV)
+}
+
+// handshakeVia is handshake through dialer d. A failed connection is an error
+// wrapping errCannotConnect.
+func (r *runner) handshakeVia(ctx context.Context, d *dialer, host string, minV, maxV uint16) (tls.ConnectionState, string, error) {
 	ctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
 	defer cancel()
-	raw, err := r.dialer.DialContext(ctx, "tcp", net.JoinHostPort(host, "443"))
+	raw, err := d.DialContext(ctx, "tcp", net.JoinHostPort(host, "443"))
 	if err != nil {
-		return tls.ConnectionState{}, "", fmt.Errorf("cannot connect: %w", err)
+		return tls.ConnectionState{}, "", fmt.Errorf("%w: %w", errCannotConnect, err)
 	}
 	defer raw.Close()
 	addr := raw.RemoteAddr().String()

@@ -394,7 +394,7 @@ func TestRunTasksBoundsConcurrency(t *testing.T) {
 		mu.Unlock()
 	}
 	r.total = len(tasks)
-	got := r.runTasks(context.Background(), tasks)
+	got := r.runTasks(context.Background(), tasks, r.opts.Concurrency)
 	if p := peak.Load(); p > 3 || p < 2 {
 		t.Errorf("peak concurrency %d, want at most 3 (and some overlap)", p)
 	}

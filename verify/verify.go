@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -51,6 +52,26 @@ type Options struct {
 	// names the server for SNI and Host); 0 means 80 and 443.
 	HTTPPort  int
 	HTTPSPort int
+	// ConnectTo maps "ADDRESS:PORT" — an address a host name resolves to and the port
+	// of the URL (443, 80) — to the "HOST:PORT" dialled instead, as curl's
+	// --connect-to does. The name still goes into SNI and Host. Staging servers and
+	// tests use it to reach a server that is not (yet) at its public address.
+	ConnectTo map[string]string
+	// LoopbackOnly dials only loopback addresses (and ConnectTo's mappings); any other
+	// address counts as not answering. Verify sets it against the simulator, so that a
+	// DNS-only record's documentation address is never contacted off this machine.
+	LoopbackOnly bool
+	// HostConcurrency bounds the DNS-only names probed on port 443 at once; 0 means 32.
+	HostConcurrency int
+	// HostConnectTimeout bounds the connection attempt to a DNS-only name's port 443
+	// (nothing answering within it means "no HTTPS here"); 0 means 3 s.
+	HostConnectTimeout time.Duration
+	// Kinds, when not empty, limits the run to checks of these kinds (watch runs the
+	// declared HTTP checks more often than the rest; verify --smoke runs only them).
+	Kinds []Kind
+	// MaxRequests, when > 0, caps the request count of every declared check
+	// (verify --smoke).
+	MaxRequests int
 	// Baseline is an earlier report; a check whose p95 regressed by more than
 	// MaxRegression against it fails.
 	Baseline *Report
@@ -98,6 +119,9 @@ const (
 	defaultWaitPoll    = 2 * time.Second
 	defaultConcurrency = 8
 	defaultTimeout     = 10 * time.Second
+
+	defaultHostConcurrency    = 32
+	defaultHostConnectTimeout = 3 * time.Second
 )
 
 // runner is one Run's shared state.
@@ -131,19 +155,35 @@ func Run(ctx context.Context, cfg *schema.Config, opts Options) (*Report, error)
 	rep := &Report{FormatVersion: FormatVersion, StartedAt: r.now().UTC()}
 
 	// DNS first: after an apply the other checks need the new data to be served.
-	var dnsTasks, otherTasks []task
+	var dnsTasks, otherTasks, hostTasks []task
 	for _, z := range cfg.Zones {
-		dnsTasks = append(dnsTasks, r.delegationTasks(z)...)
-		dnsTasks = append(dnsTasks, r.dnsTasks(z)...)
-		otherTasks = append(otherTasks, r.tlsTasks(z)...)
-		otherTasks = append(otherTasks, r.redirectTasks(z)...)
-		otherTasks = append(otherTasks, r.httpTasks(z)...)
-		otherTasks = append(otherTasks, r.emailTasks(z)...)
+		if r.wants(KindDelegation) {
+			dnsTasks = append(dnsTasks, r.delegationTasks(z)...)
+		}
+		if r.wants(KindDNS) {
+			dnsTasks = append(dnsTasks, r.dnsTasks(z)...)
+		}
+		if r.wants(KindTLS) {
+			hostTasks = append(hostTasks, r.hostTasks(z)...)
+			otherTasks = append(otherTasks, r.tlsTasks(z)...)
+		}
+		if r.wants(KindRedirect) {
+			otherTasks = append(otherTasks, r.redirectTasks(z)...)
+		}
+		if r.wants(KindHTTP) {
+			otherTasks = append(otherTasks, r.httpTasks(z)...)
+		}
+		if r.wants(KindEmail) {
+			otherTasks = append(otherTasks, r.emailTasks(z)...)
+		}
 	}
-	r.total = len(dnsTasks) + len(otherTasks)
-	results := r.runTasks(ctx, dnsTasks)
+	r.total = len(dnsTasks) + len(otherTasks) + len(hostTasks)
+	results := r.runTasks(ctx, dnsTasks, r.opts.Concurrency)
 	if ctx.Err() == nil {
-		results = append(results, r.runTasks(ctx, otherTasks)...)
+		results = append(results, r.runTasks(ctx, otherTasks, r.opts.Concurrency)...)
+	}
+	if ctx.Err() == nil {
+		results = append(results, r.runTasks(ctx, hostTasks, r.opts.HostConcurrency)...)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("verify interrupted: %w", err)
@@ -179,6 +219,12 @@ func newRunner(opts Options) (*runner, error) {
 	}
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = defaultWaitPoll
+	}
+	if opts.HostConcurrency <= 0 {
+		opts.HostConcurrency = defaultHostConcurrency
+	}
+	if opts.HostConnectTimeout <= 0 {
+		opts.HostConnectTimeout = defaultHostConnectTimeout
 	}
 	switch {
 	case math.IsNaN(opts.MaxRegression) || opts.MaxRegression < 0:
@@ -226,7 +272,15 @@ func newRunner(opts Options) (*runner, error) {
 		return nil, err
 	}
 	r := &runner{opts: opts, now: now, roots: roots}
-	r.dialer = &dialer{resolver: opts.Resolver, zoneServers: opts.ZoneServers, httpPort: opts.HTTPPort, httpsPort: opts.HTTPSPort, timeout: opts.Timeout}
+	for from, to := range opts.ConnectTo {
+		for _, a := range []string{from, to} {
+			if _, _, err := net.SplitHostPort(a); err != nil {
+				return nil, fmt.Errorf("verify: connect-to %s=%s: %q must be HOST:PORT", from, to, a)
+			}
+		}
+	}
+	r.dialer = &dialer{resolver: opts.Resolver, zoneServers: opts.ZoneServers, httpPort: opts.HTTPPort, httpsPort: opts.HTTPSPort, timeout: opts.Timeout,
+		connectTo: opts.ConnectTo, loopbackOnly: opts.LoopbackOnly}
 	r.transport = &http.Transport{
 		DialContext:           r.dialer.DialContext,
 		TLSClientConfig:       r.tlsConfig("", 0),
@@ -278,17 +332,21 @@ func (r *runner) tlsConfig(serverName string, minVersion uint16) *tls.Config {
 	}
 }
 
+// wants reports whether checks of kind k run (Options.Kinds).
+func (r *runner) wants(k Kind) bool {
+	return len(r.opts.Kinds) == 0 || slices.Contains(r.opts.Kinds, k)
+}
+
 // task is one unit of concurrent work producing results.
 type task struct {
 	label string
 	run   func(ctx context.Context) []Result
 }
 
-// runTasks runs tasks with at most opts.Concurrency at once and returns their results
-// in task order.
-func (r *runner) runTasks(ctx context.Context, tasks []task) []Result {
+// runTasks runs tasks with at most n at once and returns their results in task order.
+func (r *runner) runTasks(ctx context.Context, tasks []task, n int) []Result {
 	out := make([][]Result, len(tasks))
-	sem := make(chan struct{}, r.opts.Concurrency)
+	sem := make(chan struct{}, n)
 	var wg sync.WaitGroup
 	for i, t := range tasks {
 		select {

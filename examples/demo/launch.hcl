@@ -107,11 +107,12 @@ zone "example.com" {
   # --- Checks verify runs after apply ------------------------------------------
 
   check "dashboard" {
-    url            = "https://app.example.com/"
-    expect_status  = 200
-    requests       = 20
-    p95_ms         = 300
-    max_error_rate = 0.01
-    never_cached   = true
+    url              = "https://app.example.com/"
+    expect_status    = 200
+    requests         = 20
+    p95_ms           = 300
+    max_error_rate   = 0.01
+    never_cached     = true
+    no_mixed_content = true
   }
 }

@@ -326,7 +326,7 @@ func TestRefusedUpdateIsAClearError(t *testing.T) {
 	p := newProvider(t, srv)
 	live := readZone(t, p)
 	err := p.ApplyRecords(ctx(t), live, []model.RecordOp{create(rec("new."+zone, "A", "192.0.2.9", 300))})
-	want := fmt.Sprintf("rfc2136: updating zone %s on %s: update refused by server: check allow-update for key test-key. (and that the server is the zone's primary)", zone, srv.Addr)
+	want := fmt.Sprintf("rfc2136: updating zone %s on %s: update refused by server: check allow-update for key test-key., that the server is the zone's primary, and the server's integrity checks (BIND's check-integrity refuses an MX or SRV whose in-zone target has no A or AAAA record; validate warns about those)", zone, srv.Addr)
 	if err == nil || err.Error() != want || !errors.Is(err, ErrRefused) {
 		t.Errorf("ApplyRecords: %v\nwant: %s (ErrRefused)", err, want)
 	}
@@ -498,5 +498,21 @@ func TestUnreachableServer(t *testing.T) {
 				t.Errorf("ReadZone: %v\nwant: %s (ErrUnreachable)", err, want)
 			}
 		})
+	}
+}
+
+// TestIntegrityCheckRefusesMXWithoutAddress models what validate warns about: BIND's
+// check-integrity (on by default for a primary zone) refuses an update adding an MX
+// whose in-zone target has no A or AAAA record, and the error names that cause.
+func TestIntegrityCheckRefusesMXWithoutAddress(t *testing.T) {
+	srv := testbind.Start(t, zone, "")
+	p := newProvider(t, srv)
+	live := readZone(t, p)
+	err := p.ApplyRecords(ctx(t), live, []model.RecordOp{create(rec(zone, "MX", "10 nomail."+zone, 300))})
+	if err == nil || !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "integrity checks") {
+		t.Fatalf("ApplyRecords of an MX without address: %v; want ErrRefused naming the integrity checks", err)
+	}
+	if rrs := srv.Query(t, zone, dns.TypeMX); len(rrs) != 0 {
+		t.Errorf("refused MX was applied: %v", rrs)
 	}
 }

@@ -226,7 +226,7 @@ func TestInProcessRcodes(t *testing.T) {
 	}{
 		{dns.RcodeNXRrset, "zone changed since it was read (serial 100 is now 101): nothing was changed; re-run plan", ErrZoneChanged},
 		{dns.RcodeYXRrset, "zone changed since it was read (serial 100 is unchanged, but the SOA record was edited): nothing was changed; re-run plan", ErrZoneChanged},
-		{dns.RcodeRefused, "update refused by server: check allow-update for key test-key. (and that the server is the zone's primary)", ErrRefused},
+		{dns.RcodeRefused, "update refused by server: check allow-update for key test-key., that the server is the zone's primary, and the server's integrity checks (BIND's check-integrity refuses an MX or SRV whose in-zone target has no A or AAAA record; validate warns about those)", ErrRefused},
 		{dns.RcodeNotZone, "a record name is outside the zone (NOTZONE)", nil},
 		{dns.RcodeFormatError, "the server could not parse the update (FORMERR)", nil},
 		{dns.RcodeServerFailure, "the server failed to apply the update (SERVFAIL): check its log", nil},
@@ -294,7 +294,7 @@ func TestInProcessSplitRereadsSerialBetweenMessages(t *testing.T) {
 	f.updates, f.refuseFrom = nil, 2
 	f.mu.Unlock()
 	err = p.ApplyRecords(ctx(t), live, ops)
-	want := fmt.Sprintf("rfc2136: updating zone example.test on %s: update refused by server: check allow-update for key test-key. (and that the server is the zone's primary)"+
+	want := fmt.Sprintf("rfc2136: updating zone example.test on %s: update refused by server: check allow-update for key test-key., that the server is the zone's primary, and the server's integrity checks (BIND's check-integrity refuses an MX or SRV whose in-zone target has no A or AAAA record; validate warns about those)"+
 		" (1 of 3 update messages had been applied before this one; re-run plan to see what remains)", f.addr)
 	if err == nil || err.Error() != want || !errors.Is(err, ErrRefused) {
 		t.Errorf("ApplyRecords: %v\nwant: %s", err, want)

@@ -300,7 +300,7 @@ func (p *Provider) send(ctx context.Context, zone string, soa *dns.SOA, batch []
 		}
 		return p.newError(opUpdate, zone, msg+"): nothing was changed; re-run plan", ErrZoneChanged, nil)
 	case dns.RcodeRefused:
-		return p.newError(opUpdate, zone, fmt.Sprintf("update refused by server: check allow-update for key %s (and that the server is the zone's primary)", p.key.name), ErrRefused, nil)
+		return p.newError(opUpdate, zone, fmt.Sprintf("update refused by server: check allow-update for key %s, that the server is the zone's primary, and the server's integrity checks (BIND's check-integrity refuses an MX or SRV whose in-zone target has no A or AAAA record; validate warns about those)", p.key.name), ErrRefused, nil)
 	case dns.RcodeNotAuth:
 		if t := r.IsTsig(); t != nil && t.Error != dns.RcodeSuccess {
 			return p.tsigError(opUpdate, zone, t.Error, nil)

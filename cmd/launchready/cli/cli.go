@@ -121,6 +121,7 @@ func newRoot(e *env) *cobra.Command {
 		newSPFCmd(e),
 		newSimCmd(e),
 		newDemoCmd(e),
+		newWatchCmd(e),
 	)
 	return root
 }

@@ -16,23 +16,36 @@ import (
 const demoToken = "launchready-demo-token"
 
 func newDemoCmd(e *env) *cobra.Command {
-	var keep string
+	var keep, brk string
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the whole story end to end on loopback, no account needed",
 		Long: `demo starts, in this process and on loopback only: the Cloudflare API simulator, its DNS server and HTTPS edge, and a small origin web server. It writes the demo launch.hcl (examples/demo/launch.hcl) to a directory and runs validate, plan, apply (which verifies DNS, TLS, redirects, email and the dashboard's latency as a customer sees them), plan again (no changes), a drift check after a hand edit, and the DNS map.
 
-Nothing leaves this machine. Files go to a temporary directory, or to --dir.`,
+Nothing leaves this machine. Files go to a temporary directory, or to --dir.
+
+With --break FAULT the demo seeds one launch fault (--break list names them) and runs validate, plan and apply, then the fault happens and verify catches it: the demo ends with verify's exit code 4.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return e.demo(cmd, keep)
+			var fault *demoFault
+			if brk != "" {
+				if brk == "list" {
+					listDemoFaults(e.stdout)
+					return nil
+				}
+				if fault = findDemoFault(brk); fault == nil {
+					return exitCode(ExitError, fmt.Errorf("--break %q: unknown fault; `launchready demo --break list` names them", brk))
+				}
+			}
+			return e.demo(cmd, keep, fault)
 		},
 	}
 	cmd.Flags().StringVar(&keep, "dir", "", "write the demo's files (config, snapshots, DNS map) here instead of a temporary directory")
+	cmd.Flags().StringVar(&brk, "break", "", "seed one launch fault and show verify catching it (\"list\" lists the faults)")
 	return cmd
 }
 
-func (e *env) demo(cmd *cobra.Command, dir string) error {
+func (e *env) demo(cmd *cobra.Command, dir string, fault *demoFault) error {
 	ctx := cmd.Context()
 	keep := dir != ""
 	if dir == "" {
@@ -49,7 +62,11 @@ func (e *env) demo(cmd *cobra.Command, dir string) error {
 	if err != nil {
 		return exitCode(ExitError, err)
 	}
-	w, err := startSimWorld(simWorldOptions{api: sim.Options{Token: demoToken, Zones: []string{"example.com", "mailhost.net"}, Logger: e.log}, logger: e.log})
+	wo := simWorldOptions{api: sim.Options{Token: demoToken, Zones: []string{"example.com", "mailhost.net"}, Logger: e.log}, logger: e.log}
+	if fault != nil && fault.world != nil {
+		fault.world(&wo)
+	}
+	w, err := startSimWorld(wo)
 	if err != nil {
 		return exitCode(ExitError, fmt.Errorf("starting the demo world: %w", err))
 	}
@@ -102,6 +119,20 @@ func (e *env) demo(cmd *cobra.Command, dir string) error {
 		{title: "Apply repairs the drift", args: []string{"apply", "--auto-approve", "--no-verify"}, want: ExitOK},
 		{title: "Hand over: the DNS map for the next maintainer", args: []string{"handover", "--out", "DNS-MAP.md"}, want: ExitOK},
 	}
+	if fault != nil {
+		fmt.Fprintf(e.stdout, "  seeded fault              %s: %s\n", fault.name, fault.what)
+		steps = []step{
+			steps[0], steps[1],
+			{title: "Apply (verify comes after the fault)", args: []string{"apply", "--auto-approve", "--no-verify"}, want: ExitOK},
+			{title: "The fault happens: " + fault.what + "; verify catches it", args: []string{"verify"}, want: ExitCheckFailed,
+				before: func() error {
+					if fault.after == nil {
+						return nil
+					}
+					return fault.after(ctx, w)
+				}},
+		}
+	}
 	for i, st := range steps {
 		if st.before != nil {
 			if err := st.before(); err != nil {
@@ -113,6 +144,10 @@ func (e *env) demo(cmd *cobra.Command, dir string) error {
 		if code := run(ctx, args, e.stdin, e.stdout, e.stderr, lookup); code != st.want {
 			return exitCode(ExitError, fmt.Errorf("demo step %q exited %d, expected %d", st.title, code, st.want))
 		}
+	}
+	if fault != nil {
+		fmt.Fprintf(e.stdout, "\nverify caught the seeded fault %q (exit %d): the FAIL lines above are what a broken launch looks like.\n", fault.name, ExitCheckFailed)
+		return exitCode(ExitCheckFailed, nil)
 	}
 	total := 0
 	for _, n := range w.api.Stats() {

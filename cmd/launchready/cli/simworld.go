@@ -37,6 +37,10 @@ type simWorldOptions struct {
 	origins               map[string]string
 	noEdge                bool
 	logger                hclog.Logger
+	// edgeNow and edgeCertName are the edge's clock and certificate naming (nil:
+	// the real clock, each host's own name); demo --break sets them.
+	edgeNow      func() time.Time
+	edgeCertName func(string) string
 }
 
 // simEdgeInfo is what GET /__sim/edge answers: where verify should look.
@@ -90,6 +94,8 @@ func startSimWorld(o simWorldOptions) (*simWorld, error) {
 		FallbackOrigin: w.origin.Addr(),
 		OriginTLS:      &tls.Config{RootCAs: w.origin.RootCAs(), MinVersion: tls.VersionTLS12},
 		Logger:         o.logger,
+		Now:            o.edgeNow,
+		CertName:       o.edgeCertName,
 	})
 	if err != nil {
 		w.close()

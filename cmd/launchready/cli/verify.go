@@ -30,6 +30,9 @@ type verifyFlags struct {
 	zones         []string
 	httpPort      int
 	httpsPort     int
+	connectTo     []string
+	smoke         bool
+	loopbackOnly  bool // set when verifying the simulator's edge
 	// parentResolver and nsAddrs point the delegation checks at a test world's
 	// parent zone (verify.Options.ParentResolver, NSAddrs).
 	parentResolver string
@@ -46,6 +49,7 @@ func (f *verifyFlags) register(cmd *cobra.Command, wait time.Duration) {
 	_ = cmd.Flags().MarkHidden("ns-address")
 	_ = cmd.Flags().MarkHidden("http-port")
 	_ = cmd.Flags().MarkHidden("https-port")
+	cmd.Flags().StringArrayVar(&f.connectTo, "connect-to", nil, "dial HOST:PORT instead of ADDRESS:PORT, as ADDRESS:PORT=HOST:PORT (repeatable; like curl --connect-to): reach a server not yet at its public address")
 	cmd.Flags().DurationVar(&f.wait, "wait", wait, "wait up to this long for every authoritative server to serve the desired records (0: check once)")
 }
 
@@ -54,7 +58,9 @@ func newVerifyCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Prove the launch works as a customer sees it",
-		Long: `verify runs every check derived from launch.hcl against the live world: DNS on each authoritative server, TLS on every HTTPS hostname, one-hop redirects, email authentication (SPF tree, DKIM, DMARC) and the declared HTTP checks with their latency and error budgets.
+		Long: `verify runs every check derived from launch.hcl against the live world: DNS on each authoritative server, TLS on every HTTPS hostname and on every DNS-only A/AAAA/CNAME name that answers on port 443 (nothing answering is one skip line), one-hop redirects, email authentication (SPF tree, DKIM, DMARC) and the declared HTTP checks with their latency and error budgets.
+
+--smoke, the step after a deploy, runs only the declared checks, a few requests each, within two minutes.
 
 Exit codes: 0 all checks pass (warnings allowed), 1 an error prevented checking, 4 a check failed.`,
 		Args: cobra.NoArgs,
@@ -71,6 +77,7 @@ Exit codes: 0 all checks pass (warnings allowed), 1 an error prevented checking,
 	cmd.Flags().StringVar(&f.baseline, "baseline", "", "compare p95 latencies with an earlier --json report")
 	cmd.Flags().Float64Var(&f.maxRegression, "max-regression", 0.20, "fail when a p95 regressed by more than this fraction of the baseline")
 	cmd.Flags().StringArrayVar(&f.zones, "zone", nil, "verify only this zone (repeatable)")
+	cmd.Flags().BoolVar(&f.smoke, "smoke", false, fmt.Sprintf("after a deploy: only the declared checks, at most %d requests each, within %s", smokeRequests, smokeBudget))
 	return cmd
 }
 
@@ -81,51 +88,20 @@ func (e *env) runVerify(ctx context.Context, cfg *schema.Config, f verifyFlags) 
 	if err != nil {
 		return exitCode(ExitError, err)
 	}
-	// An RFC 2136 zone is checked on the server it is managed on (its provider block's
-	// server), unless --resolver says where to look for everything.
-	var zoneServers map[string]string
-	if f.resolver == "" {
-		for _, z := range cfg.Zones {
-			if p := cfg.Providers[z.Provider]; p != nil && p.Kind == "rfc2136" && p.Server != "" {
-				if zoneServers == nil {
-					zoneServers = map[string]string{}
-				}
-				zoneServers[z.Name] = p.Server
-			}
-		}
-	}
-	// Against the local simulator, verify what its edge serves (found through
-	// CLOUDFLARE_BASE_URL) rather than the Internet, unless told otherwise.
-	if base := e.getenv("CLOUDFLARE_BASE_URL"); base != "" && f.resolver == "" && f.caFile == "" {
-		if info, ok := fetchSimEdge(ctx, base); ok {
-			sf, cleanup, err := simEdgeFlags(info)
-			if err != nil {
-				return exitCode(ExitError, fmt.Errorf("writing the simulator's CA: %w", err))
-			}
-			defer cleanup()
-			f.resolver, f.caFile, f.httpPort, f.httpsPort = sf.resolver, sf.caFile, sf.httpPort, sf.httpsPort
-			if !f.json {
-				fmt.Fprintf(e.stdout, "(CLOUDFLARE_BASE_URL is the launchready simulator: checking its DNS server %s and HTTPS edge)\n", f.resolver)
-			}
-		}
-	}
-	opts := verify.Options{
-		Resolver:      f.resolver,
-		ZoneServers:   zoneServers,
-		CAFile:        f.caFile,
-		Wait:          f.wait,
-		HTTPPort:      f.httpPort,
-		HTTPSPort:     f.httpsPort,
-		MaxRegression: f.maxRegression,
-		// The flag defaults to 0.20, so its value is always what the user wants:
-		// --max-regression 0 means any regression fails.
-		MaxRegressionSet: true,
-		EmailAnalyze:     emailAnalyzer(cfg, f.resolver),
-		Delegation:       e.delegationReader(cfg),
-		ParentResolver:   f.parentResolver,
-	}
-	if opts.NSAddrs, err = parseNSAddrs(f.nsAddrs); err != nil {
+	opts, cleanup, simMsg, err := e.verifyOptions(ctx, cfg, &f)
+	if err != nil {
 		return exitCode(ExitError, err)
+	}
+	defer cleanup()
+	if simMsg != "" && !f.json {
+		fmt.Fprintln(e.stdout, simMsg)
+	}
+	if f.smoke {
+		// The declared checks only, a few requests each, within smokeBudget.
+		opts.Kinds, opts.MaxRequests = []verify.Kind{verify.KindHTTP}, smokeRequests
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, smokeBudget)
+		defer cancel()
 	}
 	if f.baseline != "" {
 		fh, err := os.Open(f.baseline)
@@ -159,7 +135,9 @@ func (e *env) runVerify(ctx context.Context, cfg *schema.Config, f verifyFlags) 
 	if err != nil {
 		return exitCode(ExitError, err)
 	}
-	if err := saveVerifyReport(rep); err != nil {
+	if f.smoke {
+		// A partial report: the DNS map keeps the last full one.
+	} else if err := saveVerifyReport(rep); err != nil {
 		e.log.Warn("could not save the verify report for the DNS map", "error", err)
 	}
 	if rep.Failed() {
@@ -228,4 +206,57 @@ func restrictZones(cfg *schema.Config, zones []string) (*schema.Config, error) {
 	c := *cfg
 	c.Zones = sel
 	return &c, nil
+}
+
+// verifyOptions builds verify's options from the flags: RFC 2136 zones checked on
+// their own server, the simulator's edge when CLOUDFLARE_BASE_URL is one (simMsg says
+// so), --connect-to, the email analyzer. cleanup removes temporary files. verify and
+// watch share it, so they check the same world the same way.
+func (e *env) verifyOptions(ctx context.Context, cfg *schema.Config, f *verifyFlags) (opts verify.Options, cleanup func(), simMsg string, err error) {
+	// An RFC 2136 zone is checked on the server it is managed on (its provider block's
+	// server), unless --resolver says where to look for everything.
+	var zoneServers map[string]string
+	if f.resolver == "" {
+		for _, z := range cfg.Zones {
+			if p := cfg.Providers[z.Provider]; p != nil && p.Kind == "rfc2136" && p.Server != "" {
+				if zoneServers == nil {
+					zoneServers = map[string]string{}
+				}
+				zoneServers[z.Name] = p.Server
+			}
+		}
+	}
+	// Against the local simulator, verify what its edge serves (found through
+	// CLOUDFLARE_BASE_URL) rather than the Internet, unless told otherwise.
+	simMsg, cleanup, err = e.useSimEdge(ctx, f)
+	if err != nil {
+		return opts, func() {}, "", err
+	}
+	connectTo, err := parseConnectTo(f.connectTo)
+	if err != nil {
+		cleanup()
+		return opts, func() {}, "", err
+	}
+	opts = verify.Options{
+		ConnectTo:     connectTo,
+		LoopbackOnly:  f.loopbackOnly,
+		Resolver:      f.resolver,
+		ZoneServers:   zoneServers,
+		CAFile:        f.caFile,
+		Wait:          f.wait,
+		HTTPPort:      f.httpPort,
+		HTTPSPort:     f.httpsPort,
+		MaxRegression: f.maxRegression,
+		// The flag defaults to 0.20, so its value is always what the user wants:
+		// --max-regression 0 means any regression fails.
+		MaxRegressionSet: true,
+		EmailAnalyze:     emailAnalyzer(cfg, f.resolver),
+		Delegation:       e.delegationReader(cfg),
+		ParentResolver:   f.parentResolver,
+	}
+	if opts.NSAddrs, err = parseNSAddrs(f.nsAddrs); err != nil {
+		cleanup()
+		return opts, func() {}, "", err
+	}
+	return opts, cleanup, simMsg, nil
 }

@@ -26,7 +26,7 @@ zone "corp.example" {
     value = "192.0.2.10"
     ttl   = 2147483647
   }
-  record "@" "MX" { value = "10 mail.corp.example." }
+  record "@" "MX" { value = "10 mail.corp.example." } # WARNING: MX target has no address record
   email {
     spf {
       mx  = true

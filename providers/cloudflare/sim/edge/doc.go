@@ -48,7 +48,8 @@
 //
 // The HTTPS front end issues certificates on the fly from a local CA generated at
 // Start (ECDSA P-256; CACertPEM is the root to trust), one per SNI name with that
-// name as its only SAN, valid CertValidity — but only for proxied names: any other
+// name as its only SAN (or the name Options.CertName chooses, to model a misissued
+// certificate), valid CertValidity — but only for proxied names: any other
 // SNI (or none) fails the handshake, as Cloudflare has no certificate for it. The
 // zone's min_tls_version (default 1.0) is the lowest version accepted; TLS 1.3 is
 // offered unless tls_1_3 is "off". Only HTTP/1.1 is spoken.

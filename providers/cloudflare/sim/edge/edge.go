@@ -68,6 +68,10 @@ type Options struct {
 	// Now is the clock for certificates, cache ages and SOA serials; nil means
 	// time.Now.
 	Now func() time.Time
+	// CertName, when set, chooses the name the certificate presented for an SNI host
+	// is issued to (nil: the host itself). `launchready demo --break wrong-name-cert`
+	// uses it to model a certificate issued for another name.
+	CertName func(host string) string
 	// Logger receives a debug line per request and rule problems (never secrets);
 	// nil discards.
 	Logger hclog.Logger

@@ -25,7 +25,11 @@ func (e *Edge) tlsConfigFor(hello *tls.ClientHelloInfo) (*tls.Config, error) {
 	if !e.proxiedHost(zv, host) {
 		return nil, fmt.Errorf("%s is not a proxied name of zone %s", host, zv.name)
 	}
-	cert, err := e.ca.certFor(host)
+	certName := host
+	if e.opts.CertName != nil {
+		certName = e.opts.CertName(host)
+	}
+	cert, err := e.ca.certFor(certName)
 	if err != nil {
 		return nil, err
 	}

@@ -232,6 +232,8 @@ func (w *world) verify(t *testing.T) *verify.Report {
 		HTTPPort:  port(t, w.edge.HTTPAddr()),
 		HTTPSPort: port(t, w.edge.HTTPSAddr()),
 		Timeout:   5 * time.Second,
+		// As the CLI does against the simulator: never dial the records' addresses.
+		LoopbackOnly: true,
 	})
 	if err != nil {
 		t.Fatalf("verify.Run: %v", err)
@@ -245,7 +247,10 @@ func notPassing(rep *verify.Report) []string {
 	var out []string
 	for _, z := range rep.Zones {
 		for _, r := range z.Results {
-			if r.Status != verify.Pass {
+			// A DNS-only name's origin is not on the edge: its port-443 probe is skipped,
+			// as the CLI's loopback-only verify against the simulator skips it.
+			dnsOnlySkip := r.Status == verify.Skip && strings.HasPrefix(r.Reason, "DNS-only")
+			if r.Status != verify.Pass && !dnsOnlySkip {
 				out = append(out, fmt.Sprintf("%s %s %s %s: %s", r.Status, r.Kind, r.Name, r.Check, r.Reason))
 			}
 		}

@@ -30,6 +30,27 @@ type Origin struct {
 	srv   *http.Server
 	ln    net.Listener
 	roots *x509.CertPool
+
+	mu     sync.Mutex
+	faults Faults
+	served int // dashboard requests served, for Faults.ErrorEvery
+}
+
+// Faults make the dashboard (app.*) misbehave, for `launchready demo --break`.
+type Faults struct {
+	// Delay is added before every dashboard response.
+	Delay time.Duration
+	// ErrorEvery, when > 0, answers every n-th dashboard request with a 500.
+	ErrorEvery int
+	// MixedContent makes the dashboard load its stylesheet over http://.
+	MixedContent bool
+}
+
+// SetFaults replaces the origin's faults (the zero value heals it).
+func (o *Origin) SetFaults(f Faults) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.faults = f
 }
 
 // Start serves hosts (names like "example.com", wildcards like "*.example.com") on a
@@ -82,7 +103,7 @@ func Start(hosts []string) (*Origin, error) {
 	}
 	o := &Origin{ln: ln, roots: roots}
 	o.srv = &http.Server{
-		Handler:           http.HandlerFunc(serve),
+		Handler:           http.HandlerFunc(o.serve),
 		ReadHeaderTimeout: 10 * time.Second,
 		TLSConfig: &tls.Config{
 			MinVersion:   tls.VersionTLS12,
@@ -168,17 +189,37 @@ func (o *Origin) RootCAs() *x509.CertPool { return o.roots }
 // Close stops the server.
 func (o *Origin) Close() error { return o.srv.Close() }
 
-func serve(w http.ResponseWriter, r *http.Request) {
+func (o *Origin) serve(w http.ResponseWriter, r *http.Request) {
 	host := strings.ToLower(r.Host)
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
 	switch {
 	case strings.HasPrefix(host, "app."):
+		o.mu.Lock()
+		f := o.faults
+		o.served++
+		n := o.served
+		o.mu.Unlock()
+		if f.Delay > 0 {
+			select {
+			case <-time.After(f.Delay):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		if f.ErrorEvery > 0 && n%f.ErrorEvery == 0 {
+			http.Error(w, "internal server error", http.StatusInternalServerError)
+			return
+		}
+		scheme := "https"
+		if f.MixedContent {
+			scheme = "http"
+		}
 		// The dashboard: personal data, never cacheable.
 		w.Header().Set("Cache-Control", "private, no-store")
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, `<!doctype html><html><head><title>Dashboard</title><link rel="stylesheet" href="https://example.com/assets/site.css"></head><body><h1>Your subscription</h1></body></html>`)
+		fmt.Fprintf(w, `<!doctype html><html><head><title>Dashboard</title><link rel="stylesheet" href="%s://example.com/assets/site.css"></head><body><h1>Your subscription</h1></body></html>`, scheme)
 	case strings.HasPrefix(r.URL.Path, "/assets/"):
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		w.Header().Set("Content-Type", "text/css")
