@@ -79,7 +79,14 @@
 //     proxiable, tags, meta {}, settings {}, created_on, modified_on and, when set,
 //     comment, comment_modified_on, tags_modified_on. An empty comment is omitted
 //     (Cloudflare sends null, which the 2024 schema does not allow; the SDK reads both
-//     as ""). Stored types: A, AAAA, CNAME, MX, TXT, SRV, CAA, NS, PTR.
+//     as ""). Stored types: every type of model.RecordTypes — A, AAAA, CNAME, MX,
+//     TXT, SRV, CAA, NS, PTR, and HTTPS, SVCB, TLSA, SMIMEA, SSHFP, NAPTR, LOC, DS,
+//     DNSKEY, CERT, URI written with `data` in the shape of Cloudflare's schema
+//     (openapi-subset.json dns-records_<TYPE>Record; NAPTR's data.flags is a string,
+//     CAA's a number), URI with a top-level priority like MX, OPENPGPKEY as content
+//     (SDK v7.9.0). Their content is derived from data in presentation form and is
+//     read-only; each missing data field answers 9101, a field DNS cannot carry (TLSA
+//     usage 4, a digest of the wrong length) answers 9005 naming it.
 //   - Batch: deletes, then patches, then puts, then posts, each list in order, on a copy
 //     of the zone; the copy is committed only when every operation succeeded. A failure
 //     answers 400 with the failing operation's code and its message prefixed by the
