@@ -150,10 +150,14 @@ func checkHex(typ, field string, idx int, s string, wantLen int) (string, error)
 	return strings.ToUpper(s), nil
 }
 
-func checkBase64(typ, field string, idx int, s string) error {
-	if _, err := base64.StdEncoding.DecodeString(s); err != nil || s == "" {
-		return fieldErr(typ, field, idx, "%q is not base64", s)
+// checkBase64 checks a base64 field and returns it re-encoded: the bits after the
+// last whole byte are dropped, as DNS servers store only the bytes.
+func checkBase64(typ, field string, idx int, s *string) error {
+	b, err := base64.StdEncoding.DecodeString(*s)
+	if err != nil || len(b) == 0 {
+		return fieldErr(typ, field, idx, "%q is not base64", *s)
 	}
+	*s = base64.StdEncoding.EncodeToString(b)
 	return nil
 }
 
@@ -210,11 +214,11 @@ func checkFields(rr dns.RR) error {
 		if r.Algorithm == 0 {
 			return fieldErr("DNSKEY", "algorithm", 2, "0 is not a DNSSEC algorithm")
 		}
-		return checkBase64("DNSKEY", "public key", 3, r.PublicKey)
+		return checkBase64("DNSKEY", "public key", 3, &r.PublicKey)
 	case *dns.CERT:
-		return checkBase64("CERT", "certificate", 3, r.Certificate)
+		return checkBase64("CERT", "certificate", 3, &r.Certificate)
 	case *dns.OPENPGPKEY:
-		return checkBase64("OPENPGPKEY", "key", 0, r.PublicKey)
+		return checkBase64("OPENPGPKEY", "key", 0, &r.PublicKey)
 	case *dns.NAPTR:
 		r.Flags = strings.ToUpper(r.Flags)
 		for _, c := range r.Flags {

@@ -50,6 +50,7 @@ func TestPresentationSpellingsNormalise(t *testing.T) {
 		{"LOC", "52 22 23 N 4 53 32 E -2m", "52 22 23.000 N 04 53 32.000 E -2.00m 1m 10000m 10m"},
 		{"CERT", "1 12345 8 MIIBCgKCAQEA", "PKIX 12345 RSASHA256 MIIBCgKCAQEA"},
 		{"URI", `10 1 https://example.com/`, `10 1 "https://example.com/"`},
+		{"OPENPGPKEY", "mDMEZbq2ZBYJKwYBBAHaRw8BAQdA0r5Hz3Lq1B==", "mDMEZbq2ZBYJKwYBBAHaRw8BAQdA0r5Hz3Lq1A=="},
 	}
 	for _, c := range cases {
 		a, err := CanonicalValue(c.typ, c.a, "example.com")
