@@ -197,6 +197,14 @@ func TestEveryNewTypeOnBIND(t *testing.T) {
 	if !strings.Contains(r.stdout, "PASSED") {
 		t.Errorf("verify after apply did not pass:\n%s", r.stdout)
 	}
+	// The DNS map lists every set with its value.
+	dnsMap := w.read("DNS-MAP.md")
+	for _, c := range typeCases() {
+		v, _ := model.CanonicalValue(c.typ, strings.ReplaceAll(c.v2, "example.com", zone), zone)
+		if !strings.Contains(dnsMap, "| "+c.typ+" | `"+v[:min(len(v), 40)]) { // long values are cut in the map
+			t.Errorf("DNS-MAP.md does not list %s %s:\n%s", c.typ, v, dnsMap)
+		}
+	}
 	w.mustRun(0, "plan", "--detailed-exitcode")
 
 	w.write("launch.hcl", rfc2136Provider(srv)+"zone \""+zone+"\" {\n"+head+"}\n")
