@@ -2,6 +2,8 @@ package model
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 )
@@ -104,6 +106,21 @@ func TestPresentationFieldErrors(t *testing.T) {
 	} {
 		if _, err := CanonicalValue(c.typ, c.v, "example.com"); err == nil {
 			t.Errorf("%s %q: no error", c.typ, c.v)
+		}
+	}
+}
+
+// The README's types table lists every type of the table, with its fields and example.
+func TestREADMEListsEveryType(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	for _, ty := range AllTypes() {
+		row := fmt.Sprintf("| %s | `%s` | `value = %q` |", ty.Name, ty.Fields, ty.Example)
+		if !strings.Contains(readme, row) {
+			t.Errorf("README.md's record types table lacks the row %s", row)
 		}
 	}
 }
