@@ -95,6 +95,16 @@ func TestEveryNewTypeOnTheSimulator(t *testing.T) {
 		t.Errorf("HTTPS data = %v", https.Data)
 	}
 
+	// Import of the zone holding every type round-trips with no changes.
+	w.mustRun(0, "import", "example.com", "--out", "imported.hcl")
+	imported := w.read("imported.hcl")
+	for _, c := range typeCases() {
+		if !strings.Contains(imported, fmt.Sprintf("%q %q", c.name, c.typ)) {
+			t.Errorf("imported.hcl has no %s record:\n%s", c.typ, imported)
+		}
+	}
+	w.mustRun(0, "plan", "--config", "imported.hcl", "--detailed-exitcode")
+
 	// One field of each changed: one update each, then no changes.
 	w.write("launch.hcl", typesConfig("example.com", "", true, ""))
 	keys := w.planJSON().changeKeys()

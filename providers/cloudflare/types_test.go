@@ -2,6 +2,8 @@ package cloudflare
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"net/http"
 	"testing"
 
@@ -45,5 +47,83 @@ func TestSDKReadZoneNAPTRAndUnknownType(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, live.Records); diff != "" {
 		t.Errorf("records (-want +got):\n%s", diff)
+	}
+}
+
+// Values Cloudflare returns in another spelling than launch.hcl's read back in the
+// canonical form, so they plan no change: lower-case hex, targets without the trailing
+// dot, unquoted SVCB parameters, numbers as floats or strings, URI's priority at the
+// top level.
+func TestReadZoneNormalisesDataSpellings(t *testing.T) {
+	hex := "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"
+	ws := []wireRecord{
+		{ID: "1", Name: "_25._tcp.mx.example.com", Type: "TLSA", Content: "3 1 1 " + hex, Data: &recordData{Fields: map[string]any{"usage": 3.0, "selector": "1", "matching_type": 1, "certificate": hex}}},
+		{ID: "2", Name: "example.com", Type: "HTTPS", Data: &recordData{Fields: map[string]any{"priority": 1.0, "target": "Svc.Example.NET", "value": "alpn=h3,h2 ipv4hint=192.0.2.1"}}},
+		{ID: "3", Name: "_ftp._tcp.example.com", Type: "URI", Priority: intp(10), Data: &recordData{Fields: map[string]any{"weight": 1.0, "target": "ftp://ftp.example.com/"}}},
+		{ID: "4", Name: "office.example.com", Type: "LOC", Data: &recordData{Fields: map[string]any{"lat_degrees": 52.0, "lat_minutes": 22.0, "lat_seconds": 23.0, "lat_direction": "N",
+			"long_degrees": 4.0, "long_minutes": 53.0, "long_seconds": 32.0, "long_direction": "E", "altitude": -2.0, "size": 0.0, "precision_horz": 10000.0, "precision_vert": 10.0}}},
+		{ID: "5", Name: "sip.example.com", Type: "NAPTR", Data: &recordData{Fields: map[string]any{"order": 100.0, "preference": 10.0, "flags": "u", "service": "E2U+sip", "regex": "", "replacement": "_sip._udp.Example.com"}}},
+		// data missing: the content stands, canonicalised
+		{ID: "6", Name: "host.example.com", Type: "SSHFP", Content: "4 2 " + hex},
+		// data that cannot be read and content that is not valid: kept as returned
+		{ID: "7", Name: "bad.example.com", Type: "DS", Content: "garbage", Data: &recordData{Fields: map[string]any{"key_tag": "x"}}},
+	}
+	want := map[string]string{
+		"1": "3 1 1 " + strings.ToUpper(hex),
+		"2": `1 svc.example.net. alpn="h3,h2" ipv4hint="192.0.2.1"`,
+		"3": `10 1 "ftp://ftp.example.com/"`,
+		"4": "52 22 23.000 N 04 53 32.000 E -2m 0.00m 10000m 10m",
+		"5": `100 10 "U" "E2U+sip" "" _sip._udp.example.com.`,
+		"6": "4 2 " + strings.ToUpper(hex),
+		"7": "garbage",
+	}
+	for _, w := range ws {
+		got := toRecord(w, "example.com")
+		if got.Value != want[w.ID] {
+			t.Errorf("%s %s: value %q, want %q", w.Name, w.Type, got.Value, want[w.ID])
+		}
+		if w.ID == "7" {
+			continue
+		}
+		// and what launch.hcl would write for it is the same value
+		c, err := model.CanonicalValue(w.Type, want[w.ID], "example.com")
+		if err != nil || c != got.Value {
+			t.Errorf("%s: the canonical value %q (%v) differs from the read %q", w.Type, c, err, got.Value)
+		}
+	}
+}
+
+// toWire writes each presentation type in Cloudflare's data shape, and toRecord reads
+// it back unchanged.
+func TestWireRoundTripEveryType(t *testing.T) {
+	for _, ty := range model.AllTypes() {
+		v, err := model.CanonicalValue(ty.Name, ty.Example, "example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := toWire(model.Record{Name: "x.example.com", Type: ty.Name, Value: v})
+		if err != nil {
+			t.Fatalf("%s: %v", ty.Name, err)
+		}
+		// Through JSON, as the API carries it.
+		b, err := json.Marshal(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back wireRecord
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		if ty.Presentation && len(ty.Data) > 0 && (back.Data == nil || len(back.Data.Fields) != len(ty.Data)) {
+			t.Errorf("%s: wire data %s does not have Cloudflare's %d fields", ty.Name, b, len(ty.Data))
+		}
+		if got := toRecord(back, "example.com").Value; got != v {
+			t.Errorf("%s: %q → %s → %q", ty.Name, v, b, got)
+		}
+		if ty.Presentation {
+			if _, _, err := typedDataRecord(w); err != nil {
+				t.Errorf("%s: SDK params: %v", ty.Name, err)
+			}
+		}
 	}
 }
