@@ -3,8 +3,8 @@ package cloudflare
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
