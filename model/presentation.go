@@ -161,8 +161,18 @@ func checkBase64(typ, field string, idx int, s *string) error {
 	return nil
 }
 
-// lowerName lower-cases a domain name inside a value, keeping "." as the root.
-func lowerName(n string) string { return strings.ToLower(dns.Fqdn(n)) }
+// hostField checks a host name inside a value and returns it canonical: lower case,
+// absolute with its trailing dot; "." (the root) stays.
+func hostField(typ, field string, idx int, n string) (string, error) {
+	if n == "." {
+		return n, nil
+	}
+	c, err := canonicalHost(n)
+	if err != nil || strings.Contains(n, `\`) {
+		return n, fieldErr(typ, field, idx, "%q is not a host name", strings.TrimSuffix(n, "."))
+	}
+	return c + ".", nil
+}
 
 // sshfpAlgorithms are the SSHFP algorithm numbers in IANA's registry (RFC 4255,
 // 6594, 7479, 8709): RSA, DSA, ECDSA, Ed25519, Ed448. Others (0 reserved, 5
@@ -226,7 +236,10 @@ func checkFields(rr dns.RR) error {
 				return fieldErr("NAPTR", "flags", 2, "%q may hold only letters and digits (RFC 3403 §4.1), e.g. \"U\" or \"S\"", r.Flags)
 			}
 		}
-		r.Replacement = lowerName(r.Replacement)
+		var err error
+		if r.Replacement, err = hostField("NAPTR", "replacement", 5, r.Replacement); err != nil {
+			return err
+		}
 		if r.Regexp != "" && r.Replacement != "." {
 			return fieldErr("NAPTR", "replacement", 5, "must be \".\" when a regexp is given: a NAPTR record uses one or the other (RFC 3403 §4.1)")
 		}
@@ -235,12 +248,18 @@ func checkFields(rr dns.RR) error {
 			return fieldErr("URI", "target", 2, "is empty")
 		}
 	case *dns.SVCB:
-		r.Target = lowerName(r.Target)
+		var err error
+		if r.Target, err = hostField("SVCB", "target", 1, r.Target); err != nil {
+			return err
+		}
 		if r.Priority == 0 && len(r.Value) > 0 {
 			return fieldErr("SVCB", "parameters", 2, "priority 0 is alias mode, which takes no parameters (RFC 9460 §2.4.2)")
 		}
 	case *dns.HTTPS:
-		r.Target = lowerName(r.Target)
+		var err error
+		if r.Target, err = hostField("HTTPS", "target", 1, r.Target); err != nil {
+			return err
+		}
 		if r.Priority == 0 && len(r.Value) > 0 {
 			return fieldErr("HTTPS", "parameters", 2, "priority 0 is alias mode, which takes no parameters (RFC 9460 §2.4.2)")
 		}
