@@ -3,6 +3,7 @@ package cloudflare
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -125,5 +126,46 @@ func TestWireRoundTripEveryType(t *testing.T) {
 				t.Errorf("%s: SDK params: %v", ty.Name, err)
 			}
 		}
+	}
+}
+
+// The SDK sends the new types in Cloudflare's shapes: NAPTR flags a string, URI's
+// priority at the top level, LOC's directions, OPENPGPKEY as content.
+func TestSDKBatchBodyNewTypes(t *testing.T) {
+	var body string
+	routes := map[string]http.HandlerFunc{
+		"POST /zones/z1/dns_records/batch": func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			body = string(b)
+			writeJSON(w, 200, ok(map[string]any{"deletes": []any{}, "patches": []any{}, "puts": []any{}, "posts": []any{}}))
+		},
+	}
+	p, _, _ := newSDKProvider(t, routes, Options{})
+	before := model.Record{ID: "n1", Name: "sip.example.com", Type: "NAPTR", Value: `100 10 "U" "E2U+sip" "!^.*$!sip:a@example.com!" .`}
+	after := model.Record{Name: "sip.example.com", Type: "NAPTR", Value: `200 10 "U" "E2U+sip" "!^.*$!sip:a@example.com!" .`}
+	ops := append([]model.RecordOp{{Op: model.OpUpdate, Before: &before, After: &after}}, creates(
+		model.Record{Name: "_ftp._tcp.example.com", Type: "URI", Value: `10 1 "ftp://x.example/"`},
+		model.Record{Name: "office.example.com", Type: "LOC", Value: "52 22 23.000 N 04 53 32.000 E -2m 1m 10000m 10m"},
+		model.Record{Name: "k.example.com", Type: "OPENPGPKEY", Value: "mDMEZbq2ZBYJKwYBBAHaRw8BAQdA0r5Hz3Lq1A=="},
+	)...)
+	if err := p.ApplyRecords(context.Background(), &model.LiveZone{Name: "example.com", ID: "z1"}, ops); err != nil {
+		t.Fatal(err)
+	}
+	want := `{
+	 "patches": [{"id": "n1", "name": "sip.example.com", "type": "NAPTR", "data": {"order": 200, "preference": 10, "flags": "U", "service": "E2U+sip", "regex": "!^.*$!sip:a@example.com!", "replacement": "."}, "ttl": 1, "proxied": false, "comment": ""}],
+	 "posts": [
+	  {"name": "_ftp._tcp.example.com", "type": "URI", "priority": 10, "data": {"weight": 1, "target": "ftp://x.example/"}, "ttl": 1, "proxied": false, "comment": ""},
+	  {"name": "office.example.com", "type": "LOC", "data": {"lat_degrees": 52, "lat_minutes": 22, "lat_seconds": 23, "lat_direction": "N", "long_degrees": 4, "long_minutes": 53, "long_seconds": 32, "long_direction": "E", "altitude": -2, "size": 1, "precision_horz": 10000, "precision_vert": 10}, "ttl": 1, "proxied": false, "comment": ""},
+	  {"name": "k.example.com", "type": "OPENPGPKEY", "content": "mDMEZbq2ZBYJKwYBBAHaRw8BAQdA0r5Hz3Lq1A==", "ttl": 1, "proxied": false, "comment": ""}
+	 ]}`
+	var gotV, wantV any
+	if err := json.Unmarshal([]byte(body), &gotV); err != nil {
+		t.Fatalf("batch body %q: %v", body, err)
+	}
+	if err := json.Unmarshal([]byte(want), &wantV); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(wantV, gotV); diff != "" {
+		t.Errorf("batch body (-want +got):\n%s", diff)
 	}
 }
