@@ -48,8 +48,9 @@ func CloudflareData(typ, value, zone string) (data map[string]any, priority *int
 	case *dns.SSHFP:
 		return map[string]any{"algorithm": int(r.Algorithm), "type": int(r.Type), "fingerprint": r.FingerPrint}, nil, "", nil
 	case *dns.NAPTR:
-		return map[string]any{"order": int(r.Order), "preference": int(r.Preference), "flags": r.Flags, "service": r.Service,
-			"regex": r.Regexp, "replacement": host(r.Replacement)}, nil, "", nil
+		// Cloudflare holds the strings' text; miekg/dns keeps their zone-file escapes.
+		return map[string]any{"order": int(r.Order), "preference": int(r.Preference), "flags": UnescapeDNSString(r.Flags),
+			"service": UnescapeDNSString(r.Service), "regex": UnescapeDNSString(r.Regexp), "replacement": host(r.Replacement)}, nil, "", nil
 	case *dns.DS:
 		return map[string]any{"key_tag": int(r.KeyTag), "algorithm": int(r.Algorithm), "digest_type": int(r.DigestType), "digest": r.Digest}, nil, "", nil
 	case *dns.DNSKEY:
@@ -58,7 +59,7 @@ func CloudflareData(typ, value, zone string) (data map[string]any, priority *int
 		return map[string]any{"type": int(r.Type), "key_tag": int(r.KeyTag), "algorithm": int(r.Algorithm), "certificate": r.Certificate}, nil, "", nil
 	case *dns.URI:
 		p := int(r.Priority)
-		return map[string]any{"weight": int(r.Weight), "target": r.Target}, &p, "", nil
+		return map[string]any{"weight": int(r.Weight), "target": UnescapeDNSString(r.Target)}, &p, "", nil
 	case *dns.LOC:
 		return locData(RDataString(rr))
 	case *dns.OPENPGPKEY:
@@ -212,7 +213,4 @@ func FromCloudflareData(typ string, data map[string]any, priority *int, content,
 
 // quoteField writes a character-string in presentation form: quoted, with `"` and
 // `\` escaped.
-func quoteField(s string) string {
-	s = strings.ReplaceAll(s, `\`, `\\`)
-	return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
-}
+func quoteField(s string) string { return `"` + EscapeDNSString(s) + `"` }
