@@ -21,9 +21,10 @@ func (l *loader) valueError(typ string, e elem, err error) {
 	if errors.As(err, &fe) && fe.Field != "" {
 		summary = "Invalid " + typ + " " + fe.Field
 		rng = valueFieldRange(e.Range, e.Value, fe.Index)
+		detail = strings.TrimSuffix(fe.Msg, ".") + "."
 	}
 	if t, ok := model.TypeInfo(typ); ok && t.Presentation {
-		detail += fmt.Sprintf(" A %s value is %s, e.g. %q.", typ, t.Fields, t.Example)
+		detail += fmt.Sprintf(" Write %s values as %s, e.g. %q.", typ, t.Fields, t.Example)
 	}
 	l.errorf(rng, summary, "%s", detail)
 }

@@ -233,3 +233,34 @@ func TestEveryNewTypeOnBIND(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateRecordFieldErrors: a bad field of each new type is reported as
+// launch.hcl:LINE:COL at that field, and nothing is written.
+func TestValidateRecordFieldErrors(t *testing.T) {
+	t.Parallel()
+	cfg := `zone "example.com" {
+  record "_25._tcp.mx" "TLSA" { value = "4 1 1 ` + hexA + `" }
+  record "host" "SSHFP" { value = "0 2 ` + hexA + `" }
+  record "child" "DS" { value = "60485 13 2 ABCDEF0123" }
+  record "sip" "NAPTR" { value = "100 10 \"U!\" \"E2U+sip\" \"\" ." }
+  record "@" "HTTPS" { value = "1 bad_host!. alpn=h2" }
+}
+`
+	w := &workspace{t: t, dir: t.TempDir()}
+	w.write("launch.hcl", cfg)
+	r := w.mustRun(1, "validate")
+	for _, d := range []struct{ at, summary string }{
+		{"4 1 1", "Invalid TLSA usage"},
+		{"0 2 ", "Invalid SSHFP algorithm"},
+		{"ABCDEF0123", "Invalid DS digest"},
+		// a string with escapes: the diagnostic points at the string
+		{`"100 10 \"U!`, "Invalid NAPTR flags"},
+		{"bad_host!.", "Invalid HTTPS"},
+	} {
+		line, col := position(cfg, d.at)
+		want := fmt.Sprintf("launch.hcl:%d:%d: error: %s", line, col, d.summary)
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("validate output lacks %q:\n%s", want, r.stderr)
+		}
+	}
+}
