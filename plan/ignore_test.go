@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -96,6 +97,15 @@ func TestIgnoreEntries(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.wantIgnored, recordStrings(zp.Ignored)); diff != "" {
 				t.Errorf("ignored (-want +got):\n%s", diff)
+			}
+			if len(tt.wantIgnored) > 0 {
+				var md strings.Builder
+				if err := RenderMarkdown(&md, p); err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(md.String(), "ignored (covered by") {
+					t.Errorf("the Markdown plan does not say what is ignored:\n%s", md.String())
+				}
 			}
 			// After applying, nothing is left to do.
 			after := applyPlan(t, p, map[string]*model.LiveZone{zn: tt.live})
