@@ -149,8 +149,14 @@ func modeLabel(z *schema.Zone) string {
 	if z.Authoritative {
 		s = "authoritative: records not in the file are deleted"
 	}
-	if len(z.Ignore) > 0 {
+	if len(z.Ignore) > 0 || len(z.IgnoreRules) > 0 {
 		globs := append([]string(nil), z.Ignore...)
+		if len(z.IgnoreRules) > 0 {
+			globs = globs[:0]
+			for _, r := range z.IgnoreRules {
+				globs = append(globs, r.String())
+			}
+		}
 		sort.Strings(globs)
 		for i, g := range globs {
 			globs[i] = code(g)

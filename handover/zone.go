@@ -123,6 +123,20 @@ func (v *zoneView) ttlString(ttl int, proxied bool) string {
 	return strconv.Itoa(ttl)
 }
 
+// ignoredValues reports whether ignore entries (narrowed by type and value) cover
+// every one of values.
+func (v *zoneView) ignoredValues(name, typ string, values []string) bool {
+	if len(values) == 0 {
+		return false
+	}
+	for _, val := range values {
+		if !model.Ignored(v.z.IgnoreRules, name, v.z.Name, typ, val) {
+			return false
+		}
+	}
+	return true
+}
+
 func (v *zoneView) ignored(name string) bool {
 	rel := model.RelativeName(name, v.z.Name)
 	for _, g := range v.z.Ignore {
@@ -305,7 +319,7 @@ func (v *zoneView) describeLive(s *setView, recs []model.Record, unmanaged map[s
 		s.owner = "not declared"
 	case byHand == len(recs):
 		s.owner = "by hand (not in launch.hcl)"
-		if v.ignored(s.name) {
+		if v.ignored(s.name) || v.ignoredValues(s.name, s.typ, s.values) {
 			s.owner = "by hand (ignored)"
 		}
 		s.state = "left alone"

@@ -12,5 +12,9 @@
 //     inside values are absolute, lower case, without a trailing dot; TXT values are the
 //     unquoted text (character-strings joined without separator); CAA values are
 //     `<flags> <tag> "<value>"` with the value quoted as in a zone file (FormatCAA).
+//     The other types of the type table (rrtypes.go: HTTPS, SVCB, TLSA, SSHFP, NAPTR,
+//     LOC, DS, …) are in zone-file presentation form as miekg/dns prints it, with
+//     names lower case and absolute (trailing dot), hex upper case, base64
+//     re-encoded; CloudflareData and FromCloudflareData map them to Cloudflare's data.
 //   - TTL 0 means "automatic" (the provider's default; Cloudflare's ttl=1).
 package model

@@ -71,6 +71,10 @@ func FuzzCanonicalValue(f *testing.F) {
 		`0 issue "letsencrypt.org"`, `128 ISSUE letsencrypt.org`, `0 issue "a\"b\\c\255"`, `0 issue "`,
 		`0 issue "x" y`, "0\tissue\t\"\x00\"", "v=spf1 -all", `"quoted"`, "", " ", "a..b", "\u00ad", "bu\u0308cher",
 	}
+	for _, ty := range model.AllTypes() {
+		seeds = append(seeds, ty.Example)
+	}
+	seeds = append(seeds, `1 . alpn=h2 ech=AAA=`, `100 10 "s" "" "" _sip._udp`, `10 1 "a\"b"`, "0 0 0 N 0 0 0 E 0m", "PKIX 1 8 AA==")
 	for _, s := range seeds {
 		f.Add(s)
 	}

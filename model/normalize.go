@@ -193,6 +193,9 @@ func CanonicalValue(typ, value, zone string) (string, error) {
 		}
 		return value, nil
 	}
+	if t, ok := TypeInfo(typ); ok && t.Presentation {
+		return canonicalPresentation(typ, value, zone)
+	}
 	return "", fmt.Errorf("unsupported record type %q", typ)
 }
 

@@ -6,22 +6,6 @@ import (
 	"strings"
 )
 
-// RecordTypes lists the record types launch.hcl may declare, in display order.
-var RecordTypes = []string{"A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "NS", "PTR"}
-
-// IsRecordType reports whether t (upper case) is a supported record type.
-func IsRecordType(t string) bool {
-	for _, x := range RecordTypes {
-		if x == t {
-			return true
-		}
-	}
-	return false
-}
-
-// Proxiable reports whether records of type t can be proxied through Cloudflare's edge.
-func Proxiable(t string) bool { return t == "A" || t == "AAAA" || t == "CNAME" }
-
 // RRSet is a desired record set: every value of one name and type. Its zero value is
 // not useful; schema builds RRSets with canonical names and values.
 type RRSet struct {

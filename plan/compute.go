@@ -150,6 +150,7 @@ func computeZone(z *schema.Zone, lz *model.LiveZone) (*ZonePlan, error) {
 	zp.RecordOps = ops
 	model.SortRecords(st.leftAlone)
 	zp.Unmanaged = st.leftAlone
+	zp.Ignored = st.ignoredRecords()
 	zp.Warnings = st.warnings
 	return zp, nil
 }
@@ -179,7 +180,7 @@ func (st *zoneState) readLive() error {
 		if err != nil {
 			return err
 		}
-		l.ignored = ign
+		l.ignored = ign || st.ignoredByRule(l)
 		st.recs = append(st.recs, l)
 	}
 	st.prevSet = sortedUnique(st.prevSet)
@@ -330,7 +331,7 @@ func (st *zoneState) planRRSet(d model.RRSet) {
 			continue
 		}
 		l.done = true
-		if l.owned {
+		if l.owned && !st.keepIgnored(l) {
 			removed = append(removed, l)
 		} else {
 			st.leftAlone = append(st.leftAlone, l.rec)
@@ -345,7 +346,7 @@ func (st *zoneState) planRRSet(d model.RRSet) {
 		if !m.l.owned {
 			adopted++
 		}
-		if st.differs(m.l, d) {
+		if st.differs(m.l, d) && !m.l.ignored {
 			st.updates = append(st.updates, updateOp(m.l, st.target(d, m.value, m.l)))
 			if m.l.owned {
 				st.zp.ManagedRewrites++

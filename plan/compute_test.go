@@ -237,14 +237,14 @@ func TestComputeRecords(t *testing.T) {
 			live: live(one(
 				rec("r1", "_acme-challenge", "TXT", "token", 0),
 				rec("r2", "@", "NS", "ns1.example.net", 0),
-				rec("r3", "@", "HTTPS", "1 . alpn=h2", 0),
+				rec("r3", "@", "HINFO", "\"PC\" \"Linux\"", 0),
 				rec("r4", "tmp", "A", "192.0.2.7", 0),
 			)),
 			wantChanges: []string{"delete record tmp.example.com A | values: 192.0.2.7 -> "},
 			wantOps:     []string{`delete r4 tmp.example.com A "192.0.2.7" ttl=0`},
 			wantUnmanaged: []string{
 				`r1 _acme-challenge.example.com TXT "token" ttl=0`,
-				`r3 example.com HTTPS "1 . alpn=h2" ttl=0`,
+				`r3 example.com HINFO "\"PC\" \"Linux\"" ttl=0`,
 				`r2 example.com NS "ns1.example.net" ttl=0`,
 			},
 			wantManaged:  1,

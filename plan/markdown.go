@@ -63,6 +63,9 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 				fmt.Fprintf(&b, "- %s\n", mdCode(recordLine(r)))
 			}
 			b.WriteString("\n")
+			if n := len(z.Ignored); n > 0 {
+				fmt.Fprintf(&b, "%s.\n\n", strings.ToUpper(ignoredLine(n)[:1])+ignoredLine(n)[1:])
+			}
 		}
 		if len(z.Warnings) > 0 {
 			b.WriteString("**Warnings:**\n\n")

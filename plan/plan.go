@@ -79,6 +79,9 @@ type ZonePlan struct {
 	// Unmanaged are live records launchready leaves alone (not owned, not declared,
 	// or ignored), sorted.
 	Unmanaged []model.Record `json:"unmanaged,omitempty"`
+	// Ignored are the records of Unmanaged that an ignore entry covers (never
+	// changed or deleted, inside a declared record set too), sorted.
+	Ignored []model.Record `json:"ignored,omitempty"`
 	// Warnings are findings that do not stop the plan (e.g. an ownership mark naming a
 	// record that was edited or deleted outside launchready).
 	Warnings []string `json:"warnings,omitempty"`

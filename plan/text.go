@@ -62,6 +62,14 @@ func RenderText(w io.Writer, p *Plan, o TextOptions) error {
 				}
 			}
 		}
+		// Records an ignore entry covers are listed always: a user who wrote the
+		// entry sees what it protects.
+		if len(z.Ignored) > 0 {
+			t.line("  " + ignoredLine(len(z.Ignored)) + ":")
+			for _, r := range z.Ignored {
+				t.line("      " + recordLine(r))
+			}
+		}
 		for _, warn := range z.Warnings {
 			t.line("  " + t.paint(ansiYellow+ansiBold, "Warning:") + " " + warn)
 		}

@@ -80,6 +80,13 @@ func fingerprint(cfg *Config) string {
 	for _, z := range zones {
 		fz := fpZone{Name: z.Name, Provider: z.Provider, Authoritative: z.Authoritative, Ignore: append([]string{}, z.Ignore...),
 			Records: []model.RRSet{}, Rules: []model.Rule{}, Email: z.Email, Checks: []fpCheck{}}
+		// Entries narrowed by type or value change the plan too; whole-name globs
+		// are in Ignore already (so plain lists fingerprint as before).
+		for _, r := range z.IgnoreRules {
+			if !r.WholeName() {
+				fz.Ignore = append(fz.Ignore, r.String())
+			}
+		}
 		sort.Strings(fz.Ignore)
 		fz.Records = append(fz.Records, z.RRSets()...)
 		sort.SliceStable(fz.Records, func(i, j int) bool {

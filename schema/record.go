@@ -114,7 +114,7 @@ func (l *loader) decodeRecordBlock(zs *zoneState, b *hcl.Block) *recordDecl {
 	for _, e := range raw {
 		v, err := model.CanonicalValue(typ, e.Value, zone)
 		if err != nil {
-			l.errorf(e.Range, "Invalid "+typ+" value", "%s.", strings.TrimSuffix(err.Error(), "."))
+			l.valueError(typ, e, err)
 			good = false
 			continue
 		}

@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"path"
 	"sort"
 	"strings"
 
@@ -37,6 +36,8 @@ type zoneState struct {
 	redirect []*redirectDecl
 	cache    []*cacheDecl
 	checks   []*checkDecl
+	// ignoreRanges[i] is where z.IgnoreRules[i] was written.
+	ignoreRanges []hcl.Range
 }
 
 // decodeZoneBlock reads a `zone "<name>"` block and everything in it.
@@ -67,16 +68,7 @@ func (l *loader) decodeZoneBlock(b *hcl.Block) *zoneState {
 		}
 	}
 	if a, ok := c.Attributes["ignore"]; ok {
-		if globs, good := l.strList(a); good {
-			for _, g := range globs {
-				if _, err := path.Match(g.Value, ""); err != nil || g.Value == "" {
-					l.errorf(g.Range, "Invalid ignore pattern",
-						"%q is not a valid name pattern: use * and ? wildcards on names relative to the zone, e.g. \"_acme-challenge*\".", g.Value)
-					continue
-				}
-				zs.z.Ignore = append(zs.z.Ignore, strings.ToLower(g.Value))
-			}
-		}
+		l.decodeIgnore(zs, a)
 	}
 
 	for _, blk := range c.Blocks {
@@ -125,6 +117,7 @@ func (l *loader) decodeZoneBlock(b *hcl.Block) *zoneState {
 	}
 
 	l.checkRecordSets(zs)
+	l.checkIgnoredSets(zs)
 	for _, r := range zs.records {
 		zs.z.Records = append(zs.z.Records, r.rec)
 	}

@@ -82,6 +82,12 @@ func rrValue(rr dns.RR) (string, bool) {
 	case *dns.CAA:
 		return model.FormatCAA(int(v.Flag), strings.ToLower(v.Tag), v.Value), true
 	}
+	// The presentation types of the type table (HTTPS, TLSA, NAPTR, …): their
+	// canonical presentation form, as launch.hcl's values are.
+	if t, ok := model.TypeInfo(dns.TypeToString[rr.Header().Rrtype]); ok && t.Presentation {
+		c, err := model.CanonicalValue(t.Name, model.RDataString(rr), "")
+		return c, err == nil
+	}
 	return "", false
 }
 

@@ -187,6 +187,9 @@ func TestRFC2136(t *testing.T) {
 	}
 	// The round trip covers every record type launch.hcl can declare.
 	for _, typ := range model.RecordTypes {
+		if info, _ := model.TypeInfo(typ); info.Presentation {
+			continue // HTTPS, TLSA, …: TestEveryNewTypeOnBIND
+		}
 		if !regexp.MustCompile(`(?m)^\s*record "[^"]+" "` + typ + `"`).MatchString(imported) {
 			t.Errorf("imported.hcl has no %s record:\n%s", typ, imported)
 		}

@@ -148,9 +148,9 @@ zone "example.com" {
   }
 
   # Not imported (launchready leaves these as they are):
-  #   @ HTTPS "1 . alpn=h2" (type HTTPS cannot be declared in launch.hcl)
   #   @ NS "ns1.cloudflare.com" (the zone's own name servers, kept by the DNS host)
   #   @ SOA "ns1.cloudflare.com dns.cloudflare.com 2024010101 10000 2400 604800 3600" (kept by the DNS host)
+  #   @ SPF "v=spf1 -all" (type SPF cannot be declared in launch.hcl)
   #   _launchready TXT "v=launchready1 A:7d358223" (launchready's ownership registry)
   #   _launchready-wildcard.preview TXT "v=launchready1 CNAME:837744a4" (launchready's ownership registry)
   #   _launchready.api TXT "v=launchready1 A:c49ac2b3 A:f152ecbc" (launchready's ownership registry)

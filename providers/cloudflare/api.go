@@ -57,9 +57,12 @@ type wireRecord struct {
 	Comment  string      `json:"comment"`
 }
 
-// recordData holds the structured value of SRV and CAA records (the only two
-// data-typed records launchready writes). Numbers are pointers so that "absent" and
-// "0" differ on read.
+// recordData holds the structured value of a record: the SRV and CAA fields typed
+// (numbers are pointers so that "absent" and "0" differ on read), and for every
+// data-typed record (model.RRType.Data) the whole object in Fields. Data of one type
+// must never stop a zone from being read: a field of an unexpected JSON type (NAPTR's
+// flags is a string where CAA's is a number) is left unset, and the record then keeps
+// its content as the API wrote it (toRecord).
 type recordData struct {
 	// SRV
 	Priority *int   `json:"priority,omitempty"`
@@ -70,32 +73,37 @@ type recordData struct {
 	Flags *int   `json:"flags,omitempty"`
 	Tag   string `json:"tag,omitempty"`
 	Value string `json:"value,omitempty"`
+	// Fields is the data object as decoded (numbers as float64). On write, when set,
+	// it is sent instead of the typed fields.
+	Fields map[string]any `json:"-"`
 }
 
-// UnmarshalJSON accepts numbers written as floats ("10.0") as the API's schema types
-// them as JSON numbers; unknown fields are ignored.
+// UnmarshalJSON accepts numbers written as floats ("10.0") or as strings, as the
+// API's schema types them as JSON numbers; unknown fields are kept in Fields. It never
+// fails on an object: what it cannot read stays unset.
 func (d *recordData) UnmarshalJSON(b []byte) error {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
+		*d = recordData{} // data that is not an object: treat as absent
+		return nil
 	}
-	num := func(k string) (*int, error) {
+	num := func(k string) *int {
 		v, ok := raw[k]
 		if !ok || string(v) == "null" {
-			return nil, nil
+			return nil
 		}
 		var f float64
 		if err := json.Unmarshal(v, &f); err != nil {
 			var s string // some clients send numbers as strings
 			if json.Unmarshal(v, &s) != nil {
-				return nil, fmt.Errorf("data.%s: %s is not a number", k, v)
+				return nil
 			}
 			if _, err := fmt.Sscan(s, &f); err != nil {
-				return nil, fmt.Errorf("data.%s: %q is not a number", k, s)
+				return nil
 			}
 		}
 		n := int(f)
-		return &n, nil
+		return &n
 	}
 	str := func(k string) string {
 		var s string
@@ -104,15 +112,27 @@ func (d *recordData) UnmarshalJSON(b []byte) error {
 		}
 		return s
 	}
-	var err error
-	out := recordData{Target: str("target"), Tag: str("tag"), Value: str("value")}
+	out := recordData{Target: str("target"), Tag: str("tag"), Value: str("value"), Fields: map[string]any{}}
 	for k, p := range map[string]**int{"priority": &out.Priority, "weight": &out.Weight, "port": &out.Port, "flags": &out.Flags} {
-		if *p, err = num(k); err != nil {
-			return err
+		*p = num(k)
+	}
+	for k, v := range raw {
+		var x any
+		if json.Unmarshal(v, &x) == nil {
+			out.Fields[k] = x
 		}
 	}
 	*d = out
 	return nil
+}
+
+// MarshalJSON writes Fields when set, else the typed fields.
+func (d recordData) MarshalJSON() ([]byte, error) {
+	if d.Fields != nil {
+		return json.Marshal(d.Fields)
+	}
+	type plain recordData
+	return json.Marshal(plain(d))
 }
 
 // wireBatch is the body of POST /zones/{id}/dns_records/batch. The API runs deletes,

@@ -83,13 +83,35 @@ func liveValue(w wireRecord, zone string) (string, bool) {
 			v = w.Content
 		}
 	default:
-		return "", false
+		return presentationLiveValue(w, typ, zone)
 	}
 	c, err := model.CanonicalValue(typ, v, zone)
 	if err != nil {
 		return "", false
 	}
 	return c, true
+}
+
+// presentationLiveValue reads a type written as Cloudflare data (HTTPS, TLSA, NAPTR,
+// …; model.RRType.Presentation) from its data object, or else from its content, in
+// canonical presentation form. A type launchready does not model, or data it cannot
+// read, answers false: the record keeps its content as the API wrote it.
+func presentationLiveValue(w wireRecord, typ, zone string) (string, bool) {
+	t, ok := model.TypeInfo(typ)
+	if !ok || !t.Presentation {
+		return "", false
+	}
+	var data map[string]any
+	if w.Data != nil {
+		data = w.Data.Fields
+	}
+	if v, err := model.FromCloudflareData(typ, data, w.Priority, w.Content, zone); err == nil {
+		return v, true
+	}
+	if v, err := model.CanonicalValue(typ, w.Content, zone); err == nil {
+		return v, true
+	}
+	return "", false
 }
 
 // toWire converts a record to write into the API's shape: MX priority apart, SRV and
@@ -147,6 +169,17 @@ func toWire(r model.Record) (wireRecord, error) {
 		}
 		w.Data = &recordData{Flags: &flags, Tag: tag, Value: val}
 	default:
+		if t, ok := model.TypeInfo(r.Type); ok && t.Presentation {
+			data, prio, content, err := model.CloudflareData(r.Type, r.Value, "")
+			if err != nil {
+				return w, fmt.Errorf("%s: %w", r, err)
+			}
+			if data != nil {
+				w.Data = &recordData{Fields: data}
+			}
+			w.Priority, w.Content = prio, content
+			return w, nil
+		}
 		return w, fmt.Errorf("%s: launchready cannot write %s records to Cloudflare", r, r.Type)
 	}
 	return w, nil

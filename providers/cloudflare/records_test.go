@@ -121,7 +121,8 @@ func TestToWireErrors(t *testing.T) {
 		in   model.Record
 		want string
 	}{
-		{"unsupported type", model.Record{Name: "example.com", Type: "HTTPS", Value: "1 . alpn=h2"}, "cannot write HTTPS"},
+		{"unsupported type", model.Record{Name: "example.com", Type: "HINFO", Value: "PC Linux"}, "cannot write HINFO"},
+		{"bad TLSA", model.Record{Name: "_25._tcp.mx.example.com", Type: "TLSA", Value: "4 1 1 AB"}, "TLSA usage"},
 		{"comment with newline", model.Record{Name: "example.com", Type: "A", Value: "192.0.2.1", Comment: "a\nb"}, "line break"},
 		{"bad MX", model.Record{Name: "example.com", Type: "MX", Value: "mx.example.net"}, "MX value"},
 		{"bad SRV", model.Record{Name: "example.com", Type: "SRV", Value: "1 2 x t.example.com"}, "not a number"},

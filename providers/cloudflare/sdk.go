@@ -218,7 +218,7 @@ func typedRecord(w wireRecord) (dns.RecordBatchParamsPostUnion, dns.BatchPatchUn
 			Data: cf.F(dns.CAARecordDataParam{Flags: cf.F(float64(*d.Flags)), Tag: cf.F(d.Tag), Value: cf.F(d.Value)})}
 		return r, dns.BatchPatchCAARecordParam{ID: id, CAARecordParam: r}, nil
 	}
-	return nil, nil, fmt.Errorf("record %s: type %s cannot be written", w.Name, w.Type)
+	return typedDataRecord(w)
 }
 
 type envelope[T any] struct {

@@ -189,6 +189,13 @@ func recordFromRR(rr dns.RR) model.Record {
 		if f := strings.SplitN(rr.String(), "\t", 5); len(f) == 5 {
 			rec.Value = strings.TrimSpace(f[4])
 		}
+		// Types of the type table (HTTPS, TLSA, …) in launchready's canonical
+		// presentation form, so that they compare with launch.hcl's values.
+		if t, ok := model.TypeInfo(rec.Type); ok && t.Presentation {
+			if c, err := model.CanonicalValue(rec.Type, rec.Value, ""); err == nil {
+				rec.Value = c
+			}
+		}
 	}
 	return rec
 }

@@ -81,7 +81,19 @@
 //     proxiable, tags, meta {}, settings {}, created_on, modified_on and, when set,
 //     comment, comment_modified_on, tags_modified_on. An empty comment is omitted
 //     (Cloudflare sends null, which the 2024 schema does not allow; the SDK reads both
-//     as ""). Stored types: A, AAAA, CNAME, MX, TXT, SRV, CAA, NS, PTR.
+//     as ""). Stored types: every type of model.RecordTypes — A, AAAA, CNAME, MX,
+//     TXT, SRV, CAA, NS, PTR, and HTTPS, SVCB, TLSA, SMIMEA, SSHFP, NAPTR, LOC, DS,
+//     DNSKEY, CERT, URI written with `data` in the shape of Cloudflare's schema
+//     (openapi-subset.json dns-records_<TYPE>Record; NAPTR's data.flags is a string,
+//     CAA's a number), URI with a top-level priority like MX, OPENPGPKEY as content
+//     (SDK v7.9.0). Their content is derived from data in presentation form and is
+//     read-only; each missing data field answers 9101 (a record sent with content
+//     only, e.g. SSHFP as "4 1 8f59…", gets "algorithm is a required data field."
+//     [3p apache/libcloud#1512, cloudflare/salt-cloudflare#14: DS "key_tag is a
+//     required data field."]), a field DNS cannot carry (TLSA usage 4, a digest of the
+//     wrong length) answers 9005 naming it [inferred]. Hex is stored upper case
+//     (Cloudflare returns SSHFP fingerprints upper case [3p
+//     octodns/octodns-cloudflare#39]), host names lower case.
 //   - Batch: deletes, then patches, then puts, then posts, each list in order, on a copy
 //     of the zone; the copy is committed only when every operation succeeded. A failure
 //     answers 400 with the failing operation's code and its message prefixed by the

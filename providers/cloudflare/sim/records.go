@@ -62,6 +62,8 @@ func (z *zone) wire(r *record) wireRecord {
 		w.Data = map[string]any{"priority": r.SRV.Priority, "weight": r.SRV.Weight, "port": r.SRV.Port, "target": r.SRV.Target}
 	case r.CAA != nil:
 		w.Data = map[string]any{"flags": r.CAA.Flags, "tag": r.CAA.Tag, "value": r.CAA.Value}
+	case r.Data != nil:
+		w.Data = cloneData(r.Data)
 	}
 	return w
 }

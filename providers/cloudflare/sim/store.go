@@ -53,10 +53,13 @@ type record struct {
 	Priority *int     `json:"priority,omitempty"`
 	SRV      *srvData `json:"srv,omitempty"`
 	CAA      *caaData `json:"caa,omitempty"`
-	Proxied  bool     `json:"proxied"`
-	TTL      int      `json:"ttl"` // 1 = automatic
-	Comment  string   `json:"comment,omitempty"`
-	Tags     []string `json:"tags,omitempty"`
+	// Data is the data object of the other data-typed records (HTTPS, TLSA, NAPTR…),
+	// as normalised by applyPresentation.
+	Data    map[string]any `json:"data,omitempty"`
+	Proxied bool           `json:"proxied"`
+	TTL     int            `json:"ttl"` // 1 = automatic
+	Comment string         `json:"comment,omitempty"`
+	Tags    []string       `json:"tags,omitempty"`
 
 	CreatedOn         time.Time  `json:"created_on"`
 	ModifiedOn        time.Time  `json:"modified_on"`
@@ -92,6 +95,7 @@ func (r *record) clone() *record {
 		a := *r.CAA
 		c.CAA = &a
 	}
+	c.Data = cloneData(r.Data)
 	c.Tags = append([]string(nil), r.Tags...)
 	return &c
 }

@@ -14,12 +14,10 @@ import (
 	"github.com/launchready/launchready/model"
 )
 
-// Record types the simulator stores: the types launch.hcl manages. Cloudflare knows
-// more (HTTPS, SVCB, LOC…); the simulator refuses them with CodeTypeInvalid.
-var supportedTypes = map[string]bool{
-	"A": true, "AAAA": true, "CNAME": true, "MX": true, "TXT": true,
-	"SRV": true, "CAA": true, "NS": true, "PTR": true,
-}
+// Record types the simulator stores: every type of launchready's type table
+// (model.RecordTypes), which is every type Cloudflare's schema lists
+// (dns-records_type) plus OPENPGPKEY (SDK v7.9.0). Others answer CodeTypeInvalid.
+func supportedType(t string) bool { return model.IsRecordType(t) }
 
 const (
 	maxTXTRecord = 2048 // characters of content per TXT record (Cloudflare docs)
@@ -96,7 +94,7 @@ func buildRecord(z *zone, base *record, body map[string]json.RawMessage, mode wr
 	if r.Type == "" {
 		return nil, dnsValidation(CodeTypeInvalid, "A record type is required.")
 	}
-	if !supportedTypes[r.Type] {
+	if !supportedType(r.Type) {
 		return nil, dnsValidation(CodeTypeInvalid, "Invalid or unsupported DNS record type %q (the simulator stores %s).", r.Type, strings.Join(model.RecordTypes, ", "))
 	}
 
@@ -216,7 +214,7 @@ func applyValue(r *record, z *zone, body map[string]json.RawMessage, content str
 		content = r.Content
 	}
 	// clear what the type does not use
-	if r.Type != "MX" && r.Type != "SRV" {
+	if r.Type != "MX" && r.Type != "SRV" && r.Type != "URI" {
 		r.Priority = nil
 	}
 	if r.Type != "SRV" {
@@ -225,6 +223,10 @@ func applyValue(r *record, z *zone, body map[string]json.RawMessage, content str
 	if r.Type != "CAA" {
 		r.CAA = nil
 	}
+	if t, ok := model.TypeInfo(r.Type); ok && t.Presentation {
+		return applyPresentation(r, t, body, content, contentGiven, mode)
+	}
+	r.Data = nil
 	switch r.Type {
 	case "A", "AAAA":
 		a, err := netip.ParseAddr(strings.TrimSpace(content))

@@ -383,6 +383,9 @@ func (e *Edge) toRR(owner string, r model.Record) (dns.RR, error) {
 		}
 		return &dns.TXT{Hdr: hdr, Txt: parts}, nil
 	}
+	if t, ok := model.TypeInfo(r.Type); ok && t.Presentation {
+		return model.ParseRR(owner, ttl, r.Type, r.Value, "")
+	}
 	return nil, fmt.Errorf("type %s is not served", r.Type)
 }
 
