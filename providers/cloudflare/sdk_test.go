@@ -302,9 +302,9 @@ func TestSDKBatchBody(t *testing.T) {
 	 "patches": [{"id": "m1", "name": "example.com", "type": "MX", "content": "mx2.mail.net", "priority": 20, "ttl": 300, "proxied": false, "comment": "mail"}],
 	 "posts": [
 	  {"name": "old.example.com", "type": "A", "content": "192.0.2.1", "ttl": 1, "proxied": true, "comment": ""},
-	  {"name": "_sip._tcp.example.com", "type": "SRV", "data": {"priority": 10, "weight": 5, "port": 5060, "target": "sip.example.com"}, "ttl": 1, "proxied": false, "comment": ""},
 	  {"name": "example.com", "type": "CAA", "data": {"flags": 0, "tag": "issue", "value": "letsencrypt.org"}, "ttl": 1, "proxied": false, "comment": ""},
-	  {"name": "example.com", "type": "TXT", "content": "\"a \\\"quoted\\\" value\"", "ttl": 1, "proxied": false, "comment": ""}
+	  {"name": "example.com", "type": "TXT", "content": "\"a \\\"quoted\\\" value\"", "ttl": 1, "proxied": false, "comment": ""},
+	  {"name": "_sip._tcp.example.com", "type": "SRV", "data": {"priority": 10, "weight": 5, "port": 5060, "target": "sip.example.com"}, "ttl": 1, "proxied": false, "comment": ""}
 	 ]}`
 	var gotV, wantV any
 	if err := json.Unmarshal([]byte(body), &gotV); err != nil {
