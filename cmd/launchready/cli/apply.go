@@ -97,6 +97,17 @@ func (e *env) apply(cmd *cobra.Command, f applyFlags, planFile string) error {
 	if err := e.confirm(f.autoApprove || saved != nil, "Do you want to apply these changes?"); err != nil {
 		return err
 	}
+	// No write on a stale read: read live state again now that the plan is confirmed,
+	// and refuse, changing nothing, if anything this plan writes moved meanwhile. The
+	// snapshot comes from this final read.
+	fresh, freshLive, err := eng.Plan(ctx)
+	if err != nil {
+		return exitCode(ExitError, fmt.Errorf("re-reading live state before applying: %w. Nothing was changed", err))
+	}
+	if zones := plan.StaleWrites(p, fresh); len(zones) > 0 {
+		return exitCode(ExitError, fmt.Errorf("live state changed since the plan was shown (zone %s: a record, setting or rule it writes was edited, or another apply ran). Nothing was changed. Run plan again and review the new plan", strings.Join(zones, ", ")))
+	}
+	p, live = fresh, freshLive
 	snap := engine.NewSnapshot(p, live, time.Now())
 	snap.ConfigFile = e.configPath
 	if err := snap.Write(f.snapshotDir); err != nil {

@@ -112,6 +112,14 @@
 //     override_origin); every rule needs an expression with balanced brackets and
 //     quotes; refs are unique. Every problem is one error with source.pointer, e.g.
 //     /rules/0/action_parameters/from_value/status_code.
+//   - Per-rule endpoints (docs: ruleset-engine/rulesets-api/add-rule, update-rule,
+//     delete-rule; API reference rulesets/subresources/rules create, edit, delete):
+//     POST /zones/{zone_id}/rulesets/{ruleset_id}/rules adds one rule (at the end, or
+//     where "position" says: {"before": id} | {"after": id} | {"index": n}, 1-based);
+//     PATCH …/rules/{rule_id} replaces that rule's definition (fields not sent take
+//     their defaults, as the docs say) and may move it with "position";
+//     DELETE …/rules/{rule_id} removes it. Each makes a new ruleset version, leaves
+//     every other rule as it was, validates like PUT, and answers the whole ruleset.
 //   - Faults (see Fault) and the rate limit answer 429 with code 971 and a
 //     Retry-After header; injected 5xx answer code 10001. Drop closes the connection.
 //   - State: with StatePath, state is JSON written atomically after every write; a

@@ -241,6 +241,9 @@ func (s *Server) apiRoutes() []route {
 		{"GET /zones/{zone_id}/rulesets", s.handleListRulesets},
 		{"GET /zones/{zone_id}/rulesets/{ruleset_id}", s.handleGetRuleset},
 		{"PUT /zones/{zone_id}/rulesets/{ruleset_id}", s.handlePutRuleset},
+		{"POST /zones/{zone_id}/rulesets/{ruleset_id}/rules", s.handleRuleWrite(ruleCreate)},
+		{"PATCH /zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}", s.handleRuleWrite(ruleEdit)},
+		{"DELETE /zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}", s.handleRuleWrite(ruleDelete)},
 		{"GET /zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint", s.handleGetEntrypoint},
 		{"PUT /zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint", s.handlePutEntrypoint},
 	}
