@@ -39,8 +39,8 @@ type LockInfo struct {
 // "holder=ann@laptop pid=4242 since=2026-12-04T07:00:00Z token=1a2b3c4d".
 func (l LockInfo) String() string {
 	h := l.Holder
-	if len(h) > 40 {
-		h = h[:40]
+	if len(h) > 32 {
+		h = h[:32] // the whole text stays within a Free comment's 100 characters
 	}
 	h = strings.Map(func(r rune) rune {
 		if r <= ' ' || r == '"' || r > '~' {

@@ -27,7 +27,7 @@
 //	func (s *Server) LiveZone(name string) (*model.LiveZone, bool) // records (canonical model values), settings, rules, serial
 //	func (s *Server) Stats() map[string]int             // "GET /zones/{zone_id}/dns_records" → requests served
 //	func (s *Server) ResetStats()
-//	func (s *Server) InjectFault(f Fault)               // 429/5xx with Retry-After, latency, dropped connections
+//	func (s *Server) InjectFault(f Fault)               // 429/5xx with Retry-After, latency, dropped connections, replies lost after the write
 //	func (s *Server) ClearFaults()
 //
 // Options: Token ("" accepts any well-formed token), Zones, BatchLimit (default 200),
