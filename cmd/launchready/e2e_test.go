@@ -333,8 +333,9 @@ func TestBatchLimit(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("apply with LAUNCHREADY_CLOUDFLARE_BATCH_LIMIT=3: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if got := simStats(t, base)["POST /zones/{zone_id}/dns_records/batch"] - before; got != 2 {
-		t.Errorf("4 writes at 3 per batch: %d batch requests, want 2", got)
+	// 2 record batches, and the apply lock's create and delete (one batch each)
+	if got := simStats(t, base)["POST /zones/{zone_id}/dns_records/batch"] - before; got != 4 {
+		t.Errorf("4 writes at 3 per batch: %d batch requests, want 2 (+2 for the lock)", got)
 	}
 	if r := runCLI(t, dir, env, "plan", "--detailed-exitcode"); r.code != 0 {
 		t.Errorf("plan after apply: exit %d\n%s", r.code, r.stdout)
