@@ -1,6 +1,11 @@
 package ownership
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/launchready/launchready/model"
+)
 
 // DefaultOwner owns a zone whose block names no owner, and every mark written before
 // owners existed.
@@ -26,4 +31,27 @@ func CheckOwner(s string) error {
 		}
 	}
 	return nil
+}
+
+// RuleRef returns the ref of the rule an owner's block declares:
+// "launchready:<kind>:<name>", with "@<owner>" appended for owners other than
+// DefaultOwner (so rules written before owners existed stay the default owner's).
+func RuleRef(kind, name, owner string) string {
+	ref := model.RefPrefix + kind + ":" + name
+	if owner != "" && owner != DefaultOwner {
+		ref += "@" + owner
+	}
+	return ref
+}
+
+// RuleOwner returns the owner of a rule by its ref ("" when launchready did not make
+// it).
+func RuleOwner(ref string) string {
+	if !(model.Rule{Ref: ref}).Owned() {
+		return ""
+	}
+	if i := strings.LastIndex(ref, "@"); i > 0 && CheckOwner(ref[i+1:]) == nil {
+		return ref[i+1:]
+	}
+	return DefaultOwner
 }

@@ -207,9 +207,11 @@ func (fw *faultWorld) waitLock() {
 
 // Story 1: two launch.hcl files, one zone, different owners.
 func TestFaultTwoOwners(t *testing.T) {
-	fw := newFaultWorld(t, "zone \"example.com\" {\n  owner = \"app\"\n  record \"api\" \"A\" { value = \"192.0.2.1\" }\n  record \"www\" \"CNAME\" { value = \"example.com\" }\n}\n")
-	fw.mustRun(0, "apply", "--auto-approve", "--no-verify")
-	fw.write("marketing.hcl", "zone \"example.com\" {\n  owner = \"marketing\"\n  authoritative = true\n  ignore = [\"hand\", \"team\"]\n  record \"blog\" \"A\" { value = \"192.0.2.9\" }\n  record \"mkt\" \"A\" {\n    value = \"192.0.2.201\"\n    ttl = 300\n  }\n}\n")
+	fw := newFaultWorld(t, "zone \"example.com\" {\n  owner = \"app\"\n  record \"api\" \"A\" { value = \"192.0.2.1\" }\n  record \"www\" \"CNAME\" {\n    value = \"example.com\"\n    proxied = true\n  }\n  redirect \"www\" {\n    from = \"https://www.example.com/*\"\n    to = \"https://example.com/$${1}\"\n  }\n}\n")
+	if r := fw.run(nil, "apply", "--auto-approve", "--no-verify"); r.code != 0 {
+		t.Fatalf("app apply: %s\nrules: %v", r.stderr, fw.api.entrypoint(fw.zid, "http_request_dynamic_redirect"))
+	}
+	fw.write("marketing.hcl", "zone \"example.com\" {\n  owner = \"marketing\"\n  authoritative = true\n  ignore = [\"hand\", \"team\"]\n  record \"blog\" \"A\" {\n    value = \"192.0.2.9\"\n    proxied = true\n  }\n  record \"mkt\" \"A\" {\n    value = \"192.0.2.201\"\n    ttl = 300\n  }\n  redirect \"blog\" {\n    from = \"https://blog.example.com/*\"\n    to = \"https://example.com/blog/$${1}\"\n  }\n}\n")
 	r := fw.mustRun(0, "plan", "--config", "marketing.hcl", "--no-email-check")
 	if !strings.Contains(r.stdout, "owned by other launch.hcl files left alone (app: 2)") {
 		t.Errorf("the marketing plan does not list the app's records as theirs:\n%s", r.stdout)
@@ -226,6 +228,13 @@ func TestFaultTwoOwners(t *testing.T) {
 		}
 	}
 	fw.checkSafe("after both owners applied")
+	refs := map[string]bool{}
+	for _, r := range fw.api.entrypoint(fw.zid, "http_request_dynamic_redirect") {
+		refs[fmt.Sprint(r["ref"])] = true
+	}
+	if !refs["launchready:redirect:www@app"] || !refs["launchready:redirect:blog@marketing"] || !refs["by-hand"] || len(refs) != 3 {
+		t.Errorf("redirect rules after both owners applied: %v", refs)
+	}
 }
 
 // Story 2: a multi-batch update fails half-way; the file is reverted; every name

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -369,11 +370,15 @@ func (p *Provider) WriteRules(ctx context.Context, zone, phase string, rules []m
 			continue
 		}
 		if exists {
+			moved := prevOf(r.ID) != prev
+			if !moved && reflect.DeepEqual(toRule(cur, phase), r) {
+				prev = r.ID // as read: unchanged (another owner's rule, or in sync)
+				continue
+			}
 			w, err := wire(r, cur.Extra)
 			if err != nil {
 				return err
 			}
-			moved := prevOf(r.ID) != prev
 			if moved || !sameWireRule(cur, w) {
 				var pos *rulePosition
 				if moved {
