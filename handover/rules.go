@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 	"github.com/launchready/launchready/plan"
 	"github.com/launchready/launchready/schema"
 )
@@ -22,13 +23,13 @@ func (v *zoneView) buildRules() {
 		if from == "" && r.Rule.Redirect != nil {
 			from, to = r.Rule.Redirect.From, r.Rule.Redirect.To
 		}
-		sr := &schemaRule{name: r.Name, rule: r.Rule, from: from, to: to}
-		redirects[refOf(r.Rule, "redirect", r.Name)] = sr
+		sr := &schemaRule{name: r.Name, rule: v.ownerRef(r.Rule, "redirect", r.Name), from: from, to: to}
+		redirects[refOf(sr.rule, "redirect", r.Name)] = sr
 		declaredRedirects = append(declaredRedirects, sr)
 	}
 	for _, c := range v.z.Caches {
-		sr := &schemaRule{name: c.Name, rule: c.Rule}
-		caches[refOf(c.Rule, "cache", c.Name)] = sr
+		sr := &schemaRule{name: c.Name, rule: v.ownerRef(c.Rule, "cache", c.Name)}
+		caches[refOf(sr.rule, "cache", c.Name)] = sr
 		declaredCaches = append(declaredCaches, sr)
 	}
 	v.redirects = v.phaseRows(model.PhaseRedirect, plan.KindRedirect, redirects, declaredRedirects)
@@ -128,6 +129,14 @@ func (v *zoneView) phaseRows(phase string, kind plan.Kind, declared map[string]*
 		}
 	}
 	return rows
+}
+
+// ownerRef gives a declared rule the ref plan writes for the zone's owner.
+func (v *zoneView) ownerRef(r model.Rule, kind, name string) model.Rule {
+	if r.Ref == "" || r.Ref == ownership.RuleRef(kind, name, ownership.DefaultOwner) {
+		r.Ref = ownership.RuleRef(kind, name, v.z.Owner)
+	}
+	return r
 }
 
 func refOf(r model.Rule, kind, name string) string {

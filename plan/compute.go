@@ -9,11 +9,9 @@ import (
 	"strings"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 	"github.com/launchready/launchready/schema"
 )
-
-// markComment is the comment ownership marks carry on providers with comments.
-const markComment = "launchready ownership mark: do not edit"
 
 // Compute diffs the desired state of every zone of cfg against its live state and
 // returns the plan. live is keyed by canonical zone name and must hold every zone of
@@ -56,7 +54,10 @@ type liveRec struct {
 	typ     string
 	value   string // canonical
 	mark    string // ValueMark(typ, value)
-	owned   bool   // owned before the plan
+	owner   string // who marked it ("" nobody)
+	legacy  bool   // owner known only from a TXT mark the comment style migrates
+	owned   bool   // owned by this zone's owner before the plan (or swept: authoritative)
+	foreign bool   // owned by another owner: never changed or deleted
 	ignored bool   // name matches an ignore glob
 	done    bool   // matched, deleted or left alone already
 }
@@ -70,9 +71,13 @@ type zoneState struct {
 	caps model.Capabilities
 	zp   *ZonePlan
 
-	marks    map[string]map[string]bool // owner name → marks listed by its live marks
-	markRecs map[string][]model.Record  // owner name → launchready's mark records there
-	prevSet  []string                   // settings listed by the apex mark
+	style  ownership.Style
+	owner  string            // the zone block's owner
+	ledger *ownership.Ledger // TXT marks as read
+
+	marks    map[string]map[string]bool // record name → marks this owner's live mark there lists
+	markRecs map[string][]model.Record  // record name → this owner's mark records there
+	prevSet  []string                   // settings listed by this owner's apex mark
 	recs     []*liveRec                 // sorted by name, type, value, id
 	byKey    map[model.Key][]*liveRec
 
@@ -92,9 +97,8 @@ type zoneState struct {
 	markCreates []model.RecordOp
 	leftAlone   []model.Record
 	warnings    []string
-	// reclaimed holds, per owner name, the stale CNAME mark of a CNAME launchready
-	// still owns although its value was edited outside launchready.
-	reclaimed map[string]string
+	migrated    int // records whose mark moves from a TXT mark into their comment
+	foreign     []ForeignRecord
 }
 
 func computeZone(z *schema.Zone, lz *model.LiveZone) (*ZonePlan, error) {
@@ -102,10 +106,16 @@ func computeZone(z *schema.Zone, lz *model.LiveZone) (*ZonePlan, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown provider kind %q", z.ProviderKind)
 	}
+	owner := z.Owner
+	if owner == "" {
+		owner = ownership.DefaultOwner
+	}
 	st := &zoneState{
 		z:         z,
 		live:      lz,
 		caps:      caps,
+		style:     ownership.StyleFor(caps),
+		owner:     owner,
 		zp:        &ZonePlan{Zone: z.Name, Provider: z.Provider, Changes: []Change{}},
 		marks:     map[string]map[string]bool{},
 		markRecs:  map[string][]model.Record{},
@@ -124,7 +134,6 @@ func computeZone(z *schema.Zone, lz *model.LiveZone) (*ZonePlan, error) {
 		st.planRRSet(d)
 	}
 	st.planRemoved()
-	st.checkConflicts()
 	if err := st.planSettings(); err != nil {
 		return nil, err
 	}
@@ -147,35 +156,36 @@ func computeZone(z *schema.Zone, lz *model.LiveZone) (*ZonePlan, error) {
 	ops = append(ops, st.markUpdates...)
 	ops = append(ops, st.creates...)
 	ops = append(ops, st.markCreates...)
-	zp.RecordOps = ops
+	// Grouped by name, so that a name's writes (and its mark) are never apart.
+	zp.RecordOps = ownership.Flatten(ownership.Order(ops))
 	model.SortRecords(st.leftAlone)
 	zp.Unmanaged = st.leftAlone
 	zp.Ignored = st.ignoredRecords()
+	zp.Foreign = st.foreign
+	zp.Migrated = st.migrated
+	zp.Owner = st.owner
 	zp.Warnings = st.warnings
 	return zp, nil
 }
 
-// readLive splits live records into ownership marks and ordinary records and decides
-// which records launchready owns.
+// readLive splits live records into ownership marks and ordinary records and asks
+// the ownership style who owns each.
 func (st *zoneState) readLive() error {
 	apex := st.z.Name
-	for _, r := range st.live.Records {
-		if owner, reg, ok := ParseRegistryRecord(r); ok {
-			st.markRecs[owner] = append(st.markRecs[owner], r)
-			if st.marks[owner] == nil {
-				st.marks[owner] = map[string]bool{}
-			}
-			for _, m := range reg.Marks {
-				st.marks[owner][m] = true
-			}
-			if owner == apex {
-				st.prevSet = append(st.prevSet, reg.Settings...)
-			}
-			continue
+	ledger, rest := ownership.ReadLedger(apex, st.live.Records)
+	st.ledger = ledger
+	for name, byOwner := range ledger.Recs {
+		if rs := byOwner[st.owner]; len(rs) > 0 {
+			st.markRecs[name] = rs
+			st.marks[name] = ledger.Marks[name][st.owner]
 		}
+	}
+	st.prevSet = ledger.Settings[st.owner]
+	for _, r := range rest {
 		l := &liveRec{rec: r, name: model.CanonicalLiveName(r.Name), typ: strings.ToUpper(r.Type)}
 		l.value = canonicalValue(l.typ, r.Value, apex)
 		l.mark = ValueMark(l.typ, l.value)
+		l.owner, l.legacy = st.style.OwnerOf(r, l.mark, ledger)
 		ign, err := st.ignored(l.name)
 		if err != nil {
 			return err
@@ -183,16 +193,10 @@ func (st *zoneState) readLive() error {
 		l.ignored = ign || st.ignoredByRule(l)
 		st.recs = append(st.recs, l)
 	}
-	st.prevSet = sortedUnique(st.prevSet)
-	for owner := range st.markRecs {
-		model.SortRecords(st.markRecs[owner])
-	}
 	sort.SliceStable(st.recs, func(i, j int) bool { return recLess(st.recs[i], st.recs[j]) })
 	for _, l := range st.recs {
-		l.owned = st.marks[l.name][l.mark] || st.z.Authoritative && !l.ignored && st.sweepable(l)
-		if !l.owned {
-			st.reclaimCNAME(l)
-		}
+		l.foreign = l.owner != "" && l.owner != st.owner
+		l.owned = l.owner == st.owner || l.owner == "" && st.z.Authoritative && !l.ignored && st.sweepable(l)
 		if l.owned {
 			st.zp.ManagedRecords++
 		}
@@ -201,31 +205,34 @@ func (st *zoneState) readLive() error {
 	return nil
 }
 
-// reclaimCNAME keeps ownership of a CNAME whose value someone edited in the dashboard.
-// A name holds at most one CNAME, so when the mark says launchready owns a CNAME there
-// and the one live CNAME does not match the mark, it is launchready's CNAME, edited:
-// the plan restores it (an update) instead of leaving it unmanaged and then failing to
-// create a second CNAME beside it. Other types can hold several values, one of which
-// may be someone else's, so they are never reclaimed this way.
-func (st *zoneState) reclaimCNAME(l *liveRec) {
-	if l.typ != "CNAME" || l.ignored {
+// leaveAlone records a live record the plan does not touch: another owner's, or
+// nobody's.
+func (st *zoneState) leaveAlone(l *liveRec) {
+	if l.foreign {
+		st.foreign = append(st.foreign, ForeignRecord{Owner: l.owner, Record: l.rec})
 		return
 	}
-	var stale []string
-	for m := range st.marks[l.name] {
-		if strings.HasPrefix(m, "CNAME:") {
-			stale = append(stale, m)
+	st.leftAlone = append(st.leftAlone, l.rec)
+}
+
+// conflict returns a live record this plan leaves alone that makes declared set d
+// impossible at its name (a CNAME beside other data), or nil. Such a set is not
+// written: the provider would refuse it (and with it the whole atomic batch), and a
+// record launchready does not own is never rewritten or deleted to make room.
+func (st *zoneState) conflict(d model.RRSet) *liveRec {
+	for _, l := range st.recs {
+		if l.name != d.Name || l.owned {
+			continue
 		}
+		if d.Type != "CNAME" && l.typ != "CNAME" {
+			continue
+		}
+		if d.Type == l.typ && len(d.Values) == 1 && l.value == d.Values[0] && !l.foreign {
+			continue // the same CNAME: adopted
+		}
+		return l
 	}
-	if len(stale) != 1 {
-		return
-	}
-	l.owned = true
-	if st.reclaimed == nil {
-		st.reclaimed = map[string]string{}
-	}
-	st.reclaimed[l.name] = stale[0]
-	st.warnings = append(st.warnings, fmt.Sprintf("%s CNAME was changed outside launchready (it now points to %s); launchready still owns it", l.name, l.value))
+	return nil
 }
 
 // sweepable reports whether authoritative mode may claim l: only types launch.hcl can
@@ -302,7 +309,38 @@ func (st *zoneState) effectiveTTL(ttl int, proxied bool) int {
 
 // planRRSet plans one declared record set.
 func (st *zoneState) planRRSet(d model.RRSet) {
-	live := st.byKey[d.Key()]
+	if c := st.conflict(d); c != nil {
+		st.planConflict(d, c)
+		return
+	}
+	var live, theirs []*liveRec
+	for _, l := range st.byKey[d.Key()] {
+		if l.foreign {
+			theirs = append(theirs, l)
+		} else {
+			live = append(live, l)
+		}
+	}
+	// A declared value another owner already holds stays theirs: it is neither
+	// created twice nor taken over.
+	var values []string
+	for _, v := range d.Values {
+		held := false
+		for _, l := range theirs {
+			if l.value == v {
+				held = true
+				st.warnings = append(st.warnings, fmt.Sprintf("%s %s %s is declared here but owned by %q (another launch.hcl): left to them; remove it from one of the two files", d.Name, d.Type, displayValue(d.Type, v), l.owner))
+				break
+			}
+		}
+		if !held {
+			values = append(values, v)
+		}
+	}
+	for _, l := range theirs {
+		l.done = true
+		st.leaveAlone(l)
+	}
 	used := make([]bool, len(live))
 	type match struct {
 		value string
@@ -310,7 +348,7 @@ func (st *zoneState) planRRSet(d model.RRSet) {
 	}
 	var matches []match
 	var toCreate []string
-	for _, v := range d.Values {
+	for _, v := range values {
 		found := -1
 		for i, l := range live {
 			if !used[i] && l.value == v {
@@ -334,7 +372,7 @@ func (st *zoneState) planRRSet(d model.RRSet) {
 		if l.owned && !st.keepIgnored(l) {
 			removed = append(removed, l)
 		} else {
-			st.leftAlone = append(st.leftAlone, l.rec)
+			st.leaveAlone(l)
 		}
 	}
 
@@ -346,10 +384,14 @@ func (st *zoneState) planRRSet(d model.RRSet) {
 		if !m.l.owned {
 			adopted++
 		}
-		if st.differs(m.l, d) && !m.l.ignored {
+		differs, remark := st.differs(m.l, d) && !m.l.ignored, st.needsMarker(m.l) && !m.l.ignored
+		if differs || remark {
 			st.updates = append(st.updates, updateOp(m.l, st.target(d, m.value, m.l)))
-			if m.l.owned {
+			switch {
+			case differs && m.l.owned:
 				st.zp.ManagedRewrites++
+			case !differs && m.l.owned && m.l.owner == st.owner:
+				st.migrated++ // only the mark moves into the comment
 			}
 		}
 	}
@@ -370,21 +412,24 @@ func (st *zoneState) planRRSet(d model.RRSet) {
 	}
 	before = append(before, removed...)
 
-	owner := d.Name
-	for _, v := range d.Values {
-		st.wantMark(owner, ValueMark(d.Type, v), v)
+	for _, v := range values {
+		st.wantMark(d.Name, ValueMark(d.Type, v), v)
+	}
+	if len(values) == 0 && len(before) == 0 {
+		return // every value is another owner's
 	}
 
 	after := d
+	after.Values = values
 	ch := Change{Kind: kindOf(d.Origin), Zone: st.z.Name, Key: d.Key().String(), After: &Object{RRSet: &after}}
 	if len(before) == 0 {
 		ch.Action = ActionCreate
-		ch.Fields = createFields(d)
+		ch.Fields = createFields(after)
 		st.recChanges = append(st.recChanges, ch)
 		return
 	}
 	ch.Before = &Object{RRSet: rrsetOf(d.Key(), before)}
-	ch.Fields = st.rrsetFields(before, d)
+	ch.Fields = st.rrsetFields(before, after)
 	switch {
 	case adopted > 0:
 		ch.Action = ActionAdopt
@@ -399,6 +444,29 @@ func (st *zoneState) planRRSet(d model.RRSet) {
 		return // in sync
 	}
 	st.recChanges = append(st.recChanges, ch)
+}
+
+// planConflict leaves a declared set alone that a record launchready does not own
+// blocks (a CNAME beside other data), and says how to resolve it. Owned records of
+// the set stay as they are (and stay owned).
+func (st *zoneState) planConflict(d model.RRSet, c *liveRec) {
+	for _, l := range st.byKey[d.Key()] {
+		l.done = true
+		if l.owned && !l.foreign {
+			st.keptMarks[l.name] = append(st.keptMarks[l.name], l.mark)
+			continue
+		}
+		st.leaveAlone(l)
+	}
+	whose := "a record launchready did not create"
+	if c.foreign {
+		whose = fmt.Sprintf("a record owned by %q (another launch.hcl)", c.owner)
+	}
+	how := fmt.Sprintf("to adopt it, declare %s %s with its value %s; otherwise delete it by hand", c.name, c.typ, displayValue(c.typ, c.value))
+	if c.foreign {
+		how = fmt.Sprintf("remove it from the %q file first, or drop this block", c.owner)
+	}
+	st.warnings = append(st.warnings, fmt.Sprintf("conflict: %s %s cannot be written: %s %s %s is %s, and a CNAME cannot share its name with other records; launchready never rewrites or deletes it: %s", d.Name, d.Type, c.name, c.typ, displayValue(c.typ, c.value), whose, how))
 }
 
 // planRemoved plans live record sets no block declares: owned records are deleted,
@@ -425,15 +493,20 @@ func (st *zoneState) planRemoved() {
 				// ignore globs protect undeclared records even from their creator
 				st.leftAlone = append(st.leftAlone, l.rec)
 				st.keptMarks[l.name] = append(st.keptMarks[l.name], l.mark)
+				if l.owner == st.owner && st.needsMarker(l) {
+					r := st.style.Dress(l.rec, st.owner)
+					st.updates = append(st.updates, updateOp(l, r))
+					st.migrated++
+				}
 			case l.owned:
 				gone = append(gone, l)
-				if !st.marks[l.name][l.mark] {
+				if l.owner != st.owner {
 					byMark = false
 				}
 				st.deletes = append(st.deletes, deleteOp(l))
 				st.zp.ManagedRewrites++
 			default:
-				st.leftAlone = append(st.leftAlone, l.rec)
+				st.leaveAlone(l)
 			}
 		}
 		if len(gone) == 0 {
@@ -455,27 +528,6 @@ func (st *zoneState) planRemoved() {
 	}
 }
 
-// checkConflicts warns about declared sets DNS will refuse next to records left alone:
-// a CNAME cannot share its name with any other record.
-func (st *zoneState) checkConflicts() {
-	byName := map[string][]model.Record{}
-	for _, r := range st.leftAlone {
-		n := model.CanonicalLiveName(r.Name)
-		byName[n] = append(byName[n], r)
-	}
-	for _, d := range st.desired {
-		for _, r := range byName[d.Name] {
-			t := strings.ToUpper(r.Type)
-			if d.Type == "CNAME" || t == "CNAME" {
-				if d.Type == t && len(d.Values) == 1 && canonicalValue(t, r.Value, st.z.Name) == d.Values[0] {
-					continue
-				}
-				st.warnings = append(st.warnings, fmt.Sprintf("%s %s conflicts with the unmanaged record %s %s %s (a CNAME cannot share its name with other records): the provider will refuse it until that record is removed or declared", d.Name, d.Type, d.Name, t, r.Value))
-			}
-		}
-	}
-}
-
 // wantMark records that mark must be listed at owner after the plan.
 func (st *zoneState) wantMark(owner, mark, value string) {
 	if st.wantMarks[owner] == nil {
@@ -484,19 +536,25 @@ func (st *zoneState) wantMark(owner, mark, value string) {
 	st.wantMarks[owner][mark] = value
 }
 
-// planMarks reconciles the ownership marks with what launchready owns after the plan,
-// and warns about marks naming values that are gone.
+// planMarks reconciles the TXT marks with what this owner owns after the plan. With
+// the TXT style every owned name has one; with the comment style only the apex keeps
+// one (the settings this owner manages), and every other mark of this owner is a
+// mark from before comment markers, deleted in the batch that moves it into the
+// records' comments. Other owners' marks are never touched.
 func (st *zoneState) planMarks() error {
 	apex := st.z.Name
+	comments := st.style.Comments()
 	owners := map[string]bool{}
 	for o := range st.markRecs {
 		owners[o] = true
 	}
-	for o := range st.wantMarks {
-		owners[o] = true
-	}
-	for o := range st.keptMarks {
-		owners[o] = true
+	if !comments {
+		for o := range st.wantMarks {
+			owners[o] = true
+		}
+		for o := range st.keptMarks {
+			owners[o] = true
+		}
 	}
 	if len(st.settingIDs) > 0 {
 		owners[apex] = true
@@ -516,7 +574,7 @@ func (st *zoneState) planMarks() error {
 	for _, owner := range names {
 		var stale []string
 		for m := range st.marks[owner] {
-			if !liveMarks[owner][m] && st.reclaimed[owner] != m {
+			if !liveMarks[owner][m] {
 				stale = append(stale, m)
 			}
 		}
@@ -530,11 +588,13 @@ func (st *zoneState) planMarks() error {
 			}
 		}
 
-		var want Registry
-		for m := range st.wantMarks[owner] {
-			want.Marks = append(want.Marks, m)
+		want := Registry{Owner: st.owner}
+		if !comments {
+			for m := range st.wantMarks[owner] {
+				want.Marks = append(want.Marks, m)
+			}
+			want.Marks = sortedUnique(append(want.Marks, st.keptMarks[owner]...))
 		}
-		want.Marks = sortedUnique(append(want.Marks, st.keptMarks[owner]...))
 		if owner == apex {
 			want.Settings = st.settingIDs
 		}
@@ -544,6 +604,12 @@ func (st *zoneState) planMarks() error {
 		}
 		st.reconcileMark(regName, st.markRecs[owner], want)
 	}
+	if st.migrated > 0 {
+		st.markChanges = append(st.markChanges, Change{
+			Action: ActionUpdate, Kind: KindOwnership, Zone: st.z.Name, Key: ownership.Marker(st.owner),
+			Reason: fmt.Sprintf("%d records: ownership mark moves from TXT marks into each record's comment", st.migrated),
+		})
+	}
 	return nil
 }
 
@@ -552,7 +618,7 @@ func (st *zoneState) planMarks() error {
 func (st *zoneState) reconcileMark(regName string, cur []model.Record, want Registry) {
 	key := model.Key{Name: regName, Type: "TXT"}
 	text := ""
-	if !want.Empty() {
+	if len(want.Marks) > 0 || len(want.Settings) > 0 {
 		text = want.String()
 	}
 	var ch Change
@@ -609,28 +675,37 @@ func (st *zoneState) reconcileMark(regName string, cur []model.Record, want Regi
 
 func (st *zoneState) markRecord(regName, text, id string) model.Record {
 	r := model.Record{ID: id, Name: regName, Type: "TXT", Value: text, TTL: st.caps.DefaultTTL}
-	if st.caps.Comments {
-		r.Comment = markComment
-	}
-	return r
+	return st.style.Dress(r, st.owner)
 }
 
-// differs reports whether live record l must be rewritten to match d.
+// differs reports whether live record l must be rewritten to match d (ownership
+// marker aside).
 func (st *zoneState) differs(l *liveRec, d model.RRSet) bool {
-	return l.rec.TTL != d.TTL || l.rec.Proxied != d.Proxied || d.Comment != "" && l.rec.Comment != d.Comment
+	return l.rec.TTL != d.TTL || l.rec.Proxied != d.Proxied || d.Comment != "" && st.style.UserComment(l.rec.Comment) != d.Comment
 }
 
-// target is the full new state of one record of d with value v; from is the live
-// record it replaces (nil for a new record), whose comment is kept when d has none.
+// needsMarker reports whether l, once this owner's, must be rewritten to carry the
+// owner's marker (comment style only).
+func (st *zoneState) needsMarker(l *liveRec) bool {
+	if !st.style.Comments() {
+		return false
+	}
+	_, o := ownership.SplitComment(l.rec.Comment)
+	return o != st.owner
+}
+
+// target is the full new state of one record of d with value v, marked as this
+// owner's; from is the live record it replaces (nil for a new record), whose comment
+// is kept when d has none.
 func (st *zoneState) target(d model.RRSet, v string, from *liveRec) model.Record {
 	r := model.Record{Name: d.Name, Type: d.Type, Value: v, TTL: d.TTL, Proxied: d.Proxied, Comment: d.Comment}
 	if from != nil {
 		r.ID = from.rec.ID
 		if d.Comment == "" {
-			r.Comment = from.rec.Comment
+			r.Comment = st.style.UserComment(from.rec.Comment)
 		}
 	}
-	return r
+	return st.style.Dress(r, st.owner)
 }
 
 // rrsetFields lists what differs between the live records before and the set d.
@@ -645,10 +720,11 @@ func (st *zoneState) rrsetFields(before []*liveRec, d model.RRSet) []FieldChange
 	for _, l := range before {
 		ttls = append(ttls, ttlString(l.rec.TTL))
 		proxied = append(proxied, strconv.FormatBool(l.rec.Proxied))
-		comments = append(comments, l.rec.Comment)
+		uc := st.style.UserComment(l.rec.Comment)
+		comments = append(comments, uc)
 		ttlDiff = ttlDiff || l.rec.TTL != d.TTL
 		proxDiff = proxDiff || l.rec.Proxied != d.Proxied
-		comDiff = comDiff || d.Comment != "" && l.rec.Comment != d.Comment
+		comDiff = comDiff || d.Comment != "" && uc != d.Comment
 	}
 	if ttlDiff {
 		out = append(out, FieldChange{Field: "ttl", Before: strings.Join(sortedUnique(ttls), ", "), After: ttlString(d.TTL)})

@@ -13,7 +13,7 @@ import (
 
 // cfMark is the op string of a Cloudflare ownership mark record (without id).
 func cfMark(name string, entries ...string) string {
-	return fmt.Sprintf("%s TXT %q ttl=0 comment=%q", RegistryName(fqdn(name)), markText(entries), markComment)
+	return fmt.Sprintf("%s TXT %q ttl=0 comment=%q", RegistryName(fqdn(name)), markText(entries), "[launchready:default]")
 }
 
 // liveMark is the op string of a live mark as markRec builds it.
@@ -42,26 +42,28 @@ func TestComputeRecords(t *testing.T) {
 			live: live(),
 			wantChanges: []string{
 				"create record app.example.com CNAME | values:  -> app-prod.fly.dev | ttl:  -> auto | proxied:  -> true",
-				"create ownership _launchready.app.example.com TXT",
 			},
 			wantOps: []string{
-				`create app.example.com CNAME "app-prod.fly.dev" ttl=0 proxied`,
-				"create " + cfMark("app", "CNAME app-prod.fly.dev"),
+				`create app.example.com CNAME "app-prod.fly.dev" ttl=0 proxied comment="[launchready:default]"`,
 			},
 		},
 		{
-			name: "a CNAME edited in the dashboard stays launchready's and is restored",
+			name: "a CNAME under a TXT mark edited in the dashboard is no longer launchready's: a conflict, never reclaimed",
 			zone: cfZone(proxied(rr("app", "CNAME", "app-prod.fly.dev"))),
 			live: live(one(recProxied(rec("r1", "app", "CNAME", "hijack.example.net", 0)), markRec("m1", "app", "CNAME app-prod.fly.dev"))),
 			wantChanges: []string{
-				"update record app.example.com CNAME | values: hijack.example.net -> app-prod.fly.dev",
+				"delete ownership _launchready.app.example.com TXT",
 			},
 			wantOps: []string{
-				`update r1 app.example.com CNAME "hijack.example.net" ttl=0 proxied => r1 app.example.com CNAME "app-prod.fly.dev" ttl=0 proxied`,
+				`delete m1 _launchready.app.example.com TXT "v=launchready1 CNAME:10f2c121" ttl=0`,
 			},
-			wantWarnings: []string{"app.example.com CNAME was changed outside launchready (it now points to hijack.example.net); launchready still owns it"},
-			wantManaged:  1,
-			wantRewrites: 1,
+			wantUnmanaged: []string{
+				`r1 app.example.com CNAME "hijack.example.net" ttl=0 proxied`,
+			},
+			wantWarnings: []string{
+				"conflict: app.example.com CNAME cannot be written: app.example.com CNAME hijack.example.net is a record launchready did not create, and a CNAME cannot share its name with other records; launchready never rewrites or deletes it: to adopt it, declare app.example.com CNAME with its value hijack.example.net; otherwise delete it by hand",
+				"app.example.com: the CNAME record with ownership mark CNAME:10f2c121 is no longer live: it was edited or deleted outside launchready; the mark is dropped",
+			},
 		},
 		{
 			name: "a TXT value edited in the dashboard is not reclaimed: another value may be someone else's",
@@ -69,12 +71,18 @@ func TestComputeRecords(t *testing.T) {
 			live: live(one(rec("r1", "@", "TXT", "google-site-verification=x", 0), markRec("m1", "@", "TXT v=spf1 -all"))),
 			wantChanges: []string{
 				"create record example.com TXT | values:  -> v=spf1 -all | ttl:  -> auto",
+				"delete ownership _launchready.example.com TXT",
 			},
 			wantOps: []string{
-				`create example.com TXT "v=spf1 -all" ttl=0`,
+				`delete m1 _launchready.example.com TXT "v=launchready1 TXT:27160f4d" ttl=0`,
+				`create example.com TXT "v=spf1 -all" ttl=0 comment="[launchready:default]"`,
 			},
-			wantUnmanaged: []string{`r1 example.com TXT "google-site-verification=x" ttl=0`},
-			wantWarnings:  []string{"example.com TXT v=spf1 -all was created by launchready but is no longer live: it was edited or deleted outside launchready; it will be created again"},
+			wantUnmanaged: []string{
+				`r1 example.com TXT "google-site-verification=x" ttl=0`,
+			},
+			wantWarnings: []string{
+				"example.com TXT v=spf1 -all was created by launchready but is no longer live: it was edited or deleted outside launchready; it will be created again",
+			},
 		},
 		{
 			name:        "owned and in sync",
@@ -83,29 +91,41 @@ func TestComputeRecords(t *testing.T) {
 			wantManaged: 1,
 		},
 		{
-			name:         "update ttl",
-			zone:         cfZone(withTTL(rr("api", "A", "192.0.2.1"), 600)),
-			live:         live(owned("m1", rec("r1", "api", "A", "192.0.2.1", 300))),
-			wantChanges:  []string{"update record api.example.com A | ttl: 300 -> 600"},
-			wantOps:      []string{`update r1 api.example.com A "192.0.2.1" ttl=300 => r1 api.example.com A "192.0.2.1" ttl=600`},
+			name: "update ttl",
+			zone: cfZone(withTTL(rr("api", "A", "192.0.2.1"), 600)),
+			live: live(owned("m1", rec("r1", "api", "A", "192.0.2.1", 300))),
+			wantChanges: []string{
+				"update record api.example.com A | ttl: 300 -> 600",
+			},
+			wantOps: []string{
+				`update r1 api.example.com A "192.0.2.1" ttl=300 comment="[launchready:default]" => r1 api.example.com A "192.0.2.1" ttl=600 comment="[launchready:default]"`,
+			},
 			wantManaged:  1,
 			wantRewrites: 1,
 		},
 		{
-			name:         "update proxied makes ttl automatic",
-			zone:         cfZone(proxied(rr("@", "A", "192.0.2.1"))),
-			live:         live(owned("m1", rec("r1", "@", "A", "192.0.2.1", 300))),
-			wantChanges:  []string{"update record example.com A | ttl: 300 -> auto | proxied: false -> true"},
-			wantOps:      []string{`update r1 example.com A "192.0.2.1" ttl=300 => r1 example.com A "192.0.2.1" ttl=0 proxied`},
+			name: "update proxied makes ttl automatic",
+			zone: cfZone(proxied(rr("@", "A", "192.0.2.1"))),
+			live: live(owned("m1", rec("r1", "@", "A", "192.0.2.1", 300))),
+			wantChanges: []string{
+				"update record example.com A | ttl: 300 -> auto | proxied: false -> true",
+			},
+			wantOps: []string{
+				`update r1 example.com A "192.0.2.1" ttl=300 comment="[launchready:default]" => r1 example.com A "192.0.2.1" ttl=0 proxied comment="[launchready:default]"`,
+			},
 			wantManaged:  1,
 			wantRewrites: 1,
 		},
 		{
-			name:         "update comment",
-			zone:         cfZone(withComment(withTTL(rr("api", "A", "192.0.2.1"), 300), "public API")),
-			live:         live(owned("m1", recComment(rec("r1", "api", "A", "192.0.2.1", 300), "old"))),
-			wantChanges:  []string{"update record api.example.com A | comment: old -> public API"},
-			wantOps:      []string{`update r1 api.example.com A "192.0.2.1" ttl=300 comment="old" => r1 api.example.com A "192.0.2.1" ttl=300 comment="public API"`},
+			name: "update comment",
+			zone: cfZone(withComment(withTTL(rr("api", "A", "192.0.2.1"), 300), "public API")),
+			live: live(owned("m1", recComment(rec("r1", "api", "A", "192.0.2.1", 300), "old"))),
+			wantChanges: []string{
+				"update record api.example.com A | comment: old -> public API",
+			},
+			wantOps: []string{
+				`update r1 api.example.com A "192.0.2.1" ttl=300 comment="old [launchready:default]" => r1 api.example.com A "192.0.2.1" ttl=300 comment="public API [launchready:default]"`,
+			},
 			wantManaged:  1,
 			wantRewrites: 1,
 		},
@@ -121,11 +141,9 @@ func TestComputeRecords(t *testing.T) {
 			live: live(owned("m1", recComment(rec("r1", "api", "A", "192.0.2.1", 300), "hand note"))),
 			wantChanges: []string{
 				"update record api.example.com A | values: 192.0.2.1 -> 192.0.2.2",
-				"update ownership _launchready.api.example.com TXT",
 			},
 			wantOps: []string{
-				`update r1 api.example.com A "192.0.2.1" ttl=300 comment="hand note" => r1 api.example.com A "192.0.2.2" ttl=300 comment="hand note"`,
-				"update " + liveMark("m1", "api", "A 192.0.2.1") + " => m1 " + cfMark("api", "A 192.0.2.2"),
+				`update r1 api.example.com A "192.0.2.1" ttl=300 comment="hand note [launchready:default]" => r1 api.example.com A "192.0.2.2" ttl=300 comment="hand note [launchready:default]"`,
 			},
 			wantManaged:  1,
 			wantRewrites: 1,
@@ -136,11 +154,9 @@ func TestComputeRecords(t *testing.T) {
 			live: live(owned("m1", rec("r1", "api", "A", "192.0.2.1", 300), rec("r2", "api", "A", "192.0.2.2", 300))),
 			wantChanges: []string{
 				"update record api.example.com A | values: 192.0.2.1, 192.0.2.2 -> 192.0.2.2, 192.0.2.3",
-				"update ownership _launchready.api.example.com TXT",
 			},
 			wantOps: []string{
-				`update r1 api.example.com A "192.0.2.1" ttl=300 => r1 api.example.com A "192.0.2.3" ttl=300`,
-				"update " + liveMark("m1", "api", "A 192.0.2.1", "A 192.0.2.2") + " => m1 " + cfMark("api", "A 192.0.2.2", "A 192.0.2.3"),
+				`update r1 api.example.com A "192.0.2.1" ttl=300 comment="[launchready:default]" => r1 api.example.com A "192.0.2.3" ttl=300 comment="[launchready:default]"`,
 			},
 			wantManaged:  2,
 			wantRewrites: 1,
@@ -151,13 +167,11 @@ func TestComputeRecords(t *testing.T) {
 			live: live(owned("m1", rec("r1", "@", "MX", "5 old.example.net", 0))),
 			wantChanges: []string{
 				"update record example.com MX | values: 5 old.example.net -> 10 mx1.example.net, 20 mx2.example.net, 30 mx3.example.net",
-				"update ownership _launchready.example.com TXT",
 			},
 			wantOps: []string{
-				`update r1 example.com MX "5 old.example.net" ttl=0 => r1 example.com MX "10 mx1.example.net" ttl=0`,
-				"update " + liveMark("m1", "@", "MX 5 old.example.net") + " => m1 " + cfMark("@", "MX 10 mx1.example.net", "MX 20 mx2.example.net", "MX 30 mx3.example.net"),
-				`create example.com MX "20 mx2.example.net" ttl=0`,
-				`create example.com MX "30 mx3.example.net" ttl=0`,
+				`update r1 example.com MX "5 old.example.net" ttl=0 comment="[launchready:default]" => r1 example.com MX "10 mx1.example.net" ttl=0 comment="[launchready:default]"`,
+				`create example.com MX "20 mx2.example.net" ttl=0 comment="[launchready:default]"`,
+				`create example.com MX "30 mx3.example.net" ttl=0 comment="[launchready:default]"`,
 			},
 			wantManaged:  1,
 			wantRewrites: 1,
@@ -168,30 +182,33 @@ func TestComputeRecords(t *testing.T) {
 			live: live(owned("m1", rec("r1", "old", "A", "192.0.2.9", 300))),
 			wantChanges: []string{
 				"delete record old.example.com A | values: 192.0.2.9 -> ",
-				"delete ownership _launchready.old.example.com TXT",
 			},
 			wantOps: []string{
-				`delete r1 old.example.com A "192.0.2.9" ttl=300`,
-				"delete " + liveMark("m1", "old", "A 192.0.2.9"),
+				`delete r1 old.example.com A "192.0.2.9" ttl=300 comment="[launchready:default]"`,
 			},
 			wantManaged:  1,
 			wantRewrites: 1,
 		},
 		{
-			name:        "adopt an existing value",
-			zone:        cfZone(rr("www", "CNAME", "example.com")),
-			live:        live(one(rec("r1", "www", "CNAME", "example.com", 0))),
-			wantChanges: []string{"adopt record www.example.com CNAME", "create ownership _launchready.www.example.com TXT"},
-			wantOps:     []string{"create " + cfMark("www", "CNAME example.com")},
+			name: "adopt an existing value",
+			zone: cfZone(rr("www", "CNAME", "example.com")),
+			live: live(one(rec("r1", "www", "CNAME", "example.com", 0))),
+			wantChanges: []string{
+				"adopt record www.example.com CNAME",
+			},
+			wantOps: []string{
+				`update r1 www.example.com CNAME "example.com" ttl=0 => r1 www.example.com CNAME "example.com" ttl=0 comment="[launchready:default]"`,
+			},
 		},
 		{
-			name:        "adopt and update",
-			zone:        cfZone(rr("www", "CNAME", "example.com")),
-			live:        live(one(rec("r1", "www", "CNAME", "example.com", 3600))),
-			wantChanges: []string{"adopt record www.example.com CNAME | ttl: 3600 -> auto", "create ownership _launchready.www.example.com TXT"},
+			name: "adopt and update",
+			zone: cfZone(rr("www", "CNAME", "example.com")),
+			live: live(one(rec("r1", "www", "CNAME", "example.com", 3600))),
+			wantChanges: []string{
+				"adopt record www.example.com CNAME | ttl: 3600 -> auto",
+			},
 			wantOps: []string{
-				`update r1 www.example.com CNAME "example.com" ttl=3600 => r1 www.example.com CNAME "example.com" ttl=0`,
-				"create " + cfMark("www", "CNAME example.com"),
+				`update r1 www.example.com CNAME "example.com" ttl=3600 => r1 www.example.com CNAME "example.com" ttl=0 comment="[launchready:default]"`,
 			},
 		},
 		{
@@ -217,11 +234,10 @@ func TestComputeRecords(t *testing.T) {
 			live: live(one(rec("r1", "api", "A", "192.0.2.1", 300), rec("r2", "@", "TXT", "stale", 0))),
 			wantChanges: []string{
 				"delete record example.com TXT | values: stale -> ",
-				"create ownership _launchready.api.example.com TXT",
 			},
 			wantOps: []string{
 				`delete r2 example.com TXT "stale" ttl=0`,
-				"create " + cfMark("api", "A 192.0.2.1"),
+				`update r1 api.example.com A "192.0.2.1" ttl=300 => r1 api.example.com A "192.0.2.1" ttl=300 comment="[launchready:default]"`,
 			},
 			wantManaged:  2,
 			wantRewrites: 1,
@@ -240,8 +256,12 @@ func TestComputeRecords(t *testing.T) {
 				rec("r3", "@", "HINFO", "\"PC\" \"Linux\"", 0),
 				rec("r4", "tmp", "A", "192.0.2.7", 0),
 			)),
-			wantChanges: []string{"delete record tmp.example.com A | values: 192.0.2.7 -> "},
-			wantOps:     []string{`delete r4 tmp.example.com A "192.0.2.7" ttl=0`},
+			wantChanges: []string{
+				"delete record tmp.example.com A | values: 192.0.2.7 -> ",
+			},
+			wantOps: []string{
+				`delete r4 tmp.example.com A "192.0.2.7" ttl=0`,
+			},
 			wantUnmanaged: []string{
 				`r1 _acme-challenge.example.com TXT "token" ttl=0`,
 				`r3 example.com HINFO "\"PC\" \"Linux\"" ttl=0`,
@@ -257,9 +277,11 @@ func TestComputeRecords(t *testing.T) {
 				z.Ignore = []string{"legacy*"}
 				return z
 			}(),
-			live:          live(owned("m1", rec("r1", "legacy", "A", "192.0.2.8", 0))),
-			wantUnmanaged: []string{`r1 legacy.example.com A "192.0.2.8" ttl=0`},
-			wantManaged:   1,
+			live: live(owned("m1", rec("r1", "legacy", "A", "192.0.2.8", 0))),
+			wantUnmanaged: []string{
+				`r1 legacy.example.com A "192.0.2.8" ttl=0 comment="[launchready:default]"`,
+			},
+			wantManaged: 1,
 		},
 		{
 			name: "type change A to CNAME deletes first",
@@ -268,12 +290,10 @@ func TestComputeRecords(t *testing.T) {
 			wantChanges: []string{
 				"delete record www.example.com A | values: 192.0.2.1 -> ",
 				"create record www.example.com CNAME | values:  -> example.com | ttl:  -> auto",
-				"update ownership _launchready.www.example.com TXT",
 			},
 			wantOps: []string{
-				`delete r1 www.example.com A "192.0.2.1" ttl=0`,
-				"update " + liveMark("m1", "www", "A 192.0.2.1") + " => m1 " + cfMark("www", "CNAME example.com"),
-				`create www.example.com CNAME "example.com" ttl=0`,
+				`delete r1 www.example.com A "192.0.2.1" ttl=0 comment="[launchready:default]"`,
+				`create www.example.com CNAME "example.com" ttl=0 comment="[launchready:default]"`,
 			},
 			wantManaged:  1,
 			wantRewrites: 1,
@@ -289,12 +309,10 @@ func TestComputeRecords(t *testing.T) {
 			zone: cfZone(withOrigin(rr("google._domainkey", "TXT", "v=DKIM1; k=rsa; p="+longText), "email.dkim.google")),
 			live: live(),
 			wantChanges: []string{
-				"create email google._domainkey.example.com TXT | values:  -> v=DKIM1; k=rsa; p=" + longText + " | ttl:  -> auto",
-				"create ownership _launchready.google._domainkey.example.com TXT",
+				"create email google._domainkey.example.com TXT | values:  -> v=DKIM1; k=rsa; p=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef-tail | ttl:  -> auto",
 			},
 			wantOps: []string{
-				`create google._domainkey.example.com TXT "v=DKIM1; k=rsa; p=` + longText + `" ttl=0`,
-				"create " + cfMark("google._domainkey", "TXT v=DKIM1; k=rsa; p="+longText),
+				`create google._domainkey.example.com TXT "v=DKIM1; k=rsa; p=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef-tail" ttl=0 comment="[launchready:default]"`,
 			},
 		},
 		{
@@ -304,14 +322,10 @@ func TestComputeRecords(t *testing.T) {
 			wantChanges: []string{
 				"create email _dmarc.example.com TXT | values:  -> v=DMARC1; p=quarantine | ttl:  -> auto",
 				"delete email example.com TXT | values: v=spf1 -all -> ",
-				"create ownership _launchready._dmarc.example.com TXT",
-				"delete ownership _launchready.example.com TXT",
 			},
 			wantOps: []string{
-				`delete r1 example.com TXT "v=spf1 -all" ttl=0`,
-				"delete " + liveMark("m1", "@", "TXT v=spf1 -all"),
-				`create _dmarc.example.com TXT "v=DMARC1; p=quarantine" ttl=0`,
-				"create " + cfMark("_dmarc", "TXT v=DMARC1; p=quarantine"),
+				`delete r1 example.com TXT "v=spf1 -all" ttl=0 comment="[launchready:default]"`,
+				`create _dmarc.example.com TXT "v=DMARC1; p=quarantine" ttl=0 comment="[launchready:default]"`,
 			},
 			wantManaged:  1,
 			wantRewrites: 1,
@@ -328,11 +342,9 @@ func TestComputeRecords(t *testing.T) {
 			live: live(),
 			wantChanges: []string{
 				"create record *.preview.example.com CNAME | values:  -> previews.hosting.net | ttl:  -> auto",
-				"create ownership _launchready-wildcard.preview.example.com TXT",
 			},
 			wantOps: []string{
-				`create *.preview.example.com CNAME "previews.hosting.net" ttl=0`,
-				"create " + cfMark("*.preview", "CNAME previews.hosting.net"),
+				`create *.preview.example.com CNAME "previews.hosting.net" ttl=0 comment="[launchready:default]"`,
 			},
 		},
 		{
@@ -349,13 +361,19 @@ func TestComputeRecords(t *testing.T) {
 				rec("r3", "api", "A", "192.0.2.3", 300),
 				markRec("m1", "api", "A 192.0.2.1", "A 192.0.2.2"),
 			)),
-			wantChanges: []string{"update ownership _launchready.api.example.com TXT"},
-			wantOps: []string{
-				"update " + liveMark("m1", "api", "A 192.0.2.1", "A 192.0.2.2") + " => m1 " + cfMark("api", "A 192.0.2.2"),
+			wantChanges: []string{
+				"delete ownership _launchready.api.example.com TXT",
+				"update ownership [launchready:default]",
 			},
-			wantUnmanaged: []string{`r3 api.example.com A "192.0.2.3" ttl=300`},
+			wantOps: []string{
+				`delete m1 _launchready.api.example.com TXT "v=launchready1 A:de3aaa65 A:df6a5992" ttl=0`,
+				`update r2 api.example.com A "192.0.2.2" ttl=300 => r2 api.example.com A "192.0.2.2" ttl=300 comment="[launchready:default]"`,
+			},
+			wantUnmanaged: []string{
+				`r3 api.example.com A "192.0.2.3" ttl=300`,
+			},
 			wantWarnings: []string{
-				"api.example.com: the A record with ownership mark " + ValueMark("A", "192.0.2.1") + " is no longer live: it was edited or deleted outside launchready; the mark is dropped",
+				"api.example.com: the A record with ownership mark A:df6a5992 is no longer live: it was edited or deleted outside launchready; the mark is dropped",
 			},
 			wantManaged: 1,
 		},
@@ -365,18 +383,26 @@ func TestComputeRecords(t *testing.T) {
 			live: live(one(rec("r2", "api", "A", "192.0.2.2", 300), markRec("m1", "api", "A 192.0.2.1", "A 192.0.2.2"))),
 			wantChanges: []string{
 				"update record api.example.com A | values: 192.0.2.2 -> 192.0.2.1, 192.0.2.2",
+				"delete ownership _launchready.api.example.com TXT",
+				"update ownership [launchready:default]",
 			},
-			wantOps: []string{`create api.example.com A "192.0.2.1" ttl=300`},
+			wantOps: []string{
+				`delete m1 _launchready.api.example.com TXT "v=launchready1 A:de3aaa65 A:df6a5992" ttl=0`,
+				`update r2 api.example.com A "192.0.2.2" ttl=300 => r2 api.example.com A "192.0.2.2" ttl=300 comment="[launchready:default]"`,
+				`create api.example.com A "192.0.2.1" ttl=300 comment="[launchready:default]"`,
+			},
 			wantWarnings: []string{
 				"api.example.com A 192.0.2.1 was created by launchready but is no longer live: it was edited or deleted outside launchready; it will be created again",
 			},
 			wantManaged: 1,
 		},
 		{
-			name:          "another tool's text at a mark name is an unmanaged record",
-			zone:          cfZone(),
-			live:          live(one(rec("r1", "_launchready.www", "TXT", "owner=other-tool", 0))),
-			wantUnmanaged: []string{`r1 _launchready.www.example.com TXT "owner=other-tool" ttl=0`},
+			name: "another tool's text at a mark name is an unmanaged record",
+			zone: cfZone(),
+			live: live(one(rec("r1", "_launchready.www", "TXT", "owner=other-tool", 0))),
+			wantUnmanaged: []string{
+				`r1 _launchready.www.example.com TXT "owner=other-tool" ttl=0`,
+			},
 		},
 		{
 			name: "another tool's text at a mark name is deleted in an authoritative zone",
@@ -385,35 +411,37 @@ func TestComputeRecords(t *testing.T) {
 				z.Authoritative = true
 				return z
 			}(),
-			live:         live(one(rec("r1", "_launchready.www", "TXT", "owner=other-tool", 0))),
-			wantChanges:  []string{"delete record _launchready.www.example.com TXT | values: owner=other-tool -> "},
-			wantOps:      []string{`delete r1 _launchready.www.example.com TXT "owner=other-tool" ttl=0`},
+			live: live(one(rec("r1", "_launchready.www", "TXT", "owner=other-tool", 0))),
+			wantChanges: []string{
+				"delete record _launchready.www.example.com TXT | values: owner=other-tool -> ",
+			},
+			wantOps: []string{
+				`delete r1 _launchready.www.example.com TXT "owner=other-tool" ttl=0`,
+			},
 			wantManaged:  1,
 			wantRewrites: 1,
 		},
 		{
-			name:        "duplicate marks are merged into one",
-			zone:        cfZone(withTTL(rr("api", "A", "192.0.2.1"), 300)),
-			live:        live(owned("m1", rec("r1", "api", "A", "192.0.2.1", 300)), one(markRec("m2", "api", "A 192.0.2.1"))),
-			wantChanges: []string{"update ownership _launchready.api.example.com TXT"},
-			wantOps:     []string{"delete " + liveMark("m2", "api", "A 192.0.2.1")},
+			name: "duplicate marks are merged into one",
+			zone: cfZone(withTTL(rr("api", "A", "192.0.2.1"), 300)),
+			live: live(owned("m1", rec("r1", "api", "A", "192.0.2.1", 300)), one(markRec("m2", "api", "A 192.0.2.1"))),
+			wantChanges: []string{
+				"delete ownership _launchready.api.example.com TXT",
+			},
+			wantOps: []string{
+				`delete m2 _launchready.api.example.com TXT "v=launchready1 A:df6a5992" ttl=0`,
+			},
 			wantManaged: 1,
 		},
 		{
 			name: "CNAME next to an unmanaged record is a warning",
 			zone: cfZone(rr("app", "CNAME", "x.example.net")),
 			live: live(one(rec("r1", "app", "A", "192.0.2.1", 0))),
-			wantChanges: []string{
-				"create record app.example.com CNAME | values:  -> x.example.net | ttl:  -> auto",
-				"create ownership _launchready.app.example.com TXT",
+			wantUnmanaged: []string{
+				`r1 app.example.com A "192.0.2.1" ttl=0`,
 			},
-			wantOps: []string{
-				`create app.example.com CNAME "x.example.net" ttl=0`,
-				"create " + cfMark("app", "CNAME x.example.net"),
-			},
-			wantUnmanaged: []string{`r1 app.example.com A "192.0.2.1" ttl=0`},
 			wantWarnings: []string{
-				"app.example.com CNAME conflicts with the unmanaged record app.example.com A 192.0.2.1 (a CNAME cannot share its name with other records): the provider will refuse it until that record is removed or declared",
+				"conflict: app.example.com CNAME cannot be written: app.example.com A 192.0.2.1 is a record launchready did not create, and a CNAME cannot share its name with other records; launchready never rewrites or deletes it: to adopt it, declare app.example.com A with its value 192.0.2.1; otherwise delete it by hand",
 			},
 		},
 		{
@@ -426,17 +454,33 @@ func TestComputeRecords(t *testing.T) {
 				markRec("m1", "v6", "AAAA 2001:db8::1"),
 				markRec("m2", "@", "MX 10 mx1.example.net", `CAA 0 issue "letsencrypt.org"`),
 			)),
+			wantChanges: []string{
+				"delete ownership _launchready.example.com TXT",
+				"delete ownership _launchready.v6.example.com TXT",
+				"update ownership [launchready:default]",
+			},
+			wantOps: []string{
+				`delete m2 _launchready.example.com TXT "v=launchready1 CAA:dae9092b MX:05977ba6" ttl=0`,
+				`update r2 example.com MX "10 MX1.Example.NET." ttl=0 => r2 example.com MX "10 mx1.example.net" ttl=0 comment="[launchready:default]"`,
+				`update r3 example.com CAA "0 ISSUE \"letsencrypt.org\"" ttl=0 => r3 example.com CAA "0 issue \"letsencrypt.org\"" ttl=0 comment="[launchready:default]"`,
+				`delete m1 _launchready.v6.example.com TXT "v=launchready1 AAAA:ae25ad90" ttl=0`,
+				`update r1 V6.Example.COM. AAAA "2001:DB8:0::1" ttl=300 => r1 v6.example.com AAAA "2001:db8::1" ttl=300 comment="[launchready:default]"`,
+			},
 			wantManaged: 3,
 		},
 		{
 			name: "RFC 2136: automatic TTL is the provider default and comments are not managed",
 			zone: dnsZone(withComment(rr("api", "A", "192.0.2.1"), "not stored by DNS servers"), withTTL(rr("www", "A", "192.0.2.2"), 600)),
 			live: live(
-				owned("", rec("", "api", "A", "192.0.2.1", 300)),
-				owned("", rec("", "www", "A", "192.0.2.2", 3600)),
+				ownedTXT("", rec("", "api", "A", "192.0.2.1", 300)),
+				ownedTXT("", rec("", "www", "A", "192.0.2.2", 3600)),
 			),
-			wantChanges:  []string{"update record www.example.com A | ttl: 3600 -> 600"},
-			wantOps:      []string{`update www.example.com A "192.0.2.2" ttl=3600 => www.example.com A "192.0.2.2" ttl=600`},
+			wantChanges: []string{
+				"update record www.example.com A | ttl: 3600 -> 600",
+			},
+			wantOps: []string{
+				`update www.example.com A "192.0.2.2" ttl=3600 => www.example.com A "192.0.2.2" ttl=600`,
+			},
 			wantManaged:  2,
 			wantRewrites: 1,
 		},
@@ -450,7 +494,7 @@ func TestComputeRecords(t *testing.T) {
 			},
 			wantOps: []string{
 				`create api.example.com A "192.0.2.1" ttl=300`,
-				fmt.Sprintf("create _launchready.api.example.com TXT %q ttl=300", markText([]string{"A 192.0.2.1"})),
+				`create _launchready.api.example.com TXT "v=launchready1 A:df6a5992" ttl=300`,
 			},
 		},
 	}
@@ -486,7 +530,7 @@ func TestComputeRecords(t *testing.T) {
 
 func TestComputeChangeObjects(t *testing.T) {
 	z := cfZone(withComment(withTTL(rr("api", "A", "192.0.2.2"), 300), "API"))
-	lz := live(owned("m1", recComment(rec("r1", "api", "A", "192.0.2.1", 600), "API")))
+	lz := live(ownedTXT("m1", recComment(rec("r1", "api", "A", "192.0.2.1", 600), "API")))
 	p := mustCompute(t, z, lz)
 	got := p.Zones[0].Changes[0]
 	want := Change{

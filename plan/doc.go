@@ -33,19 +33,21 @@
 //     one. A desired value absent live is created; an owned value no longer declared is
 //     deleted, or, when the same set gains a value, updated in place into it (Cloudflare
 //     keeps the id); a declared value that exists live but is not owned is adopted
-//     (ActionAdopt), never silently taken. Record ops are ordered deletes → updates →
-//     creates.
-//   - Ownership. launchready owns a live record when the TXT ownership mark at
-//     RegistryName(name) lists ValueMark(type, value), or when the zone is authoritative
-//     (except names matching an ignore glob, the apex NS set and types launch.hcl cannot
-//     declare). Unowned records are left alone and listed in ZonePlan.Unmanaged; in an
-//     authoritative zone undeclared records are deleted. Ignore globs also protect an
-//     undeclared record launchready once created. Marks are rewritten in the same record
-//     ops as the records they describe (Kind ownership changes, shown as one compact
-//     line). A mark naming a value that is no longer live is reported as a warning and
-//     dropped, except for a CNAME: a name holds one CNAME, so the live CNAME at a name
-//     whose mark lists a CNAME is launchready's, edited outside it, and is restored. A TXT record at a mark name whose text does not parse is someone else's:
-//     an ordinary unmanaged record.
+//     (ActionAdopt), never silently taken. Record ops are grouped by name
+//     (ownership.Order): each name's deletes → updates → creates, its TXT mark with it.
+//   - Ownership is package ownership's: the zone's Style (comment markers on
+//     Cloudflare, TXT marks on RFC 2136) says who owns each live record. Records of
+//     the zone block's owner are managed; other owners' are listed in
+//     ZonePlan.Foreign and never changed or deleted, authoritative or not; nobody's
+//     are left alone (ZonePlan.Unmanaged) unless the zone is authoritative (except
+//     ignore globs, the apex NS set and types launch.hcl cannot declare). Every record
+//     written carries its owner's marker (Style.Dress). A declared set that a record
+//     launchready does not own blocks (a CNAME beside other data) is not written: a
+//     warning says how to adopt it; nothing is reclaimed. Records under a TXT mark on
+//     a comment-style provider migrate (ZonePlan.Migrated): marker written, mark
+//     deleted, one ownership line. A mark naming a value that is no longer live is
+//     reported as a warning and dropped. A TXT record at a mark name whose text does
+//     not parse is someone else's: an ordinary unmanaged record.
 //   - Settings. Only the settings written in the file are managed (ActionUpdate with
 //     before → after; SettingWrites holds what changes). A setting listed in the apex
 //     mark's settings= but no longer in the file is ActionForget: reported, never reset.
@@ -83,6 +85,6 @@
 // `launchready import`, sums up as "0 to add, 0 to change, 0 to delete, …, N to adopt".
 //
 // The ownership registry helpers (RegistryName, RegistryOwner, ValueMark, Registry,
-// ParseRegistry, ParseRegistryRecord, IsRegistryName, ManagedSettings) are exported for
-// providers' tests, the importer and the DNS map, which must recognise marks too.
+// ParseRegistry, ParseRegistryRecord, IsRegistryName, ManagedSettings) forward to
+// package ownership, for the callers that know them from plan.
 package plan

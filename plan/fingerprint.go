@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 )
 
 // fpZone is the canonical form of a live zone that Fingerprint hashes.
@@ -41,7 +42,12 @@ func Fingerprint(live map[string]*model.LiveZone) string {
 	zones := make([]fpZone, 0, len(names))
 	for _, n := range names {
 		z := live[n]
-		fz := fpZone{Name: n, ID: z.ID, Serial: z.Serial, Settings: z.Settings, Records: append([]model.Record{}, z.Records...)}
+		fz := fpZone{Name: n, ID: z.ID, Serial: z.Serial, Settings: z.Settings, Records: []model.Record{}}
+		for _, r := range z.Records {
+			if !ownership.IsLockName(model.CanonicalLiveName(r.Name)) { // an apply's lock is not state
+				fz.Records = append(fz.Records, r)
+			}
+		}
 		model.SortRecords(fz.Records)
 		if len(z.Rules) > 0 {
 			fz.Rules = map[string][]fpRule{}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 	"github.com/launchready/launchready/schema"
 )
 
@@ -75,8 +76,21 @@ func markRec(id, name string, entries ...string) model.Record {
 	return model.Record{ID: id, Name: RegistryName(fqdn(name)), Type: "TXT", Value: markText(entries)}
 }
 
-// owned returns r and the mark owning it (one record set per call).
+// owned returns rs marked as the default owner's with the comment marker (the
+// Cloudflare style; markID is unused there). ownedTXT marks them with a TXT mark.
 func owned(markID string, rs ...model.Record) []model.Record {
+	out := make([]model.Record, 0, len(rs))
+	for _, r := range rs {
+		u, _ := ownership.SplitComment(r.Comment)
+		r.Comment = ownership.WithMarker(u, ownership.DefaultOwner)
+		out = append(out, r)
+	}
+	return out
+}
+
+// ownedTXT returns r and the TXT mark owning it (one record set per call): the RFC
+// 2136 style, and Cloudflare zones from before comment markers.
+func ownedTXT(markID string, rs ...model.Record) []model.Record {
 	var entries []string
 	for _, r := range rs {
 		entries = append(entries, r.Type+" "+r.Value)

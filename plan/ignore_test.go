@@ -61,8 +61,7 @@ func TestIgnoreEntries(t *testing.T) {
 				one(rec("r2", "@", "TXT", "google-site-verification=abc", 0)),
 			),
 			wantOps: []string{
-				`update r1 example.com TXT "v=spf1 -all" ttl=0 => r1 example.com TXT "v=spf1 include:_spf.google.com -all" ttl=0`,
-				"update " + liveMark("m1", "@", "TXT v=spf1 -all") + " => m1 " + cfMark("@", "TXT v=spf1 include:_spf.google.com -all"),
+				`update r1 example.com TXT "v=spf1 -all" ttl=0 comment="[launchready:default]" => r1 example.com TXT "v=spf1 include:_spf.google.com -all" ttl=0 comment="[launchready:default]"`,
 			},
 			wantIgnored: []string{`r2 example.com TXT "google-site-verification=abc" ttl=0`},
 		},
@@ -71,7 +70,7 @@ func TestIgnoreEntries(t *testing.T) {
 			zone: withRules(cfZone(rr("@", "TXT", "v=spf1 -all")),
 				model.IgnoreRule{Name: "@", Types: []string{"TXT"}, Value: "google-site-verification=*"}),
 			live:        live(owned("m1", rec("r1", "@", "TXT", "v=spf1 -all", 0), rec("r2", "@", "TXT", "google-site-verification=abc", 0))),
-			wantIgnored: []string{`r2 example.com TXT "google-site-verification=abc" ttl=0`},
+			wantIgnored: []string{`r2 example.com TXT "google-site-verification=abc" ttl=0 comment="[launchready:default]"`},
 		},
 		{
 			name: "by name, inside a declared set: a value outside the set is kept (issue 16)",
@@ -79,13 +78,13 @@ func TestIgnoreEntries(t *testing.T) {
 			live: live(
 				owned("m1", rec("r1", "foo", "A", "192.0.2.1", 0), rec("r2", "foo", "A", "198.51.100.9", 0)),
 			),
-			wantIgnored: []string{`r2 foo.example.com A "198.51.100.9" ttl=0`},
+			wantIgnored: []string{`r2 foo.example.com A "198.51.100.9" ttl=0 comment="[launchready:default]"`},
 		},
 		{
 			name:    "a value the entry does not cover is managed as before",
 			zone:    withRules(cfZone(rr("@", "TXT", "v=spf1 -all")), model.IgnoreRule{Name: "@", Types: []string{"TXT"}, Value: "google-site-verification=*"}),
 			live:    live(owned("m1", rec("r1", "@", "TXT", "v=spf1 -all", 0), rec("r2", "@", "TXT", "old", 0))),
-			wantOps: []string{`delete r2 example.com TXT "old" ttl=0`, "update " + liveMark("m1", "@", "TXT v=spf1 -all", "TXT old") + " => m1 " + cfMark("@", "TXT v=spf1 -all")},
+			wantOps: []string{`delete r2 example.com TXT "old" ttl=0 comment="[launchready:default]"`},
 		},
 	}
 	for _, tt := range tests {

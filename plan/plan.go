@@ -82,6 +82,14 @@ type ZonePlan struct {
 	// Ignored are the records of Unmanaged that an ignore entry covers (never
 	// changed or deleted, inside a declared record set too), sorted.
 	Ignored []model.Record `json:"ignored,omitempty"`
+	// Owner is the zone block's owner (marks say it).
+	Owner string `json:"owner,omitempty"`
+	// Foreign are live records other owners (other launch.hcl files) marked: listed
+	// as theirs, never changed or deleted.
+	Foreign []ForeignRecord `json:"other_owners,omitempty"`
+	// Migrated counts records whose ownership mark moves from a TXT mark into the
+	// record's comment in this plan (one line per zone).
+	Migrated int `json:"migrated_marks,omitempty"`
 	// Warnings are findings that do not stop the plan (e.g. an ownership mark naming a
 	// record that was edited or deleted outside launchready).
 	Warnings []string `json:"warnings,omitempty"`
@@ -98,8 +106,8 @@ type ZonePlan struct {
 	// numerator of the mass-change guard (Plan.MassChanges).
 	ManagedRewrites int `json:"managed_rewrites"`
 
-	// RecordOps are the record writes, ordered deletes → updates → creates, including
-	// ownership marks.
+	// RecordOps are the record writes, including ownership marks, grouped by name
+	// (ownership.Order): each name's deletes → updates → creates, its mark with it.
 	RecordOps []model.RecordOp `json:"record_ops,omitempty"`
 	// SettingWrites holds the settings to change (nil: none).
 	SettingWrites *model.Settings `json:"setting_writes,omitempty"`
@@ -112,6 +120,12 @@ type ZonePlan struct {
 	// (LiveZone.Status): its records are then not what the world reads.
 	Status      string   `json:"status,omitempty"`
 	Nameservers []string `json:"nameservers,omitempty"`
+}
+
+// ForeignRecord is a live record another owner marked.
+type ForeignRecord struct {
+	Owner  string       `json:"owner"`
+	Record model.Record `json:"record"`
 }
 
 // Plan is the whole plan over every zone of a config.

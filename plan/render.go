@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -91,10 +92,13 @@ func zoneCounts(z *ZonePlan) string {
 // markLine is the compact line for ownership-mark writes ("" when there are none).
 func markLine(z *ZonePlan) string {
 	write, del := z.markOpCounts()
-	if write == 0 && del == 0 {
+	if write == 0 && del == 0 && z.Migrated == 0 {
 		return ""
 	}
 	var parts []string
+	if z.Migrated > 0 {
+		parts = append(parts, fmt.Sprintf("migrate %d records from TXT marks to %s markers in their comments", z.Migrated, markerOf(z)))
+	}
 	if write > 0 {
 		parts = append(parts, fmt.Sprintf("%d to write", write))
 	}
@@ -102,6 +106,37 @@ func markLine(z *ZonePlan) string {
 		parts = append(parts, fmt.Sprintf("%d to delete", del))
 	}
 	return "ownership marks: " + strings.Join(parts, ", ")
+}
+
+func markerOf(z *ZonePlan) string {
+	o := z.Owner
+	if o == "" {
+		o = "default"
+	}
+	return "[launchready:" + o + "]"
+}
+
+// foreignLine counts other owners' records: "4 records owned by other launch.hcl
+// files left alone (marketing: 3, shop: 1)".
+func foreignLine(fs []ForeignRecord) string {
+	counts := map[string]int{}
+	var owners []string
+	for _, f := range fs {
+		if counts[f.Owner] == 0 {
+			owners = append(owners, f.Owner)
+		}
+		counts[f.Owner]++
+	}
+	sort.Strings(owners)
+	var parts []string
+	for _, o := range owners {
+		parts = append(parts, fmt.Sprintf("%s: %d", o, counts[o]))
+	}
+	noun := "records"
+	if len(fs) == 1 {
+		noun = "record"
+	}
+	return fmt.Sprintf("%d %s owned by other launch.hcl files left alone (%s)", len(fs), noun, strings.Join(parts, ", "))
 }
 
 func unmanagedLine(n int) string {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 	"github.com/launchready/launchready/schema"
 )
 
@@ -40,8 +41,8 @@ func (st *zoneState) planRules() error {
 		seen := map[string]bool{}
 		for i, r := range ph.rules {
 			r.Phase = ph.phase
-			if r.Ref == "" {
-				r.Ref = model.RefPrefix + string(ph.kind) + ":" + ph.names[i]
+			if r.Ref == "" || r.Ref == ownership.RuleRef(string(ph.kind), ph.names[i], ownership.DefaultOwner) {
+				r.Ref = ownership.RuleRef(string(ph.kind), ph.names[i], st.owner)
 			}
 			if !r.Owned() {
 				return fmt.Errorf("%s rule %q has ref %q without the %q prefix", ph.kind, ph.names[i], r.Ref, model.RefPrefix)
@@ -72,7 +73,7 @@ func (st *zoneState) planRules() error {
 func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Rule) {
 	liveByRef := map[string]int{}
 	for i, r := range live {
-		if !r.Owned() {
+		if !st.mineRule(r) {
 			continue
 		}
 		if _, dup := liveByRef[r.Ref]; !dup {
@@ -151,7 +152,7 @@ func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Ru
 		ours[i] = w
 	}
 	for i, l := range live {
-		if _, ok := matched[i]; ok || !l.Owned() {
+		if _, ok := matched[i]; ok || !st.mineRule(l) {
 			continue
 		}
 		before := readable(l)
@@ -163,7 +164,7 @@ func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Ru
 		})
 	}
 
-	out := placeRules(live, ours, found)
+	out := placeRules(live, ours, found, st.mineRule)
 
 	kept := keptOrder(live, out)
 	for i := range changes {
@@ -200,7 +201,7 @@ func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Ru
 // to create goes just before the next rule of the file that exists live, or after
 // the last one; with none live, where the first of launchready's rules being deleted
 // was, else at the end.
-func placeRules(live, ours []model.Rule, found []int) []model.Rule {
+func placeRules(live, ours []model.Rule, found []int, mine func(model.Rule) bool) []model.Rule {
 	// groups[j] are the rules emitted at the j-th place, in live order.
 	var places []int
 	var groups [][]model.Rule
@@ -227,7 +228,7 @@ func placeRules(live, ours []model.Rule, found []int) []model.Rule {
 		switch g, isPlace := at[i]; {
 		case isPlace:
 			out = append(out, g...)
-		case l.Owned(): // deleted; the first one holds the place of rules to create
+		case mine(l): // deleted; the first one holds the place of rules to create
 			out = append(out, pending...)
 			pending = nil
 		default:
@@ -545,3 +546,7 @@ func readable(r model.Rule) model.Rule {
 	}
 	return r
 }
+
+// mineRule reports whether live rule r is this zone owner's (another owner's rules
+// are kept in place like hand-made ones, and never adopted).
+func (st *zoneState) mineRule(r model.Rule) bool { return ownership.RuleOwner(r.Ref) == st.owner }

@@ -58,7 +58,7 @@ func TestComputeSettings(t *testing.T) {
 				"create ownership _launchready.example.com TXT",
 			},
 			wantWrites: &model.Settings{Values: map[string]string{"min_tls_version": "1.2"}},
-			wantOps:    []string{"create " + `_launchready.example.com TXT "v=launchready1 settings=min_tls_version" ttl=0 comment="launchready ownership mark: do not edit"`},
+			wantOps:    []string{"create " + `_launchready.example.com TXT "v=launchready1 settings=min_tls_version" ttl=0 comment="[launchready:default]"`},
 		},
 		{
 			name: "setting removed from the file is forgotten, not reset",
@@ -72,7 +72,7 @@ func TestComputeSettings(t *testing.T) {
 				"forget setting tls_1_3 | value: on -> on",
 				"update ownership _launchready.example.com TXT",
 			},
-			wantOps: []string{`update m1 _launchready.example.com TXT "v=launchready1 settings=ssl,tls_1_3" ttl=0 => m1 _launchready.example.com TXT "v=launchready1 settings=ssl" ttl=0 comment="launchready ownership mark: do not edit"`},
+			wantOps: []string{`update m1 _launchready.example.com TXT "v=launchready1 settings=ssl,tls_1_3" ttl=0 => m1 _launchready.example.com TXT "v=launchready1 settings=ssl" ttl=0 comment="[launchready:default]"`},
 		},
 		{
 			name: "settings block removed: every setting forgotten, mark deleted",
@@ -85,13 +85,27 @@ func TestComputeSettings(t *testing.T) {
 			wantOps: []string{`delete m1 _launchready.example.com TXT "v=launchready1 settings=ssl" ttl=0`},
 		},
 		{
-			name: "settings kept in the apex mark next to record marks",
+			name: "settings kept in the apex mark next to record markers",
+			zone: withSettings(cfZone(rr("@", "A", "192.0.2.1")), map[string]string{"ssl": "strict"}, nil),
+			live: func() *model.LiveZone {
+				lz := live(owned("r1", rec("r1", "@", "A", "192.0.2.1", 0)), one(model.Record{ID: "m1", Name: RegistryName(zn), Type: "TXT", Value: markText(nil, "ssl"), Comment: "[launchready:default]"}))
+				lz.Settings = &model.Settings{Values: map[string]string{"ssl": "strict"}}
+				return lz
+			}(),
+		},
+		{
+			name: "a legacy apex mark migrates: the record gets its marker, the mark keeps only the settings",
 			zone: withSettings(cfZone(rr("@", "A", "192.0.2.1")), map[string]string{"ssl": "strict"}, nil),
 			live: func() *model.LiveZone {
 				lz := live(one(rec("r1", "@", "A", "192.0.2.1", 0), model.Record{ID: "m1", Name: RegistryName(zn), Type: "TXT", Value: markText([]string{"A 192.0.2.1"}, "ssl")}))
 				lz.Settings = &model.Settings{Values: map[string]string{"ssl": "strict"}}
 				return lz
 			}(),
+			wantChanges: []string{"update ownership _launchready.example.com TXT", "update ownership [launchready:default]"},
+			wantOps: []string{
+				`update r1 example.com A "192.0.2.1" ttl=0 => r1 example.com A "192.0.2.1" ttl=0 comment="[launchready:default]"`,
+				`update m1 _launchready.example.com TXT "v=launchready1 A:df6a5992 settings=ssl" ttl=0 => m1 _launchready.example.com TXT "v=launchready1 settings=ssl" ttl=0 comment="[launchready:default]"`,
+			},
 		},
 		{
 			name: "in sync",

@@ -70,6 +70,18 @@ func RenderText(w io.Writer, p *Plan, o TextOptions) error {
 				t.line("      " + recordLine(r))
 			}
 		}
+		if len(z.Foreign) > 0 {
+			l := foreignLine(z.Foreign)
+			if o.Verbose {
+				l += ":"
+			}
+			t.line("  " + l)
+			if o.Verbose {
+				for _, f := range z.Foreign {
+					t.line("      " + recordLine(f.Record) + " (" + f.Owner + ")")
+				}
+			}
+		}
 		for _, warn := range z.Warnings {
 			t.line("  " + t.paint(ansiYellow+ansiBold, "Warning:") + " " + warn)
 		}

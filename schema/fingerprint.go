@@ -34,6 +34,7 @@ type (
 		Provider      string          `json:"provider"`
 		Authoritative bool            `json:"authoritative"`
 		Ignore        []string        `json:"ignore"`
+		Owner         string          `json:"owner,omitempty"`
 		Records       []model.RRSet   `json:"records"`
 		Settings      *model.Settings `json:"settings"`
 		Rules         []model.Rule    `json:"rules"`
@@ -78,7 +79,7 @@ func fingerprint(cfg *Config) string {
 	zones := append([]*Zone(nil), cfg.Zones...)
 	sort.Slice(zones, func(i, j int) bool { return zones[i].Name < zones[j].Name })
 	for _, z := range zones {
-		fz := fpZone{Name: z.Name, Provider: z.Provider, Authoritative: z.Authoritative, Ignore: append([]string{}, z.Ignore...),
+		fz := fpZone{Name: z.Name, Provider: z.Provider, Authoritative: z.Authoritative, Owner: z.Owner, Ignore: append([]string{}, z.Ignore...),
 			Records: []model.RRSet{}, Rules: []model.Rule{}, Email: z.Email, Checks: []fpCheck{}}
 		// Entries narrowed by type or value change the plan too; whole-name globs
 		// are in Ignore already (so plain lists fingerprint as before).

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 )
 
 var recordSchema = &hcl.BodySchema{
@@ -195,6 +196,9 @@ func (l *loader) decodeRecordBlock(zs *zoneState, b *hcl.Block) *recordDecl {
 		if s, okc := l.str(a); okc {
 			if strings.ContainsAny(s, "\r\n") {
 				l.errorf(a.Expr.Range(), "Invalid comment", "A record comment is one line of text; it cannot contain a line break.")
+				good = false
+			} else if err := ownership.CheckComment(s, zs.z.Owner); zs.caps.Comments && err != nil {
+				l.errorf(a.Expr.Range(), "Comment too long", "%s.", capitalize(err.Error()))
 				good = false
 			} else {
 				d.rec.Comment = strings.TrimSpace(s)

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 )
 
 var zoneSchema = &hcl.BodySchema{
@@ -14,6 +15,7 @@ var zoneSchema = &hcl.BodySchema{
 		{Name: "provider"},
 		{Name: "authoritative"},
 		{Name: "ignore"},
+		{Name: "owner"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "record", LabelNames: []string{"name", "type"}},
@@ -52,7 +54,7 @@ func (l *loader) decodeZoneBlock(b *hcl.Block) *zoneState {
 		return nil
 	}
 	zs := &zoneState{
-		z:    &Zone{Name: name, Provider: "cloudflare", ProviderKind: "cloudflare", DeclRange: b.DefRange},
+		z:    &Zone{Name: name, Provider: "cloudflare", ProviderKind: "cloudflare", Owner: ownership.DefaultOwner, DeclRange: b.DefRange},
 		caps: model.ProviderKinds["cloudflare"],
 	}
 	c := l.content(b.Body, zoneSchema)
@@ -65,6 +67,15 @@ func (l *loader) decodeZoneBlock(b *hcl.Block) *zoneState {
 	if a, ok := c.Attributes["authoritative"]; ok {
 		if v, good := l.boolean(a); good {
 			zs.z.Authoritative = v
+		}
+	}
+	if a, ok := c.Attributes["owner"]; ok {
+		if o, good := l.str(a); good {
+			if err := ownership.CheckOwner(o); err != nil {
+				l.errorf(a.Expr.Range(), "Invalid owner", "%s. An owner names who manages this zone's records from this file (e.g. \"marketing\"); two files with different owners manage one zone side by side.", capitalize(err.Error()))
+			} else {
+				zs.z.Owner = o
+			}
 		}
 	}
 	if a, ok := c.Attributes["ignore"]; ok {
@@ -168,4 +179,12 @@ func (l *loader) resolveZoneProvider(zs *zoneState, ref string, rng hcl.Range) {
 	zs.z.Provider = ref
 	zs.z.ProviderKind = kind
 	zs.caps = model.ProviderKinds[kind]
+}
+
+// capitalize upper-cases the first letter of an error text for a diagnostic.
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

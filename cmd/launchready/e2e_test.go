@@ -202,8 +202,10 @@ func TestQuickstart(t *testing.T) {
 	// its ownership mark beside it.
 	api := &simAPI{t: t, base: base, token: "quickstart-token", client: http.DefaultClient}
 	zid := api.zoneID("example.com")
-	for _, k := range [][2]string{{"example.com", "A"}, {"www.example.com", "CNAME"}, {"example.com", "CAA"}, {"_sip._tcp.example.com", "SRV"}, {"*.preview.example.com", "CNAME"}, {"v6.example.com", "AAAA"}, {"long.example.com", "TXT"}, {"ptr.example.com", "PTR"}, {"_launchready.www.example.com", "TXT"}} {
-		api.findRecord(zid, k[0], k[1])
+	for _, k := range [][2]string{{"example.com", "A"}, {"www.example.com", "CNAME"}, {"example.com", "CAA"}, {"_sip._tcp.example.com", "SRV"}, {"*.preview.example.com", "CNAME"}, {"v6.example.com", "AAAA"}, {"long.example.com", "TXT"}, {"ptr.example.com", "PTR"}} {
+		if c := api.findRecord(zid, k[0], k[1]).Comment; !strings.HasSuffix(c, "[launchready:default]") {
+			t.Errorf("%s %s: comment %q does not carry the ownership marker", k[0], k[1], c)
+		}
 	}
 	if got := api.findRecord(zid, "v6.example.com", "AAAA").Content; got != "2001:db8::1" {
 		t.Errorf("AAAA stored as %q, want the canonical 2001:db8::1", got)
@@ -319,7 +321,7 @@ func TestBatchLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := []string{"CLOUDFLARE_BASE_URL=" + base, "CLOUDFLARE_API_TOKEN=dev"}
-	// 4 records and 4 ownership marks: over the simulator's limit of 3 per request.
+	// 4 records (their marks are in their comments): over the simulator's limit of 3.
 	if r := runCLI(t, dir, env, "apply", "--auto-approve", "--no-verify"); r.code != 1 || !strings.Contains(r.stderr, "batch") {
 		t.Fatalf("apply with the default limit against a server limit of 3: exit %d, want 1 naming the batch\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -331,17 +333,19 @@ func TestBatchLimit(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("apply with LAUNCHREADY_CLOUDFLARE_BATCH_LIMIT=3: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if got := simStats(t, base)["POST /zones/{zone_id}/dns_records/batch"] - before; got != 3 {
-		t.Errorf("8 writes at 3 per batch: %d batch requests, want 3", got)
+	// 2 record batches, and the apply lock's create and delete (one batch each)
+	if got := simStats(t, base)["POST /zones/{zone_id}/dns_records/batch"] - before; got != 4 {
+		t.Errorf("4 writes at 3 per batch: %d batch requests, want 2 (+2 for the lock)", got)
 	}
 	if r := runCLI(t, dir, env, "plan", "--detailed-exitcode"); r.code != 0 {
 		t.Errorf("plan after apply: exit %d\n%s", r.code, r.stdout)
 	}
 }
 
-// TestOwnershipSurvivesCommentEdits: editing a record's comment in the dashboard
-// neither loses it (it stays launchready's: a removed block still deletes it) nor lets
-// launchready take a record it did not make.
+// TestOwnershipSurvivesCommentEdits: the ownership marker lives in the record's
+// comment. Editing the comment around the marker keeps the record launchready's;
+// removing the marker by hand makes it unowned, so the plan offers to adopt it (never
+// to delete it); a hand-made record stays unmanaged whatever its comment says.
 func TestOwnershipSurvivesCommentEdits(t *testing.T) {
 	cfg := `zone "example.com" {
   record "app" "CNAME" {
@@ -349,6 +353,7 @@ func TestOwnershipSurvivesCommentEdits(t *testing.T) {
     comment = "customer dashboard"
   }
   record "api" "A" { value = "192.0.2.10" }
+  record "old" "A" { value = "192.0.2.11" }
 }
 `
 	w := newWorkspace(t, cfg, "example.com")
@@ -356,33 +361,41 @@ func TestOwnershipSurvivesCommentEdits(t *testing.T) {
 	zid := w.api.zoneID("example.com")
 	w.api.createRecord(zid, map[string]any{"type": "A", "name": "hand.example.com", "content": "192.0.2.99", "ttl": 1, "comment": "made by hand"})
 	app := w.api.findRecord(zid, "app.example.com", "CNAME")
+	if app.Comment != "customer dashboard [launchready:default]" {
+		t.Fatalf("app comment = %q, want the user's comment and the marker", app.Comment)
+	}
 	api := w.api.findRecord(zid, "api.example.com", "A")
+	old := w.api.findRecord(zid, "old.example.com", "A")
 	hand := w.api.findRecord(zid, "hand.example.com", "A")
-	w.api.patchRecord(zid, app.ID, map[string]any{"comment": "edited in the dashboard"})
+	w.api.patchRecord(zid, app.ID, map[string]any{"comment": "edited in the dashboard [launchready:default]"})
 	w.api.patchRecord(zid, api.ID, map[string]any{"comment": "a note someone added"})
+	w.api.patchRecord(zid, old.ID, map[string]any{"comment": "mine now"})
 	w.api.patchRecord(zid, hand.ID, map[string]any{"comment": "launchready"})
 
-	// The declared comment is restored; the undeclared one is left alone; the
-	// hand-made record stays unmanaged whatever its comment says.
+	// The file drops "old": its marker was removed by hand, so it is not deleted.
+	w.write("launch.hcl", strings.Replace(cfg, "  record \"old\" \"A\" { value = \"192.0.2.11\" }\n", "", 1))
 	r := w.mustRun(2, "plan", "--detailed-exitcode", "--no-email-check")
-	for _, want := range []string{"~  app.example.com CNAME", `comment: "edited in the dashboard" → "customer dashboard"`, "0 to add, 1 to change, 0 to delete, 1 unmanaged left alone"} {
+	for _, want := range []string{"~  app.example.com CNAME", `comment: "edited in the dashboard" → "customer dashboard"`, "api.example.com A", "0 to delete", "2 unmanaged left alone"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("plan after comment edits lacks %q:\n%s", want, r.stdout)
 		}
 	}
 	w.converge()
-	if got := w.api.findRecord(zid, "api.example.com", "A").Comment; got != "a note someone added" {
-		t.Errorf("an undeclared comment was overwritten: %q", got)
+	if got := w.api.findRecord(zid, "api.example.com", "A").Comment; got != "a note someone added [launchready:default]" {
+		t.Errorf("adopting api kept %q, want the user's note and the marker", got)
 	}
-	// Removing the blocks still deletes exactly what they made.
+	if got := w.api.findRecord(zid, "old.example.com", "A").Comment; got != "mine now" {
+		t.Errorf("a record whose marker was removed was changed: comment %q", got)
+	}
+	// Removing the blocks deletes exactly what they own.
 	w.write("launch.hcl", "zone \"example.com\" {\n}\n")
 	r = w.mustRun(2, "plan", "--detailed-exitcode")
-	if !strings.Contains(r.stdout, "0 to add, 0 to change, 2 to delete, 1 unmanaged left alone") {
-		t.Errorf("removing the blocks must delete their two records and leave the hand-made one:\n%s", r.stdout)
+	if !strings.Contains(r.stdout, "0 to add, 0 to change, 2 to delete, 2 unmanaged left alone") {
+		t.Errorf("removing the blocks must delete their two records and leave the others:\n%s", r.stdout)
 	}
 	w.converge()
-	if rs := w.api.records(zid); len(rs) != 1 || rs[0].Name != "hand.example.com" {
-		t.Errorf("after removing the blocks, want only the hand-made record left, got %+v", rs)
+	if rs := w.api.records(zid); len(rs) != 2 {
+		t.Errorf("after removing the blocks, want the two unowned records left, got %+v", rs)
 	}
 }
 

@@ -28,8 +28,15 @@ type api interface {
 	// entrypoint returns the zone's entrypoint ruleset of phase, or nil when the phase
 	// was never configured.
 	entrypoint(ctx context.Context, zoneID, phase string) (*wireRuleset, error)
-	// putEntrypoint replaces the phase's rule list.
+	// putEntrypoint replaces the phase's rule list (used only to create a phase's
+	// entrypoint, when it has no rule anyone could lose).
 	putEntrypoint(ctx context.Context, zoneID, phase string, rules []wireRule) error
+	// createRule adds one rule to a ruleset at pos; editRule replaces one rule's
+	// definition (and moves it when pos is set); deleteRule removes one rule. Every
+	// other rule of the ruleset is left exactly as it is.
+	createRule(ctx context.Context, zoneID, rulesetID string, r wireRule, pos *rulePosition) (*wireRuleset, error)
+	editRule(ctx context.Context, zoneID, rulesetID, ruleID string, r wireRule, pos *rulePosition) error
+	deleteRule(ctx context.Context, zoneID, rulesetID, ruleID string) error
 	// verifyToken checks the credentials; it returns the token status.
 	verifyToken(ctx context.Context) (string, error)
 }
@@ -151,6 +158,14 @@ type wireSetting struct {
 	ID       string          `json:"id"`
 	Value    json.RawMessage `json:"value"`
 	Editable *bool           `json:"editable,omitempty"`
+}
+
+// rulePosition places a rule written through the per-rule endpoints: after the rule
+// with id After, or first in the ruleset (Index 1).
+type rulePosition struct {
+	Before string `json:"before,omitempty"`
+	After  string `json:"after,omitempty"`
+	Index  int    `json:"index,omitempty"`
 }
 
 // wireRuleset is an entrypoint ruleset.

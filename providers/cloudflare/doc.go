@@ -67,8 +67,11 @@
 //     model.RedirectAction and model.CacheAction; a rule launchready does not own
 //     (no model.RefPrefix ref) always keeps its action_parameters verbatim in Rule.Raw,
 //     and an owned rule keeps Raw when it carries parameters the model lacks. Rule
-//     fields outside the model (logging, …) seen by ReadRules are sent back by
-//     WriteRules, which is one PUT of the entrypoint with the whole list.
+//     fields outside the model (logging, …) on an owned rule are sent back by
+//     WriteRules, which re-reads the entrypoint and writes launchready's rules one at
+//     a time through the per-rule endpoints (POST …/rules with a position, PATCH and
+//     DELETE …/rules/{id}): a rule launchready does not own is never sent, so one made
+//     by hand meanwhile survives. Only a phase never configured is created by one PUT.
 //   - Every HTTP attempt passes an SDK middleware that paces requests with a shared
 //     token bucket (providers.Pacer), counts them (Requests) and logs retries at debug
 //     level (method, path, status, Retry-After: never headers or the token). Retries

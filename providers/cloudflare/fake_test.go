@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -188,6 +190,71 @@ func (f *fakeAPI) putEntrypoint(_ context.Context, zoneID, phase string, rules [
 	}
 	f.rules[zoneID+"/"+phase] = stored
 	return nil
+}
+
+func (f *fakeAPI) phaseOf(rulesetID string) string { return strings.TrimPrefix(rulesetID, "rs-") }
+
+func (f *fakeAPI) createRule(_ context.Context, zoneID, rulesetID string, r wireRule, pos *rulePosition) (*wireRuleset, error) {
+	f.call("createRule")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	key := zoneID + "/" + f.phaseOf(rulesetID)
+	f.nextID++
+	r.ID = fmt.Sprintf("rule%05d", f.nextID)
+	f.rules[key] = fakeInsert(f.rules[key], r, pos)
+	return &wireRuleset{ID: rulesetID, Rules: append([]wireRule(nil), f.rules[key]...)}, nil
+}
+
+func (f *fakeAPI) editRule(_ context.Context, zoneID, rulesetID, ruleID string, r wireRule, pos *rulePosition) error {
+	f.call("editRule")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	key := zoneID + "/" + f.phaseOf(rulesetID)
+	rules := f.rules[key]
+	for i := range rules {
+		if rules[i].ID == ruleID {
+			r.ID = ruleID
+			if pos == nil {
+				rules[i] = r
+				return nil
+			}
+			f.rules[key] = fakeInsert(append(rules[:i:i], rules[i+1:]...), r, pos)
+			return nil
+		}
+	}
+	return &apiError{Op: "PATCH rule", Status: 404, Errors: []apiMessage{{Code: 10006, Message: "no such rule"}}}
+}
+
+func (f *fakeAPI) deleteRule(_ context.Context, zoneID, rulesetID, ruleID string) error {
+	f.call("deleteRule")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	key := zoneID + "/" + f.phaseOf(rulesetID)
+	rules := f.rules[key]
+	for i := range rules {
+		if rules[i].ID == ruleID {
+			f.rules[key] = append(rules[:i:i], rules[i+1:]...)
+			return nil
+		}
+	}
+	return &apiError{Op: "DELETE rule", Status: 404, Errors: []apiMessage{{Code: 10006, Message: "no such rule"}}}
+}
+
+func fakeInsert(rules []wireRule, r wireRule, pos *rulePosition) []wireRule {
+	at := len(rules)
+	if pos != nil {
+		switch {
+		case pos.Index > 0:
+			at = min(pos.Index-1, len(rules))
+		case pos.After != "":
+			for i := range rules {
+				if rules[i].ID == pos.After {
+					at = i + 1
+				}
+			}
+		}
+	}
+	return slices.Insert(rules, at, r)
 }
 
 func (f *fakeAPI) verifyToken(context.Context) (string, error) {

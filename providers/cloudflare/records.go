@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 )
 
 // ttlAuto is Cloudflare's "automatic" TTL.
@@ -214,18 +215,16 @@ type chunk struct {
 	ops   []model.RecordOp // deletes, then updates, then creates
 }
 
-// chunkOps cuts ops into as few batches of at most limit records as possible. The
-// ops are taken in order deletes → updates → creates and the batches filled in that
-// order, so every delete runs before any create, across batches as within one.
+// chunkOps cuts ops into batches of at most limit records in the order package
+// ownership decides (whole names together, so every state between two batches is
+// valid); within a batch the ops run deletes, patches, posts, as the API does.
 func chunkOps(ops []model.RecordOp, limit int) ([]chunk, error) {
-	sorted := append([]model.RecordOp(nil), ops...)
+	batches, _ := ownership.Batches(ops, limit, nil)
 	rank := map[model.OpKind]int{model.OpDelete: 0, model.OpUpdate: 1, model.OpCreate: 2}
-	sort.SliceStable(sorted, func(i, j int) bool { return rank[sorted[i].Op] < rank[sorted[j].Op] })
-
 	var out []chunk
-	for start := 0; start < len(sorted); start += limit {
-		end := min(start+limit, len(sorted))
-		c := chunk{ops: sorted[start:end]}
+	for _, b := range batches {
+		sort.SliceStable(b, func(i, j int) bool { return rank[b[i].Op] < rank[b[j].Op] })
+		c := chunk{ops: b}
 		for _, op := range c.ops {
 			switch op.Op {
 			case model.OpDelete:
@@ -318,9 +317,21 @@ func batchFailure(zone string, i int, chunks []chunk, applied int, err error) er
 	}
 	switch {
 	case i == 1:
-		fmt.Fprintf(&b, "; batch 1 (%d changes) had already been applied, run plan again to see what is left", applied)
+		fmt.Fprintf(&b, "; batch 1 (%d changes) had already been applied", applied)
 	case i > 1:
-		fmt.Fprintf(&b, "; batches 1-%d (%d changes) had already been applied, run plan again to see what is left", i, applied)
+		fmt.Fprintf(&b, "; batches 1-%d (%d changes) had already been applied", i, applied)
+	}
+	if i > 0 || len(chunks) > 1 {
+		var rest []model.RecordOp
+		for _, c := range chunks[i:] {
+			rest = append(rest, c.ops...)
+		}
+		names := ownership.Names(rest)
+		shown := names
+		if len(shown) > 5 {
+			shown = append(append([]string(nil), shown[:5]...), fmt.Sprintf("… %d more", len(names)-5))
+		}
+		fmt.Fprintf(&b, "; %d changes at %d names remain (%s): each name is either fully changed or untouched, run plan again to see what is left", len(rest), len(names), strings.Join(shown, ", "))
 	}
 	return fmt.Errorf("%s: %w", b.String(), err)
 }

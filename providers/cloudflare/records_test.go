@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 )
 
 func intp(n int) *int { return &n }
@@ -173,7 +174,7 @@ func TestChunkOps(t *testing.T) {
 	}{
 		{"450 creates limit 200", creates(nRecords(450, "c")...), 200, []shape{{0, 0, 200}, {0, 0, 200}, {0, 0, 50}}},
 		{"exact limit", creates(nRecords(200, "c")...), 200, []shape{{0, 0, 200}}},
-		{"mixed fills deletes first", mixed, 200, []shape{{150, 50, 0}, {0, 50, 100}}},
+		{"mixed: whole names in plan order", mixed, 200, []shape{{100, 0, 100}, {50, 100, 0}}},
 		{"mixed big limit one batch", mixed, 3500, []shape{{150, 100, 100}}},
 		{"none", nil, 200, nil},
 	}
@@ -193,16 +194,14 @@ func TestChunkOps(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("chunks mismatch (-want +got):\n%s", diff)
 			}
-			// No create in any chunk before a delete in a later chunk.
-			seenCreate := false
-			for _, c := range chunks {
-				for _, op := range c.ops {
-					if op.Op == model.OpCreate {
-						seenCreate = true
+			// Every name's ops travel in one chunk.
+			seen := map[string]int{}
+			for i, c := range chunks {
+				for _, n := range ownership.Names(c.ops) {
+					if j, ok := seen[n]; ok && j != i {
+						t.Fatalf("name %s split over chunks %d and %d", n, j+1, i+1)
 					}
-					if op.Op == model.OpDelete && seenCreate {
-						t.Fatalf("delete %s comes after a create", op)
-					}
+					seen[n] = i
 				}
 			}
 		})
@@ -351,7 +350,7 @@ func TestBatchFailureNamesRecord(t *testing.T) {
 		{"name in the message", 1, apiErr(apiMessage{Code: 1004, Message: "DNS Validation Error", Chain: []apiMessage{{Code: 9003, Message: "Invalid content for h17.example.com"}}}),
 			[]string{"DNS batch 1 of 3 failed at create " + recs[17].String(), "none of its 200 changes were applied"}},
 		{"no clue", 1, apiErr(apiMessage{Code: 1000, Message: "Internal"}),
-			[]string{"DNS batch 1 of 3 failed; the batch is atomic, so none of its 200 changes were applied: POST"}},
+			[]string{"DNS batch 1 of 3 failed; the batch is atomic, so none of its 200 changes were applied;", "450 changes at 450 names remain (h0.example.com,", "each name is either fully changed or untouched"}},
 		{"connection lost: outcome unknown", 2, fmt.Errorf("POST zones/zone01/dns_records/batch: %w", io.ErrUnexpectedEOF),
 			[]string{"DNS batch 2 of 3 failed; the batch is atomic (all 200 changes or none), but this failure does not tell whether it was applied: run plan again to see",
 				"batch 1 (200 changes) had already been applied", "unexpected EOF"}},
@@ -510,6 +509,35 @@ func TestContainsName(t *testing.T) {
 	for _, tt := range tests {
 		if got := containsName(tt.text, tt.name); got != tt.want {
 			t.Errorf("containsName(%q, %q) = %v, want %v", tt.text, tt.name, got, tt.want)
+		}
+	}
+}
+
+// A name's delete and its replacement travel in the same batch, and a TXT mark with
+// the name it describes, even when the plan lists them apart (issue 12: a refused
+// later batch must not leave a name with no record, or a CNAME beside other data).
+func TestChunkOpsKeepsNamesWhole(t *testing.T) {
+	var ops []model.RecordOp
+	for i := 0; i < 3; i++ {
+		a := model.Record{ID: fmt.Sprintf("a%d", i), Name: fmt.Sprintf("n%d.example.com", i), Type: "A", Value: "192.0.2.1"}
+		ops = append(ops, model.RecordOp{Op: model.OpDelete, Before: &a})
+	}
+	for i := 0; i < 3; i++ {
+		c := model.Record{Name: fmt.Sprintf("n%d.example.com", i), Type: "CNAME", Value: "target.example.net"}
+		ops = append(ops, model.RecordOp{Op: model.OpCreate, After: &c})
+		m := model.Record{Name: fmt.Sprintf("_launchready.n%d.example.com", i), Type: "TXT", Value: "v=launchready1 CNAME:00000000"}
+		ops = append(ops, model.RecordOp{Op: model.OpCreate, After: &m})
+	}
+	chunks, err := chunkOps(ops, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chunks) != 3 {
+		t.Fatalf("%d chunks, want 3 (one name of 3 ops each)", len(chunks))
+	}
+	for i, c := range chunks {
+		if len(c.batch.Deletes) != 1 || len(c.batch.Posts) != 2 || len(ownership.Names(c.ops)) != 1 {
+			t.Errorf("chunk %d: %d deletes, %d posts, names %v", i+1, len(c.batch.Deletes), len(c.batch.Posts), ownership.Names(c.ops))
 		}
 	}
 }

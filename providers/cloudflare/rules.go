@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/launchready/launchready/model"
@@ -277,33 +279,156 @@ func (p *Provider) ReadRules(ctx context.Context, zone, phase string) ([]model.R
 	return out, nil
 }
 
-// WriteRules replaces the phase's rule list with rules, in one PUT of the entrypoint.
-// Rules with an ID keep their identity; fields this package does not model (e.g.
-// logging) that ReadRules saw on a rule are sent back unchanged.
+// WriteRules makes the phase's rules launchready owns match rules (the complete list
+// the plan wants, hand-made rules in their places), one rule at a time through the
+// rulesets API's per-rule endpoints, against the entrypoint as it is now: a rule
+// launchready does not own is never sent, so one made by hand while the plan was
+// read or confirmed is neither rewritten nor removed. Owned rules gone from rules
+// are deleted, changed ones edited (and moved when their place changed), new ones
+// created after the rule that precedes them. Only a phase never configured is
+// created in one PUT (it holds nobody's rules). Fields this package does not model
+// (e.g. logging) on an owned rule are sent back as they are.
 func (p *Provider) WriteRules(ctx context.Context, zone, phase string, rules []model.Rule) error {
 	zone, zid, err := p.zoneID(ctx, zone)
 	if err != nil {
 		return err
 	}
-	ws := make([]wireRule, 0, len(rules))
-	p.mu.Lock()
-	for _, r := range rules {
+	fail := func(err error) error { return fmt.Errorf("writing %s rules of %s: %w", phase, zone, err) }
+	rs, err := p.api.entrypoint(ctx, zid, phase)
+	if err != nil {
+		return fail(err)
+	}
+	wire := func(r model.Rule, extra map[string]json.RawMessage) (wireRule, error) {
 		w, err := fromRule(r)
 		if err != nil {
-			p.mu.Unlock()
-			return fmt.Errorf("zone %s, phase %s: %w", zone, phase, err)
+			return w, fmt.Errorf("zone %s, phase %s: %w", zone, phase, err)
 		}
+		w.Extra = extra
+		return w, nil
+	}
+	if rs == nil {
+		var ws []wireRule
+		for _, r := range rules {
+			if !r.Owned() {
+				continue // a hand-made rule the plan saw is gone with its phase
+			}
+			w, err := wire(r, nil)
+			if err != nil {
+				return err
+			}
+			w.ID = ""
+			ws = append(ws, w)
+		}
+		if len(ws) == 0 {
+			return nil
+		}
+		if err := p.api.putEntrypoint(ctx, zid, phase, ws); err != nil {
+			return fail(err)
+		}
+		return nil
+	}
+	live := map[string]wireRule{}
+	var order []string // live rule ids, in order, kept current as rules are written
+	for _, w := range rs.Rules {
+		live[w.ID] = w
+		order = append(order, w.ID)
+	}
+	want := map[string]bool{}
+	for _, r := range rules {
 		if r.ID != "" {
-			w.Extra = p.ruleExtra[ruleKey{zid, phase, r.ID}]
+			want[r.ID] = true
 		}
-		ws = append(ws, w)
 	}
-	p.mu.Unlock()
-	if err := p.api.putEntrypoint(ctx, zid, phase, ws); err != nil {
-		return fmt.Errorf("writing %s rules of %s: %w", phase, zone, err)
+	for _, id := range slices.Clone(order) {
+		if w := live[id]; (model.Rule{Ref: w.Ref}).Owned() && !want[id] {
+			if err := p.api.deleteRule(ctx, zid, rs.ID, id); err != nil {
+				return fail(err)
+			}
+			order = slices.DeleteFunc(order, func(x string) bool { return x == id })
+		}
 	}
-	p.log.Debug("wrote rules", "zone", zone, "phase", phase, "rules", len(ws))
+	prevOf := func(id string) string {
+		i := slices.Index(order, id)
+		if i <= 0 {
+			return ""
+		}
+		return order[i-1]
+	}
+	place := func(prev string) *rulePosition {
+		if prev == "" {
+			return &rulePosition{Index: 1}
+		}
+		return &rulePosition{After: prev}
+	}
+	prev := ""
+	for _, r := range rules {
+		cur, exists := live[r.ID]
+		if !r.Owned() {
+			if r.ID != "" && exists {
+				prev = r.ID
+			}
+			continue
+		}
+		if exists {
+			moved := prevOf(r.ID) != prev
+			if !moved && reflect.DeepEqual(toRule(cur, phase), r) {
+				prev = r.ID // as read: unchanged (another owner's rule, or in sync)
+				continue
+			}
+			w, err := wire(r, cur.Extra)
+			if err != nil {
+				return err
+			}
+			if moved || !sameWireRule(cur, w) {
+				var pos *rulePosition
+				if moved {
+					pos = place(prev)
+				}
+				if err := p.api.editRule(ctx, zid, rs.ID, r.ID, w, pos); err != nil {
+					return fail(err)
+				}
+				if moved {
+					order = slices.DeleteFunc(order, func(x string) bool { return x == r.ID })
+					order = slices.Insert(order, slices.Index(order, prev)+1, r.ID)
+				}
+			}
+			prev = r.ID
+			continue
+		}
+		w, err := wire(r, nil)
+		if err != nil {
+			return err
+		}
+		w.ID = ""
+		got, err := p.api.createRule(ctx, zid, rs.ID, w, place(prev))
+		if err != nil {
+			return fail(err)
+		}
+		id := ""
+		if got != nil {
+			for _, x := range got.Rules {
+				if x.Ref == w.Ref {
+					id = x.ID
+				}
+			}
+		}
+		if id == "" {
+			return fail(fmt.Errorf("rule %s was created but the answer does not show it: run plan again", ruleName(r)))
+		}
+		order = slices.Insert(order, slices.Index(order, prev)+1, id)
+		live[id] = w
+		prev = id
+	}
+	p.log.Debug("wrote rules", "zone", zone, "phase", phase, "rules", len(rules))
 	return nil
+}
+
+// sameWireRule reports whether writing b over a would change nothing.
+func sameWireRule(a, b wireRule) bool {
+	a.ID, b.ID = "", ""
+	ja, err1 := json.Marshal(a)
+	jb, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && string(ja) == string(jb)
 }
 
 // ruleKey names a rule seen by ReadRules, to send back its unmodelled fields.

@@ -184,8 +184,8 @@ func TestRulesRoundTrip(t *testing.T) {
 	if err := p.WriteRules(ctx, "example.com", model.PhaseRedirect, write); err != nil {
 		t.Fatal(err)
 	}
-	if f.calls["putEntrypoint"] != 1 {
-		t.Errorf("PUTs = %d, want 1", f.calls["putEntrypoint"])
+	if f.calls["putEntrypoint"] != 0 || f.calls["createRule"] != 1 || f.calls["editRule"] != 0 || f.calls["deleteRule"] != 0 {
+		t.Errorf("calls = %v, want one rule created and nothing else written (hand-made rules are never sent)", f.calls)
 	}
 	stored := f.rules["zone01/"+model.PhaseRedirect]
 	if len(stored) != 3 {

@@ -290,6 +290,64 @@ func (s *sdkAPI) putEntrypoint(ctx context.Context, zoneID, phase string, rules 
 	return nil
 }
 
+func rulesPath(zoneID, rulesetID string) string {
+	return "zones/" + zoneID + "/rulesets/" + url.PathEscape(rulesetID) + "/rules"
+}
+
+// ruleBody is a per-rule request: the rule's fields and, optionally, its position.
+func ruleBody(r wireRule, pos *rulePosition) (map[string]json.RawMessage, error) {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	delete(m, "id")
+	if pos != nil {
+		p, err := json.Marshal(pos)
+		if err != nil {
+			return nil, err
+		}
+		m["position"] = p
+	}
+	return m, nil
+}
+
+func (s *sdkAPI) createRule(ctx context.Context, zoneID, rulesetID string, r wireRule, pos *rulePosition) (*wireRuleset, error) {
+	body, err := ruleBody(r, pos)
+	if err != nil {
+		return nil, err
+	}
+	path := rulesPath(zoneID, rulesetID)
+	var env envelope[wireRuleset]
+	if err := s.c.Post(ctx, path, body, &env); err != nil {
+		return nil, convertErr("POST "+path, err)
+	}
+	return &env.Result, nil
+}
+
+func (s *sdkAPI) editRule(ctx context.Context, zoneID, rulesetID, ruleID string, r wireRule, pos *rulePosition) error {
+	body, err := ruleBody(r, pos)
+	if err != nil {
+		return err
+	}
+	path := rulesPath(zoneID, rulesetID) + "/" + url.PathEscape(ruleID)
+	if err := s.c.Patch(ctx, path, body, nil); err != nil {
+		return convertErr("PATCH "+path, err)
+	}
+	return nil
+}
+
+func (s *sdkAPI) deleteRule(ctx context.Context, zoneID, rulesetID, ruleID string) error {
+	path := rulesPath(zoneID, rulesetID) + "/" + url.PathEscape(ruleID)
+	if err := s.c.Delete(ctx, path, nil, nil); err != nil {
+		return convertErr("DELETE "+path, err)
+	}
+	return nil
+}
+
 func (s *sdkAPI) verifyToken(ctx context.Context) (string, error) {
 	res, err := s.c.User.Tokens.Verify(ctx)
 	if err != nil {

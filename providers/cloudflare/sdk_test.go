@@ -302,9 +302,9 @@ func TestSDKBatchBody(t *testing.T) {
 	 "patches": [{"id": "m1", "name": "example.com", "type": "MX", "content": "mx2.mail.net", "priority": 20, "ttl": 300, "proxied": false, "comment": "mail"}],
 	 "posts": [
 	  {"name": "old.example.com", "type": "A", "content": "192.0.2.1", "ttl": 1, "proxied": true, "comment": ""},
-	  {"name": "_sip._tcp.example.com", "type": "SRV", "data": {"priority": 10, "weight": 5, "port": 5060, "target": "sip.example.com"}, "ttl": 1, "proxied": false, "comment": ""},
 	  {"name": "example.com", "type": "CAA", "data": {"flags": 0, "tag": "issue", "value": "letsencrypt.org"}, "ttl": 1, "proxied": false, "comment": ""},
-	  {"name": "example.com", "type": "TXT", "content": "\"a \\\"quoted\\\" value\"", "ttl": 1, "proxied": false, "comment": ""}
+	  {"name": "example.com", "type": "TXT", "content": "\"a \\\"quoted\\\" value\"", "ttl": 1, "proxied": false, "comment": ""},
+	  {"name": "_sip._tcp.example.com", "type": "SRV", "data": {"priority": 10, "weight": 5, "port": 5060, "target": "sip.example.com"}, "ttl": 1, "proxied": false, "comment": ""}
 	 ]}`
 	var gotV, wantV any
 	if err := json.Unmarshal([]byte(body), &gotV); err != nil {
@@ -435,10 +435,10 @@ func TestSDKRules(t *testing.T) {
 				"rules": []any{map[string]any{"id": "h1", "version": "1", "action": "set_cache_settings", "expression": "true", "enabled": true,
 					"action_parameters": map[string]any{"cache": true, "serve_stale": map[string]any{"disable_stale_while_updating": true}}, "logging": map[string]any{"enabled": false}}}}))
 		},
-		"PUT /zones/z1/rulesets/phases/http_request_cache_settings/entrypoint": func(w http.ResponseWriter, r *http.Request) {
+		"POST /zones/z1/rulesets/rs1/rules": func(w http.ResponseWriter, r *http.Request) {
 			b, _ := io.ReadAll(r.Body)
 			put = string(b)
-			writeJSON(w, 200, ok(map[string]any{"id": "rs1", "rules": []any{}}))
+			writeJSON(w, 200, ok(map[string]any{"id": "rs1", "rules": []any{map[string]any{"id": "h1"}, map[string]any{"id": "n1", "ref": "launchready:cache:assets"}}}))
 		},
 		"GET /zones/z1/rulesets/phases/http_config_settings/entrypoint": func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 403, fail(10000, "Authentication error"))
@@ -462,12 +462,11 @@ func TestSDKRules(t *testing.T) {
 	if err := p.WriteRules(ctx, "example.com", model.PhaseCache, append(rules, ours)); err != nil {
 		t.Fatal(err)
 	}
-	want := `{"rules":[
-	  {"id":"h1","action":"set_cache_settings","expression":"true","enabled":true,"action_parameters":{"cache":true,"serve_stale":{"disable_stale_while_updating":true}},"logging":{"enabled":false}},
-	  {"ref":"launchready:cache:assets","action":"set_cache_settings","expression":"starts_with(http.request.uri.path, \"/assets/\")","enabled":true,
-	   "action_parameters":{"cache":true,"edge_ttl":{"mode":"override_origin","default":2592000}}}]}`
+	// Only launchready's rule is sent (per-rule create, after the hand-made h1).
+	want := `{"ref":"launchready:cache:assets","action":"set_cache_settings","expression":"starts_with(http.request.uri.path, \"/assets/\")","enabled":true,
+	   "action_parameters":{"cache":true,"edge_ttl":{"mode":"override_origin","default":2592000}},"position":{"after":"h1"}}`
 	if !jsonEqual(t, want, put) {
-		t.Errorf("PUT body\n got %s\nwant %s", put, want)
+		t.Errorf("POST body\n got %s\nwant %s", put, want)
 	}
 }
 

@@ -440,7 +440,13 @@ func TestSimRulesRoundTrip(t *testing.T) {
 	if err := p.WriteRules(ctx, "example.com", model.PhaseCache, cache); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(map[string]int{"PUT /zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint": 2}, env.srv.Stats()); diff != "" {
+	// The redirect phase exists (the hand-made rule): one rule added beside it, read
+	// first; the cache phase is new: created in one PUT.
+	if diff := cmp.Diff(map[string]int{
+		"GET /zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint": 2,
+		"POST /zones/{zone_id}/rulesets/{ruleset_id}/rules":               1,
+		"PUT /zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint": 1,
+	}, env.srv.Stats()); diff != "" {
 		t.Errorf("requests (-want +got):\n%s", diff)
 	}
 
@@ -662,4 +668,68 @@ func BenchmarkApplyRecords1000(b *testing.B) {
 		requests += p.Requests()
 	}
 	b.ReportMetric(float64(requests)/float64(b.N), "requests/op")
+}
+
+// TestSimRulesOneAtATime: WriteRules writes launchready's rules one by one through the
+// per-rule endpoints, so a rule made by hand after the plan read the phase (issue 11,
+// story 3) is neither rewritten nor removed, and a reordered or edited owned rule
+// moves or changes alone.
+func TestSimRulesOneAtATime(t *testing.T) {
+	ctx := context.Background()
+	env := startSim(t, sim.Options{})
+	p := env.provider(t, cloudflare.Options{})
+	live, err := p.ReadZone(ctx, "example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	redirect := func(ref, host string) map[string]any {
+		return map[string]any{"ref": ref, "enabled": true, "expression": `(http.host eq "` + host + `")`, "action": "redirect",
+			"action_parameters": map[string]any{"from_value": map[string]any{"target_url": map[string]any{"value": "https://example.com/"}, "status_code": 301}}}
+	}
+	entry := "/zones/" + live.ID + "/rulesets/phases/" + model.PhaseRedirect + "/entrypoint"
+	env.raw(t, "PUT", entry, map[string]any{"rules": []any{
+		redirect("launchready:redirect:a", "a.example.com"), redirect("by-hand", "h.example.com"), redirect("launchready:redirect:gone", "g.example.com"),
+	}})
+	rules, err := p.ReadRules(ctx, "example.com", model.PhaseRedirect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// While the operator reads the plan, someone adds a rule in the dashboard.
+	var rs struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(env.raw(t, "GET", entry, nil), &rs); err != nil {
+		t.Fatal(err)
+	}
+	env.raw(t, "POST", "/zones/"+live.ID+"/rulesets/"+rs.ID+"/rules", redirect("late-by-hand", "late.example.com"))
+
+	a := rules[0]
+	a.Expression = `(http.host eq "a2.example.com")`
+	b := model.Rule{Ref: "launchready:redirect:b", Phase: model.PhaseRedirect, Enabled: true, Action: "redirect", Expression: `(http.host eq "b.example.com")`,
+		Redirect: &model.RedirectAction{TargetURL: "https://example.com/", StatusCode: 302}}
+	// b first, then the hand-made rule, then a (moved and edited); "gone" deleted.
+	if err := p.WriteRules(ctx, "example.com", model.PhaseRedirect, []model.Rule{b, rules[1], a}); err != nil {
+		t.Fatal(err)
+	}
+	var after struct {
+		Rules []struct {
+			Ref, Expression string
+		} `json:"rules"`
+	}
+	if err := json.Unmarshal(env.raw(t, "GET", entry, nil), &after); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range after.Rules {
+		got = append(got, r.Ref+" "+r.Expression)
+	}
+	want := []string{
+		`launchready:redirect:b (http.host eq "b.example.com")`,
+		`by-hand (http.host eq "h.example.com")`,
+		`launchready:redirect:a (http.host eq "a2.example.com")`,
+		`late-by-hand (http.host eq "late.example.com")`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("rules after WriteRules (-want +got):\n%s", diff)
+	}
 }

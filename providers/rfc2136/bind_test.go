@@ -14,6 +14,7 @@ import (
 
 	"github.com/launchready/launchready/internal/testbind"
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 )
 
 // These tests run against a real BIND9 named on loopback (internal/testbind): they
@@ -514,5 +515,54 @@ func TestIntegrityCheckRefusesMXWithoutAddress(t *testing.T) {
 	}
 	if rrs := srv.Query(t, zone, dns.TypeMX); len(rrs) != 0 {
 		t.Errorf("refused MX was applied: %v", rrs)
+	}
+}
+
+// TestLockOnBIND: the apply lock is an UPDATE with a "name not in use" prerequisite:
+// a second taker is refused with the holder named, the taker's retry is its own,
+// Unlock only removes the taker's own lock, BreakLock removes any.
+func TestLockOnBIND(t *testing.T) {
+	srv := testbind.Start(t, zone, "www IN A 192.0.2.1\n")
+	p := newProvider(t, srv)
+	a := ownership.LockInfo{Holder: "ann@laptop", PID: 42, Since: time.Now().UTC().Truncate(time.Second), Token: "aaaa1111"}
+	b := ownership.LockInfo{Holder: "ci@runner", PID: 7, Since: time.Now().UTC().Truncate(time.Second), Token: "bbbb2222"}
+	if err := p.Lock(ctx(t), zone, a); err != nil {
+		t.Fatalf("first Lock: %v", err)
+	}
+	if err := p.Lock(ctx(t), zone, a); err != nil {
+		t.Errorf("the holder's own retry: %v", err)
+	}
+	err := p.Lock(ctx(t), zone, b)
+	var le *ownership.LockedError
+	if !errors.As(err, &le) || le.Info.Holder != "ann@laptop" || le.Info.PID != 42 {
+		t.Fatalf("second Lock: %v, want a LockedError naming ann@laptop", err)
+	}
+	if err := p.Unlock(ctx(t), zone, b); err != nil {
+		t.Fatal(err)
+	}
+	if held, err := p.ReadLock(ctx(t), zone); err != nil || held == nil || held.Token != a.Token {
+		t.Fatalf("after someone else's Unlock: %+v, %v; want ann's lock kept", held, err)
+	}
+	// The zone's records as plan sees them (ownership.ReadLedger) omit the lock.
+	_, rest := ownership.ReadLedger(zone, readZone(t, p).Records)
+	for _, r := range rest {
+		if ownership.IsLockName(r.Name) {
+			t.Errorf("lock record %v among the zone's records", r)
+		}
+	}
+	if err := p.Unlock(ctx(t), zone, a); err != nil {
+		t.Fatal(err)
+	}
+	if held, err := p.ReadLock(ctx(t), zone); err != nil || held != nil {
+		t.Fatalf("after Unlock: %+v, %v", held, err)
+	}
+	if err := p.Lock(ctx(t), zone, b); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.BreakLock(ctx(t), zone); err != nil {
+		t.Fatal(err)
+	}
+	if held, _ := p.ReadLock(ctx(t), zone); held != nil {
+		t.Errorf("after BreakLock: %+v", held)
 	}
 }

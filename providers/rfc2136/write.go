@@ -14,6 +14,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 )
 
 // ApplyRecords writes ops to live's zone with RFC 2136 dynamic UPDATE.
@@ -246,12 +247,41 @@ func (p *Provider) split(zone string, soa *dns.SOA, groups []opRRs, ops []model.
 		if g.size > budget {
 			return nil, p.newError(opUpdate, zone, fmt.Sprintf("%s: the record is too large for a DNS UPDATE message (%d bytes)", ops[i], g.size), nil, nil)
 		}
-		if used+g.size > budget {
+	}
+	// Pack runs of ops at one name whole (plans list a name's ops together, its mark
+	// with it: ownership.Order), so a message boundary never falls inside a name.
+	key := make([]string, len(ops))
+	for i := range ops {
+		key[i] = ownership.Names(ops[i : i+1])[0]
+	}
+	for start := 0; start < len(groups); {
+		end := start + 1
+		for end < len(groups) && key[end] == key[start] {
+			end++
+		}
+		size := 0
+		for _, g := range groups[start:end] {
+			size += g.size
+		}
+		if size > budget { // one name too large for a message: its ops go one by one
+			for _, g := range groups[start:end] {
+				if used+g.size > budget {
+					out = append(out, cur)
+					cur, used = nil, 0
+				}
+				cur = append(cur, g)
+				used += g.size
+			}
+			start = end
+			continue
+		}
+		if used+size > budget {
 			out = append(out, cur)
 			cur, used = nil, 0
 		}
-		cur = append(cur, g)
-		used += g.size
+		cur = append(cur, groups[start:end]...)
+		used += size
+		start = end
 	}
 	return append(out, cur), nil
 }

@@ -22,6 +22,7 @@ type applyFlags struct {
 	zones            []string
 	snapshotDir      string
 	mapPath          string
+	lockTimeout      time.Duration
 	verify           verifyFlags
 }
 
@@ -49,6 +50,7 @@ Without --auto-approve it refuses to run when stdin is not a terminal.`,
 	cmd.Flags().StringArrayVar(&f.zones, "zone", nil, "apply only this zone (repeatable)")
 	cmd.Flags().StringVar(&f.snapshotDir, "snapshot-dir", engine.DefaultSnapshotDir, "where to write the pre-apply snapshot")
 	cmd.Flags().StringVar(&f.mapPath, "map", DefaultMapPath, `where to write the DNS map after apply ("" = don't)`)
+	cmd.Flags().DurationVar(&f.lockTimeout, "lock-timeout", 0, "how long to wait for another apply's lock on a zone (0 = fail at once, naming the holder)")
 	f.verify.register(cmd, verify.DefaultWait)
 	return cmd
 }
@@ -97,6 +99,24 @@ func (e *env) apply(cmd *cobra.Command, f applyFlags, planFile string) error {
 	if err := e.confirm(f.autoApprove || saved != nil, "Do you want to apply these changes?"); err != nil {
 		return err
 	}
+	// One apply at a time per zone: the lock lives with the zone, taken before the
+	// first write (and before the final read), released after the last.
+	release, err := eng.Lock(ctx, p, engine.NewLockInfo(time.Now()), f.lockTimeout)
+	if err != nil {
+		return exitCode(ExitError, err)
+	}
+	defer func() { release() }()
+	// No write on a stale read: read live state again now that the plan is confirmed,
+	// and refuse, changing nothing, if anything this plan writes moved meanwhile. The
+	// snapshot comes from this final read.
+	fresh, freshLive, err := eng.Plan(ctx)
+	if err != nil {
+		return exitCode(ExitError, fmt.Errorf("re-reading live state before applying: %w. Nothing was changed", err))
+	}
+	if zones := plan.StaleWrites(p, fresh); len(zones) > 0 {
+		return exitCode(ExitError, fmt.Errorf("live state changed since the plan was shown (zone %s: a record, setting or rule it writes was edited, or another apply ran). Nothing was changed. Run plan again and review the new plan", strings.Join(zones, ", ")))
+	}
+	p, live = fresh, freshLive
 	snap := engine.NewSnapshot(p, live, time.Now())
 	snap.ConfigFile = e.configPath
 	if err := snap.Write(f.snapshotDir); err != nil {
@@ -106,6 +126,8 @@ func (e *env) apply(cmd *cobra.Command, f applyFlags, planFile string) error {
 	prog := newProgress(e, "applying")
 	err = eng.Apply(ctx, p, live, prog.step)
 	prog.done()
+	release()
+	release = func() {}
 	if err != nil {
 		return exitCode(ExitError, fmt.Errorf("apply failed: %w\nIf part of the plan was applied, `launchready plan` shows what remains, and `launchready rollback %s` restores the state before this apply", err, snap.Path))
 	}

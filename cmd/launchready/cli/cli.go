@@ -118,6 +118,7 @@ func newRoot(e *env) *cobra.Command {
 		newHandoverCmd(e),
 		newSnapshotsCmd(e),
 		newRollbackCmd(e),
+		newUnlockCmd(e),
 		newSPFCmd(e),
 		newSimCmd(e),
 		newDemoCmd(e),

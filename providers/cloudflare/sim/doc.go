@@ -28,7 +28,7 @@
 //	func (s *Server) LiveZone(name string) (*model.LiveZone, bool) // records (canonical model values), settings, rules, serial
 //	func (s *Server) Stats() map[string]int             // "GET /zones/{zone_id}/dns_records" → requests served
 //	func (s *Server) ResetStats()
-//	func (s *Server) InjectFault(f Fault)               // 429/5xx with Retry-After, latency, dropped connections
+//	func (s *Server) InjectFault(f Fault)               // 429/5xx with Retry-After, latency, dropped connections, replies lost after the write
 //	func (s *Server) ClearFaults()
 //
 // Options: Token ("" accepts any well-formed token), Zones, BatchLimit (default 200),
@@ -149,6 +149,14 @@
 //     (developers.cloudflare.com/dns/dnssec/dnssec-states/). What Cloudflare's
 //     registrar check does is done by hand: the admin API's "dnssec" sets any of
 //     active, pending, disabled, pending-disabled, error.
+//   - Per-rule endpoints (docs: ruleset-engine/rulesets-api/add-rule, update-rule,
+//     delete-rule; API reference rulesets/subresources/rules create, edit, delete):
+//     POST /zones/{zone_id}/rulesets/{ruleset_id}/rules adds one rule (at the end, or
+//     where "position" says: {"before": id} | {"after": id} | {"index": n}, 1-based);
+//     PATCH …/rules/{rule_id} replaces that rule's definition (fields not sent take
+//     their defaults, as the docs say) and may move it with "position";
+//     DELETE …/rules/{rule_id} removes it. Each makes a new ruleset version, leaves
+//     every other rule as it was, validates like PUT, and answers the whole ruleset.
 //   - Faults (see Fault) and the rate limit answer 429 with code 971 and a
 //     Retry-After header; injected 5xx answer code 10001. Drop closes the connection.
 //   - State: with StatePath, state is JSON written atomically after every write; a

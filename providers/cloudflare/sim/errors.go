@@ -53,6 +53,7 @@ const (
 
 	CodeEntrypointNotFound = 10003 // real: entrypoint never configured for the phase
 	CodeRulesetNotFound    = 10005 // sim: unknown ruleset id
+	CodeRuleNotFound       = 10006 // sim: unknown rule id in a ruleset (per-rule endpoints)
 	CodePhaseInvalid       = 20003 // sim: unknown ruleset phase
 	CodeRuleInvalid        = 20021 // sim: rule validation failure (with source.pointer)
 	CodeRulesetReadOnly    = 20022 // sim: a managed ruleset cannot be written at zone level

@@ -31,6 +31,9 @@ type Fault struct {
 	Latency time.Duration `json:"latency,omitempty"`
 	// Drop closes the connection without answering.
 	Drop bool `json:"drop,omitempty"`
+	// ReplyLost serves the request (a write is committed) and then closes the
+	// connection without sending the answer: a reply lost after the write succeeded.
+	ReplyLost bool `json:"reply_lost,omitempty"`
 	// Count is how many requests the fault applies to; 0 means until cleared.
 	Count int `json:"count,omitempty"`
 }
@@ -76,8 +79,10 @@ func (f Fault) validate() error {
 		return fmt.Errorf("fault latency %v: must be >= 0", f.Latency)
 	case f.Count < 0:
 		return fmt.Errorf("fault count %d: must be >= 0", f.Count)
-	case f.Status == 0 && f.Latency == 0 && !f.Drop:
-		return fmt.Errorf("fault does nothing: set status, latency or drop")
+	case f.ReplyLost && (f.Status != 0 || f.Drop || f.Latency != 0):
+		return fmt.Errorf("fault reply_lost serves the request: it cannot be combined with status, drop or latency")
+	case f.Status == 0 && f.Latency == 0 && !f.Drop && !f.ReplyLost:
+		return fmt.Errorf("fault does nothing: set status, latency, drop or reply_lost")
 	}
 	return nil
 }

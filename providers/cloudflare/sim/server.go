@@ -243,6 +243,9 @@ func (s *Server) apiRoutes() []route {
 		{"GET /zones/{zone_id}/rulesets", s.handleListRulesets},
 		{"GET /zones/{zone_id}/rulesets/{ruleset_id}", s.handleGetRuleset},
 		{"PUT /zones/{zone_id}/rulesets/{ruleset_id}", s.handlePutRuleset},
+		{"POST /zones/{zone_id}/rulesets/{ruleset_id}/rules", s.handleRuleWrite(ruleCreate)},
+		{"PATCH /zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}", s.handleRuleWrite(ruleEdit)},
+		{"DELETE /zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}", s.handleRuleWrite(ruleDelete)},
 		{"GET /zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint", s.handleGetEntrypoint},
 		{"PUT /zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint", s.handlePutEntrypoint},
 	}
@@ -300,6 +303,22 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// discardWriter swallows an answer (ReplyLost faults).
+type discardWriter struct{ h http.Header }
+
+func (d *discardWriter) Header() http.Header         { return d.h }
+func (d *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discardWriter) WriteHeader(int)             {}
+
+// loseReply closes the connection of w without an answer.
+func loseReply(w *statusWriter) {
+	if conn, _, err := http.NewResponseController(w.ResponseWriter).Hijack(); err == nil {
+		_ = conn.Close()
+		return
+	}
+	panic(http.ErrAbortHandler)
+}
+
 // Unwrap lets http.ResponseController reach the connection (used by Drop faults).
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
@@ -314,8 +333,13 @@ func (s *Server) wrap(pattern string, h http.HandlerFunc) http.Handler {
 			s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery, "status", w.status, "duration", time.Since(start))
 		}()
 		if f, ok := s.faults.take(r.Method, r.URL.Path); ok {
-			s.log.Debug("injecting fault", "method", r.Method, "path", r.URL.Path, "status", f.Status, "drop", f.Drop, "latency", f.Latency)
-			if f.apply(w, r) {
+			s.log.Debug("injecting fault", "method", r.Method, "path", r.URL.Path, "status", f.Status, "drop", f.Drop, "latency", f.Latency, "reply_lost", f.ReplyLost)
+			if f.ReplyLost {
+				// Serve the request (its writes are committed), then lose the answer:
+				// the client sees a connection closed with no reply.
+				defer loseReply(w)
+				w = &statusWriter{ResponseWriter: &discardWriter{h: http.Header{}}}
+			} else if f.apply(w, r) {
 				return
 			}
 		}

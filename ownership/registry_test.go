@@ -1,4 +1,4 @@
-package plan
+package ownership
 
 import (
 	"crypto/sha256"
@@ -63,11 +63,14 @@ func TestParseRegistry(t *testing.T) {
 		want    Registry
 		wantErr bool
 	}{
-		{name: "marks sorted", text: "v=launchready1 TXT:0123abcd A:ffff0000", want: Registry{Marks: []string{"A:ffff0000", "TXT:0123abcd"}}},
-		{name: "settings", text: "v=launchready1 A:ffff0000 settings=ssl,always_use_https", want: Registry{Marks: []string{"A:ffff0000"}, Settings: []string{"always_use_https", "ssl"}}},
-		{name: "settings only", text: "v=launchready1 settings=security_header", want: Registry{Settings: []string{"security_header"}}},
-		{name: "duplicates dropped", text: "v=launchready1  A:ffff0000 A:ffff0000", want: Registry{Marks: []string{"A:ffff0000"}}},
-		{name: "version only", text: "v=launchready1", want: Registry{}},
+		{name: "marks sorted", text: "v=launchready1 TXT:0123abcd A:ffff0000", want: Registry{Owner: DefaultOwner, Marks: []string{"A:ffff0000", "TXT:0123abcd"}}},
+		{name: "settings", text: "v=launchready1 A:ffff0000 settings=ssl,always_use_https", want: Registry{Owner: DefaultOwner, Marks: []string{"A:ffff0000"}, Settings: []string{"always_use_https", "ssl"}}},
+		{name: "settings only", text: "v=launchready1 settings=security_header", want: Registry{Owner: DefaultOwner, Settings: []string{"security_header"}}},
+		{name: "duplicates dropped", text: "v=launchready1  A:ffff0000 A:ffff0000", want: Registry{Owner: DefaultOwner, Marks: []string{"A:ffff0000"}}},
+		{name: "version only", text: "v=launchready1", want: Registry{Owner: DefaultOwner}},
+		{name: "owner", text: "v=launchready1 owner=app A:ffff0000", want: Registry{Owner: "app", Marks: []string{"A:ffff0000"}}},
+		{name: "bad owner", text: "v=launchready1 owner=App A:ffff0000", wantErr: true},
+		{name: "two owners", text: "v=launchready1 owner=a owner=b", wantErr: true},
 		{name: "other version", text: "v=launchready2 A:ffff0000", wantErr: true},
 		{name: "external-dns heritage", text: "heritage=external-dns,external-dns/owner=default", wantErr: true},
 		{name: "empty", text: "", wantErr: true},
@@ -104,7 +107,7 @@ func TestRegistryRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ParseRegistry(%q): %v", text, err)
 	}
-	want := Registry{Marks: sortedUnique(r.Marks), Settings: []string{"min_tls_version", "ssl"}}
+	want := Registry{Owner: DefaultOwner, Marks: sortedUnique(r.Marks), Settings: []string{"min_tls_version", "ssl"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("round trip mismatch (-want +got):\n%s", diff)
 	}

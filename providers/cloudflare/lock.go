@@ -1,0 +1,113 @@
+package cloudflare
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
+)
+
+// codeIdentical is the API's answer to creating a record identical to an existing
+// one (type, name and content): "An identical record already exists." (FACTS.md §9).
+const codeIdentical = 81058
+
+// The zone lock on Cloudflare is a TXT record at ownership.LockName(zone) with the
+// fixed content ownership.LockContent: creating it a second time is refused with code
+// 81058, so exactly one creation wins. The holder is in its comment.
+
+// Lock takes zone's lock (see providers.Locker).
+func (p *Provider) Lock(ctx context.Context, zone string, info ownership.LockInfo) error {
+	zone, id, err := p.zoneID(ctx, zone)
+	if err != nil {
+		return err
+	}
+	w, err := toWire(model.Record{Name: ownership.LockName(zone), Type: "TXT", Value: ownership.LockContent, TTL: 60, Comment: info.String()})
+	if err != nil {
+		return err
+	}
+	err = p.api.batch(ctx, id, wireBatch{Posts: []wireRecord{w}})
+	if err == nil {
+		return nil
+	}
+	var ae *apiError
+	if !errors.As(err, &ae) || !ae.has(codeIdentical) {
+		return fmt.Errorf("zone %s: taking the apply lock: %w", zone, err)
+	}
+	held, rerr := p.ReadLock(ctx, zone)
+	if rerr != nil {
+		return fmt.Errorf("zone %s: the apply lock is held, and reading who holds it failed: %w", zone, rerr)
+	}
+	if held != nil && held.Token == info.Token {
+		return nil // our own creation, whose answer was lost and retried
+	}
+	li := ownership.LockInfo{}
+	if held != nil {
+		li = *held
+	}
+	return &ownership.LockedError{Zone: zone, Info: li, Now: time.Now()}
+}
+
+// lockRecords returns the zone's lock records.
+func (p *Provider) lockRecords(ctx context.Context, zone string) (string, string, []wireRecord, error) {
+	zone, id, err := p.zoneID(ctx, zone)
+	if err != nil {
+		return "", "", nil, err
+	}
+	ws, err := p.api.listRecords(ctx, id)
+	if err != nil {
+		return "", "", nil, fmt.Errorf("zone %s: reading the apply lock: %w", zone, err)
+	}
+	var out []wireRecord
+	for _, w := range ws {
+		if strings.EqualFold(w.Type, "TXT") && model.CanonicalLiveName(w.Name) == ownership.LockName(zone) {
+			out = append(out, w)
+		}
+	}
+	return zone, id, out, nil
+}
+
+// ReadLock returns who holds zone's lock, or nil.
+func (p *Provider) ReadLock(ctx context.Context, zone string) (*ownership.LockInfo, error) {
+	_, _, ws, err := p.lockRecords(ctx, zone)
+	if err != nil || len(ws) == 0 {
+		return nil, err
+	}
+	li := ownership.ParseLockInfo(ws[0].Comment)
+	return &li, nil
+}
+
+// Unlock deletes the lock record info's token took.
+func (p *Provider) Unlock(ctx context.Context, zone string, info ownership.LockInfo) error {
+	zone, id, ws, err := p.lockRecords(ctx, zone)
+	if err != nil {
+		return err
+	}
+	for _, w := range ws {
+		if ownership.ParseLockInfo(w.Comment).Token == info.Token {
+			if err := p.api.batch(ctx, id, wireBatch{Deletes: []string{w.ID}}); err != nil {
+				return fmt.Errorf("zone %s: releasing the apply lock: %w", zone, err)
+			}
+		}
+	}
+	return nil
+}
+
+// BreakLock deletes every lock record of zone.
+func (p *Provider) BreakLock(ctx context.Context, zone string) error {
+	zone, id, ws, err := p.lockRecords(ctx, zone)
+	if err != nil || len(ws) == 0 {
+		return err
+	}
+	var ids []string
+	for _, w := range ws {
+		ids = append(ids, w.ID)
+	}
+	if err := p.api.batch(ctx, id, wireBatch{Deletes: ids}); err != nil {
+		return fmt.Errorf("zone %s: breaking the apply lock: %w", zone, err)
+	}
+	return nil
+}

@@ -1,0 +1,23 @@
+package providers
+
+import (
+	"context"
+
+	"github.com/launchready/launchready/ownership"
+)
+
+// Locker can hold a zone's apply lock where the zone lives (ownership/lock.go): one
+// apply at a time per zone. Providers without it apply unlocked.
+type Locker interface {
+	// Lock takes zone's lock for info; when someone else holds it, it fails with
+	// *ownership.LockedError naming them. A lock already held with info's token (a
+	// retried request whose first answer was lost) counts as taken.
+	Lock(ctx context.Context, zone string, info ownership.LockInfo) error
+	// Unlock releases the lock info took; a lock since broken or taken by someone
+	// else is left alone.
+	Unlock(ctx context.Context, zone string, info ownership.LockInfo) error
+	// ReadLock returns who holds zone's lock, or nil when nobody does.
+	ReadLock(ctx context.Context, zone string) (*ownership.LockInfo, error)
+	// BreakLock removes zone's lock whoever holds it.
+	BreakLock(ctx context.Context, zone string) error
+}
