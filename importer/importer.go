@@ -13,6 +13,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 	"github.com/launchready/launchready/plan"
 	"github.com/launchready/launchready/schema"
 )
@@ -263,7 +264,9 @@ func groupRecords(records []model.Record, zone string, caps model.Capabilities) 
 			if r.Proxied && caps.Proxied && model.Proxiable(s.typ) {
 				proxied++
 			}
-			comments[r.Comment] = true
+			// The owner's marker is launchready's, not the user's comment.
+			user, _ := ownership.SplitComment(r.Comment)
+			comments[user] = true
 		}
 		sort.Strings(s.values)
 		s.proxied = proxied == len(rs)
@@ -287,10 +290,10 @@ func groupRecords(records []model.Record, zone string, caps model.Capabilities) 
 		switch {
 		case len(comments) > 1:
 			s.notes = append(s.notes, "the live records carry different comments; none is kept")
-		case strings.ContainsAny(rs[0].Comment, "\r\n"):
+		case strings.ContainsAny(firstUserComment(rs), "\r\n"):
 			s.notes = append(s.notes, "the live comment spans several lines, which launch.hcl does not allow; it is not kept")
 		default:
-			s.comment = strings.TrimSpace(rs[0].Comment)
+			s.comment = firstUserComment(rs)
 		}
 		if s.ttl != 0 && !s.proxied && (s.ttl < caps.MinTTL || s.ttl > caps.MaxTTL) {
 			clamped := min(max(s.ttl, caps.MinTTL), caps.MaxTTL)
@@ -518,4 +521,11 @@ func commentValue(v string) string {
 		v = string(r[:maxCommentValue]) + "…"
 	}
 	return strconv.Quote(v)
+}
+
+// firstUserComment is the user's part of the first record's comment (without
+// launchready's ownership marker).
+func firstUserComment(rs []model.Record) string {
+	user, _ := ownership.SplitComment(rs[0].Comment)
+	return strings.TrimSpace(user)
 }

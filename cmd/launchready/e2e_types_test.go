@@ -103,6 +103,9 @@ func TestEveryNewTypeOnTheSimulator(t *testing.T) {
 			t.Errorf("imported.hcl has no %s record:\n%s", c.typ, imported)
 		}
 	}
+	if strings.Contains(imported, "[launchready:") {
+		t.Errorf("imported.hcl carries launchready's ownership marker as a user comment:\n%s", imported)
+	}
 	w.mustRun(0, "plan", "--config", "imported.hcl", "--detailed-exitcode")
 
 	// One field of each changed: one update each, then no changes.
