@@ -90,7 +90,7 @@ func (e *env) runVerify(ctx context.Context, cfg *schema.Config, f verifyFlags) 
 	// Against the local simulator, verify what its edge serves (found through
 	// CLOUDFLARE_BASE_URL) rather than the Internet, unless told otherwise.
 	if base := e.getenv("CLOUDFLARE_BASE_URL"); base != "" && f.resolver == "" && f.caFile == "" {
-		if info, ok := fetchSimEdge(ctx, base); ok {
+		if info, ok := fetchSimEdge(ctx, base, e.getenv("CLOUDFLARE_API_TOKEN")); ok {
 			sf, cleanup, err := simEdgeFlags(info)
 			if err != nil {
 				return exitCode(ExitError, fmt.Errorf("writing the simulator's CA: %w", err))

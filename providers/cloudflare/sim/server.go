@@ -274,7 +274,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /__sim/zones", s.handleSimZones)
 	mux.HandleFunc("POST /__sim/zones", s.handleSimAddZone)
 	mux.HandleFunc("GET /__sim/zones/{name}", s.handleSimLiveZone)
-	return mux
+	return s.guard(mux)
 }
 
 // statusWriter remembers the status written, for the request log.
