@@ -437,7 +437,12 @@ func TestRetriesAfter429(t *testing.T) {
 		`{"method":"GET","path_prefix":"/client/v4/zones","status":429,"retry_after":0.2,"count":2}`,
 		`{"method":"POST","path_prefix":"/client/v4/zones","status":503,"count":1}`,
 	} {
-		resp, err := http.Post(faults, "application/json", strings.NewReader(f))
+		req, _ := http.NewRequest(http.MethodPost, faults, strings.NewReader(f))
+		req.Header.Set("Content-Type", "application/json")
+		if tok, ok := simTokens.Load(w.base); ok {
+			req.Header.Set("Authorization", "Bearer "+tok.(string))
+		}
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil || resp.StatusCode/100 != 2 {
 			t.Fatalf("injecting a fault: %v %v", resp, err)
 		}

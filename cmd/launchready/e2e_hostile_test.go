@@ -1,0 +1,46 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestFmtWritesThroughSymlinks: fmt of a symlinked launch.hcl formats the file the
+// link names and leaves the link a link.
+func TestFmtWritesThroughSymlinks(t *testing.T) {
+	t.Parallel()
+	w := &workspace{t: t, dir: t.TempDir()}
+	messy := "zone \"example.com\" {\nrecord \"@\" \"A\" {\nvalue=\"203.0.113.10\"\n}\n}\n"
+	if err := os.MkdirAll(filepath.Join(w.dir, "configs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	w.write("configs/real.hcl", messy)
+	if err := os.Chmod(filepath.Join(w.dir, "configs/real.hcl"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join("configs", "real.hcl"), filepath.Join(w.dir, "launch.hcl")); err != nil {
+		t.Fatal(err)
+	}
+	w.mustRun(0, "fmt")
+	st, err := os.Lstat(filepath.Join(w.dir, "launch.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("launch.hcl is no longer a symlink (mode %v)", st.Mode())
+	}
+	want := "zone \"example.com\" {\n  record \"@\" \"A\" {\n    value = \"203.0.113.10\"\n  }\n}\n"
+	if got := w.read("configs/real.hcl"); got != want {
+		t.Errorf("the link's target was not formatted:\n%s", got)
+	}
+	if st, err := os.Stat(filepath.Join(w.dir, "configs/real.hcl")); err != nil || st.Mode().Perm() != 0o640 {
+		t.Errorf("target mode after fmt: %v, %v; want 0640 kept", st.Mode(), err)
+	}
+	w.mustRun(0, "fmt", "--check")
+	if entries, _ := os.ReadDir(w.dir); len(entries) != 2 {
+		t.Errorf("workspace holds %d entries after fmt, want 2 (no temporary file left)", len(entries))
+	}
+	_ = strings.TrimSpace
+}
