@@ -42,5 +42,31 @@ func TestFmtWritesThroughSymlinks(t *testing.T) {
 	if entries, _ := os.ReadDir(w.dir); len(entries) != 2 {
 		t.Errorf("workspace holds %d entries after fmt, want 2 (no temporary file left)", len(entries))
 	}
-	_ = strings.TrimSpace
+}
+
+// TestHostileConfigs: a launch.hcl of 100,000 nested parentheses and one of 10 MB
+// each give one diagnostic naming file:line:col and exit 1 (no crash, nothing read
+// from or written to the API), for validate, plan and fmt.
+func TestHostileConfigs(t *testing.T) {
+	t.Parallel()
+	w := &workspace{t: t, dir: t.TempDir()}
+	deep := "zone \"example.com\" {\n  record \"www\" \"TXT\" {\n    value = " + strings.Repeat("(", 100000) + "\"x\"" + strings.Repeat(")", 100000) + "\n  }\n}\n"
+	w.write("deep.hcl", deep)
+	big := strings.Repeat("# "+strings.Repeat("x", 97)+"\n", 10<<20/100)
+	w.write("big.hcl", big)
+	env := []string{"CLOUDFLARE_BASE_URL=http://127.0.0.1:1/client/v4", "CLOUDFLARE_API_TOKEN=unused"}
+	for _, tc := range []struct{ file, want string }{
+		{"deep.hcl", "deep.hcl:3:111: error: Nesting too deep"},
+		{"big.hcl", "big.hcl:10486:77: error: Configuration file too large"},
+	} {
+		for _, args := range [][]string{{"validate", "--config", tc.file}, {"plan", "--config", tc.file}, {"fmt", tc.file}} {
+			r := runCLI(t, w.dir, env, args...)
+			if r.code != 1 || !strings.Contains(r.stderr, tc.want) || strings.Contains(r.stderr, "goroutine") {
+				t.Errorf("launchready %v: exit %d, want 1 with %q\nstderr: %.2000s", args, r.code, tc.want, r.stderr)
+			}
+		}
+	}
+	if got := w.read("deep.hcl"); got != deep {
+		t.Error("fmt changed the refused file")
+	}
 }
