@@ -89,8 +89,8 @@ func TestNestingWithinLimits(t *testing.T) {
 // TestConfigSizeLimit: a file over MaxConfigBytes is refused with a diagnostic at the
 // first byte past the limit, by every loader, without being parsed.
 func TestConfigSizeLimit(t *testing.T) {
-	line := "# " + strings.Repeat("x", 97) + "\n" // 100 bytes
-	big := []byte(strings.Repeat(line, 10<<20/100))  // 10 MB
+	line := "# " + strings.Repeat("x", 97) + "\n"   // 100 bytes
+	big := []byte(strings.Repeat(line, 10<<20/100)) // 10 MB
 	wantLine := MaxConfigBytes/100 + 1
 	wantCol := MaxConfigBytes%100 + 1
 	check := func(t *testing.T, name string, diags hcl.Diagnostics) {
