@@ -1,10 +1,13 @@
 package main
 
 import (
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestFmtWritesThroughSymlinks: fmt of a symlinked launch.hcl formats the file the
@@ -69,4 +72,48 @@ func TestHostileConfigs(t *testing.T) {
 	if got := w.read("deep.hcl"); got != deep {
 		t.Error("fmt changed the refused file")
 	}
+}
+
+// simFault injects a fault into the workspace's simulator.
+func simFault(t *testing.T, w *workspace, fault string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, strings.TrimSuffix(w.base, "/client/v4")+"/__sim/faults", strings.NewReader(fault))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+w.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("injecting %s: HTTP %d", fault, resp.StatusCode)
+	}
+}
+
+// TestStalledAPIGivesAClearError: an API that stops answering (the simulator's
+// latency fault) makes plan fail after --request-timeout naming the endpoint, and
+// apply after --timeout saying which limit passed; nothing is written.
+func TestStalledAPIGivesAClearError(t *testing.T) {
+	t.Parallel()
+	w := newWorkspace(t, "zone \"example.com\" {\n  record \"www\" \"A\" { value = \"192.0.2.1\" }\n}\n", "example.com")
+	before := w.state("example.com")
+
+	simFault(t, w, `{"method":"GET","path_prefix":"/zones/","latency":"20s","count":1}`)
+	r := w.run(nil, "plan", "--request-timeout", "500ms")
+	if r.code != 1 || !strings.Contains(r.stderr, "GET /client/v4/zones/") || !strings.Contains(r.stderr, "/dns_records: the Cloudflare API did not answer within 500ms") {
+		t.Errorf("plan against a stalled API: exit %d, want 1 naming the endpoint and the timeout\n%s", r.code, r.stderr)
+	}
+
+	simFault(t, w, `{"latency":"20s","count":1}`)
+	r = w.run(nil, "apply", "--auto-approve", "--no-verify", "--timeout", "1s")
+	if r.code != 1 || !strings.Contains(r.stderr, "--timeout 1s") || !strings.Contains(r.stderr, "deadline exceeded") {
+		t.Errorf("apply against a stalled API with --timeout 1s: exit %d, want 1 naming the deadline\n%s", r.code, r.stderr)
+	}
+	if d := cmp.Diff(before, w.state("example.com")); d != "" {
+		t.Errorf("a stalled plan/apply changed the zone (-before +after):\n%s", d)
+	}
+	if r := w.run(nil, "plan", "--request-timeout", "0s"); r.code != 1 || !strings.Contains(r.stderr, "--request-timeout") {
+		t.Errorf("--request-timeout 0s: exit %d, want 1\n%s", r.code, r.stderr)
+	}
+	w.converge()
 }
