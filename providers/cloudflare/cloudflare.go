@@ -231,22 +231,9 @@ func (p *Provider) zoneInfo(ctx context.Context, zone string) (string, zoneFacts
 			match = append(match, z)
 		}
 	}
-	var found wireZone
-	switch len(match) {
-	case 0:
-		return "", zoneFacts{}, fmt.Errorf("zone %s: not found in the Cloudflare account (check the zone name and that the API token can read it)", name)
-	case 1:
-		found = match[0]
-	default:
-		// The same name can exist twice (e.g. a pending copy); the active one serves.
-		for _, z := range match {
-			if z.Status == "active" {
-				found = z
-			}
-		}
-		if found.ID == "" {
-			return "", zoneFacts{}, fmt.Errorf("zone %s: %d zones of that name and none is active", name, len(match))
-		}
+	found, err := pickZone(name, match)
+	if err != nil {
+		return "", zoneFacts{}, err
 	}
 	e.id = found.ID
 	e.ns = canonicalNameServers(found.NameServers)
