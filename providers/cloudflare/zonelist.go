@@ -2,6 +2,7 @@ package cloudflare
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -79,7 +80,14 @@ func (p *Provider) PrepareZones(ctx context.Context, names []string) error {
 	for page, pages := 1, 1; page <= pages && found < len(missing); page++ {
 		zs, n, err := lister.listZones(ctx, page)
 		if err != nil {
-			return fmt.Errorf("listing the account's zones: %w", err)
+			var stalled *StalledError
+			if ctx.Err() != nil || errors.As(err, &stalled) {
+				return fmt.Errorf("listing the account's zones: %w", err)
+			}
+			// E.g. a token that may read its zones but not list the account: look
+			// each zone up by name instead, as without this step.
+			p.log.Debug("listing the account's zones failed; looking zones up one by one", "error", err)
+			return nil
 		}
 		pages = n
 		for _, z := range zs {

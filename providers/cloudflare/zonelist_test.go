@@ -62,3 +62,23 @@ func TestPrepareZonesListsTheAccountOnce(t *testing.T) {
 		t.Errorf("error %q does not contain %q", err, want)
 	}
 }
+
+// TestPrepareZonesFallsBack: when the account listing fails (say the token may not
+// list zones), each zone is looked up by name as before, and the run goes on.
+func TestPrepareZonesFallsBack(t *testing.T) {
+	e := startSim(t, sim.Options{Zones: []string{"a.example", "b.example"}})
+	e.srv.InjectFault(sim.Fault{Method: "GET", PathPrefix: "/client/v4/zones", Status: 500, Count: 1})
+	p := e.provider(t, cloudflare.Options{MaxRetries: -1})
+	ctx := context.Background()
+	if err := p.PrepareZones(ctx, []string{"a.example", "b.example"}); err != nil {
+		t.Fatalf("PrepareZones after a failed listing: %v", err)
+	}
+	for _, z := range []string{"a.example", "b.example"} {
+		if _, err := p.ReadZone(ctx, z); err != nil {
+			t.Errorf("ReadZone(%s): %v", z, err)
+		}
+	}
+	if got := e.srv.Stats()["GET /zones"]; got != 3 {
+		t.Errorf("GET /zones = %d, want 3 (the failed listing, then one lookup per zone)", got)
+	}
+}
