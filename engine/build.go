@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 
@@ -19,6 +20,9 @@ type BuildOptions struct {
 	Logger    hclog.Logger
 	// CloudflareBatchLimit overrides the records-per-batch limit (0 = default 200).
 	CloudflareBatchLimit int
+	// CloudflareRequestTimeout bounds each Cloudflare API request (0 = the
+	// provider's default, 30 s).
+	CloudflareRequestTimeout time.Duration
 }
 
 // Build constructs one provider per provider reference used by cfg's zones: the one
@@ -52,7 +56,7 @@ func build(cfg *schema.Config, ref string, o BuildOptions) (providers.Provider, 
 			return nil, fmt.Errorf("CLOUDFLARE_API_TOKEN is not set: create an API token with Zone:DNS:Edit, Zone Settings:Edit and Zone Rulesets:Edit permissions and export it (or run `launchready demo` to try without an account)")
 		}
 		base, _ := o.LookupEnv("CLOUDFLARE_BASE_URL")
-		return cloudflare.New(cloudflare.Options{BaseURL: base, Token: tok, BatchLimit: o.CloudflareBatchLimit, Logger: o.Logger})
+		return cloudflare.New(cloudflare.Options{BaseURL: base, Token: tok, BatchLimit: o.CloudflareBatchLimit, RequestTimeout: o.CloudflareRequestTimeout, Logger: o.Logger})
 	}
 	pb, ok := cfg.Providers[ref]
 	if !ok {

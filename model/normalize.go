@@ -60,6 +60,9 @@ func CanonicalLiveName(name string) string {
 // It keeps "*" and "_" labels, which DNS allows in owner names.
 func canonicalHost(h string) (string, error) {
 	h = strings.TrimSuffix(strings.TrimSpace(h), ".")
+	if isCanonicalASCIIHost(h) {
+		return h, nil // the common case (every name read back from an API): no allocation
+	}
 	if h == "" {
 		return "", fmt.Errorf("empty host name")
 	}
@@ -102,6 +105,35 @@ func canonicalHost(h string) (string, error) {
 		return "", fmt.Errorf("host name %q is longer than 253 bytes", h)
 	}
 	return out, nil
+}
+
+// isCanonicalASCIIHost reports whether h is already what canonicalHost returns: lower
+// case ASCII letters, digits, '-', '_' and '*' in non-empty labels of at most 63 bytes,
+// at most 253 bytes in all.
+func isCanonicalASCIIHost(h string) bool {
+	if h == "" || len(h) > 253 {
+		return false
+	}
+	label := 0
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		switch {
+		case c == '.':
+			if label == 0 {
+				return false
+			}
+			label = 0
+			continue
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-', c == '_', c == '*':
+		default:
+			return false
+		}
+		label++
+		if label > 63 {
+			return false
+		}
+	}
+	return label > 0
 }
 
 // CanonicalTarget canonicalises a host name used as a record value (CNAME, NS, PTR,

@@ -2,7 +2,7 @@ package model
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -63,19 +63,21 @@ func (r Record) String() string { return fmt.Sprintf("%s %s %s", r.Name, r.Type,
 // SortRecords orders records by name, type, value, then ID: the order plans, snapshots
 // and maps use so that their output is deterministic.
 func SortRecords(rs []Record) {
-	sort.SliceStable(rs, func(i, j int) bool {
-		a, b := rs[i], rs[j]
-		if a.Name != b.Name {
-			return a.Name < b.Name
-		}
-		if a.Type != b.Type {
-			return a.Type < b.Type
-		}
-		if a.Value != b.Value {
-			return a.Value < b.Value
-		}
-		return a.ID < b.ID
-	})
+	slices.SortStableFunc(rs, CompareRecords)
+}
+
+// CompareRecords orders two records as SortRecords does.
+func CompareRecords(a, b Record) int {
+	if c := strings.Compare(a.Name, b.Name); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Type, b.Type); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Value, b.Value); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ID, b.ID)
 }
 
 // OpKind is what a RecordOp does.

@@ -76,8 +76,15 @@ func IsRegistryName(name string) bool {
 // ValueMark returns the mark of one record value: "TYPE:h", h the first 8 hex digits of
 // sha256(TYPE + " " + value). value must be canonical (model.CanonicalValue).
 func ValueMark(typ, value string) string {
-	sum := sha256.Sum256([]byte(typ + " " + value))
-	return typ + ":" + hex.EncodeToString(sum[:])[:markHashLen]
+	var buf [256]byte // on the stack for the usual short values
+	b := append(append(append(buf[:0], typ...), ' '), value...)
+	sum := sha256.Sum256(b)
+	// One allocation: the result (hex of the first markHashLen/2 bytes).
+	out := make([]byte, 0, len(typ)+1+markHashLen)
+	out = append(out, typ...)
+	out = append(out, ':')
+	out = hex.AppendEncode(out, sum[:(markHashLen+1)/2])
+	return string(out[:len(typ)+1+markHashLen])
 }
 
 // Registry is the content of one ownership mark record.
@@ -223,8 +230,13 @@ func validSettingID(id string) bool {
 
 // sortedUnique returns a sorted copy of ss without duplicates (nil for none).
 func sortedUnique(ss []string) []string {
-	if len(ss) == 0 {
+	switch len(ss) {
+	case 0:
 		return nil
+	case 1:
+		return ss[:1:1] // no copy; the cap keeps an append from writing into ss
 	}
-	return slices.Compact(slices.Sorted(slices.Values(ss)))
+	out := slices.Clone(ss)
+	slices.Sort(out)
+	return slices.Compact(out)
 }

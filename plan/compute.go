@@ -119,7 +119,8 @@ func computeZone(z *schema.Zone, lz *model.LiveZone) (*ZonePlan, error) {
 		zp:        &ZonePlan{Zone: z.Name, Provider: z.Provider, Changes: []Change{}},
 		marks:     map[string]map[string]bool{},
 		markRecs:  map[string][]model.Record{},
-		byKey:     map[model.Key][]*liveRec{},
+		byKey:     make(map[model.Key][]*liveRec, len(lz.Records)),
+		recs:      make([]*liveRec, 0, len(lz.Records)),
 		wantMarks: map[string]map[string]string{},
 		keptMarks: map[string][]string{},
 	}
@@ -260,8 +261,10 @@ func (st *zoneState) ignored(name string) (bool, error) {
 // readDesired normalises the zone's desired record sets so that comparing them with
 // live records shows only real differences.
 func (st *zoneState) readDesired() error {
-	seen := map[model.Key]bool{}
-	for _, s := range st.z.RRSets() {
+	sets := st.z.RRSets()
+	seen := make(map[model.Key]bool, len(sets))
+	st.desired = make([]model.RRSet, 0, len(sets))
+	for _, s := range sets {
 		d := s
 		d.Name = model.CanonicalLiveName(d.Name)
 		d.Type = strings.ToUpper(d.Type)

@@ -16,6 +16,10 @@ const (
 
 // Summary counts a plan's changes by action. Record sets, settings and rules count
 // one each; ownership marks are not counted (they follow the records they describe).
+// An adoption that also creates or deletes records of its set (a live value
+// launchready owned and the file no longer declares, a declared value missing live)
+// counts those writes too, one per record, under add and delete: every write a plan
+// makes shows in its summary.
 type Summary struct {
 	Add       int `json:"add"`
 	Change    int `json:"change"`
@@ -28,7 +32,16 @@ type Summary struct {
 // Summary counts the zone's changes.
 func (z *ZonePlan) Summary() Summary {
 	s := Summary{Unmanaged: len(z.Unmanaged)}
+	var folded map[string][2]int // record set key → creates, deletes (built on first adoption)
 	for _, c := range z.Changes {
+		if c.Action == ActionAdopt && (c.Kind == KindRecord || c.Kind == KindEmail) {
+			if folded == nil {
+				folded = z.recordWritesByKey()
+			}
+			n := folded[c.Key]
+			s.Add += n[0]
+			s.Delete += n[1]
+		}
 		if c.Kind == KindOwnership {
 			continue
 		}
@@ -118,4 +131,35 @@ func (z *ZonePlan) markOpCounts() (write, del int) {
 		}
 	}
 	return write, del
+}
+
+// recordWritesByKey counts the zone's record creates and deletes (ownership marks
+// excluded) by record set key ("www.example.com A"), for the writes an adoption folds
+// in.
+func (z *ZonePlan) recordWritesByKey() map[string][2]int {
+	out := map[string][2]int{}
+	for _, op := range z.RecordOps {
+		var r *model.Record
+		i := 0
+		switch op.Op {
+		case model.OpCreate:
+			r = op.After
+		case model.OpDelete:
+			r, i = op.Before, 1
+		default:
+			continue
+		}
+		if r == nil {
+			continue
+		}
+		name := model.CanonicalLiveName(r.Name)
+		if r.Type == "TXT" && IsRegistryName(name) {
+			continue
+		}
+		k := model.Key{Name: name, Type: r.Type}.String()
+		n := out[k]
+		n[i]++
+		out[k] = n
+	}
+	return out
 }

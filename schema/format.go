@@ -11,6 +11,9 @@ import (
 // filename is used in diagnostics. Source with syntax errors is not formatted: the
 // diagnostics are returned with a nil result. Formatting is idempotent.
 func Format(src []byte, filename string) ([]byte, hcl.Diagnostics) {
+	if diags := checkSource(filename, src); diags.HasErrors() {
+		return nil, diags
+	}
 	_, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, diags

@@ -3,9 +3,7 @@ package schema
 import (
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -86,7 +84,7 @@ func LoadFiles(fsys fs.FS, paths []string, opts Options) (*Config, hcl.Diagnosti
 	var srcs []source
 	var diags hcl.Diagnostics
 	for _, p := range paths {
-		b, err := fs.ReadFile(fsys, p)
+		b, err := readFSConfigFile(fsys, p)
 		if err != nil {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
@@ -107,7 +105,7 @@ func LoadFiles(fsys fs.FS, paths []string, opts Options) (*Config, hcl.Diagnosti
 // it exactly as filename was given (relative or absolute), which is what the CLI's
 // --config flag wants.
 func LoadFile(filename string, opts Options) (*Config, hcl.Diagnostics) {
-	b, err := os.ReadFile(filepath.Clean(filename))
+	b, err := readConfigFile(filename)
 	if err != nil {
 		return &Config{Files: []string{filename}}, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
@@ -162,6 +160,11 @@ func loadSources(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 	syntaxErrors := false
 	for _, s := range srcs {
 		l.cfg.Files = append(l.cfg.Files, s.name)
+		if diags := checkSource(s.name, s.src); diags.HasErrors() {
+			l.diags = append(l.diags, diags...)
+			syntaxErrors = true
+			continue
+		}
 		f, diags := hclsyntax.ParseConfig(s.src, s.name, hcl.InitialPos)
 		l.diags = append(l.diags, diags...)
 		if diags.HasErrors() {

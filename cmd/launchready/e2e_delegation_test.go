@@ -24,6 +24,10 @@ func (w *workspace) simDelegation(zone string, body map[string]any) {
 	if err != nil {
 		w.t.Fatal(err)
 	}
+	req.Header.Set("Content-Type", "application/json")
+	if tok, ok := simTokens.Load(w.base); ok {
+		req.Header.Set("Authorization", "Bearer "+tok.(string))
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		w.t.Fatal(err)

@@ -62,7 +62,12 @@ func (fw *faultWorld) fault(fs ...string) {
 	fw.t.Helper()
 	url := strings.TrimSuffix(fw.base, "/client/v4") + "/__sim/faults"
 	for _, f := range fs {
-		resp, err := http.Post(url, "application/json", strings.NewReader(f))
+		req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(f))
+		req.Header.Set("Content-Type", "application/json")
+		if tok, ok := simTokens.Load(fw.base); ok {
+			req.Header.Set("Authorization", "Bearer "+tok.(string))
+		}
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil || resp.StatusCode/100 != 2 {
 			fw.t.Fatalf("injecting fault %s: %v %v", f, resp, err)
 		}
@@ -73,9 +78,15 @@ func (fw *faultWorld) fault(fs ...string) {
 func (fw *faultWorld) clearFaults() {
 	fw.t.Helper()
 	req, _ := http.NewRequest(http.MethodDelete, strings.TrimSuffix(fw.base, "/client/v4")+"/__sim/faults", nil)
+	if tok, ok := simTokens.Load(fw.base); ok {
+		req.Header.Set("Authorization", "Bearer "+tok.(string))
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		fw.t.Fatal(err)
+	}
+	if resp.StatusCode/100 != 2 {
+		fw.t.Fatalf("clearing faults: HTTP %d", resp.StatusCode)
 	}
 	resp.Body.Close()
 }

@@ -300,7 +300,12 @@ func (a *simAPI) patchSetting(zoneID, id string, value any) {
 // rules) from its /__sim/zones endpoint, which is not counted as an API request.
 func (a *simAPI) liveZone(name string) *model.LiveZone {
 	a.t.Helper()
-	resp, err := a.client.Get(strings.TrimSuffix(a.base, "/client/v4") + "/__sim/zones/" + name)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(a.base, "/client/v4")+"/__sim/zones/"+name, nil)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+a.token) // the simulator runs with --token
+	resp, err := a.client.Do(req)
 	if err != nil {
 		a.t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -114,12 +115,29 @@ func startSim(t *testing.T, args ...string) string {
 	case <-time.After(30 * time.Second):
 		t.Fatal("simulator did not start")
 	}
-	return "http://" + addr + "/client/v4"
+	base := "http://" + addr + "/client/v4"
+	for i, a := range args {
+		if a == "--token" && i+1 < len(args) {
+			simTokens.Store(base, args[i+1])
+		}
+	}
+	return base
 }
+
+// simTokens remembers the --token each simulator started with (by base URL): its
+// /__sim/* endpoints answer only to it.
+var simTokens sync.Map
 
 func simStats(t *testing.T, base string) map[string]int {
 	t.Helper()
-	resp, err := http.Get(strings.TrimSuffix(base, "/client/v4") + "/__sim/stats")
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(base, "/client/v4")+"/__sim/stats", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok, ok := simTokens.Load(base); ok {
+		req.Header.Set("Authorization", "Bearer "+tok.(string))
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -432,7 +450,12 @@ func TestRetriesAfter429(t *testing.T) {
 		`{"method":"GET","path_prefix":"/client/v4/zones","status":429,"retry_after":0.2,"count":2}`,
 		`{"method":"POST","path_prefix":"/client/v4/zones","status":503,"count":1}`,
 	} {
-		resp, err := http.Post(faults, "application/json", strings.NewReader(f))
+		req, _ := http.NewRequest(http.MethodPost, faults, strings.NewReader(f))
+		req.Header.Set("Content-Type", "application/json")
+		if tok, ok := simTokens.Load(w.base); ok {
+			req.Header.Set("Authorization", "Bearer "+tok.(string))
+		}
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil || resp.StatusCode/100 != 2 {
 			t.Fatalf("injecting a fault: %v %v", resp, err)
 		}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 
@@ -54,6 +55,11 @@ type Options struct {
 	MaxRetries int
 	// HTTPClient sends the requests; nil = the SDK's default client.
 	HTTPClient *http.Client
+	// RequestTimeout bounds each request attempt: connecting, the answer and reading
+	// its body. 0 = DefaultRequestTimeout (30 s); negative = none (the caller's
+	// context alone). A request that stalls past it fails with *StalledError, naming
+	// the endpoint, and is not retried.
+	RequestTimeout time.Duration
 	// Logger receives debug logs of requests, retries and writes; nil = silent.
 	Logger hclog.Logger
 }
@@ -66,6 +72,9 @@ type Provider struct {
 	pacer      *providers.Pacer
 	batchLimit int
 	log        hclog.Logger
+
+	requestTimeout time.Duration
+	stalls         stallGuard
 
 	mu        sync.Mutex
 	zones     map[string]*zoneEntry
@@ -127,13 +136,18 @@ func newProvider(a api, opts Options) *Provider {
 	if log == nil {
 		log = hclog.NewNullLogger()
 	}
+	timeout := opts.RequestTimeout
+	if timeout == 0 {
+		timeout = DefaultRequestTimeout
+	}
 	return &Provider{
-		api:        a,
-		pacer:      providers.NewPacer(rps, burst),
-		batchLimit: limit,
-		log:        log.Named("cloudflare"),
-		zones:      map[string]*zoneEntry{},
-		ruleExtra:  map[ruleKey]map[string]json.RawMessage{},
+		requestTimeout: timeout,
+		api:            a,
+		pacer:          providers.NewPacer(rps, burst),
+		batchLimit:     limit,
+		log:            log.Named("cloudflare"),
+		zones:          map[string]*zoneEntry{},
+		ruleExtra:      map[ruleKey]map[string]json.RawMessage{},
 	}
 }
 
@@ -224,22 +238,9 @@ func (p *Provider) zoneInfo(ctx context.Context, zone string) (string, zoneFacts
 			match = append(match, z)
 		}
 	}
-	var found wireZone
-	switch len(match) {
-	case 0:
-		return "", zoneFacts{}, fmt.Errorf("zone %s: not found in the Cloudflare account (check the zone name and that the API token can read it)", name)
-	case 1:
-		found = match[0]
-	default:
-		// The same name can exist twice (e.g. a pending copy); the active one serves.
-		for _, z := range match {
-			if z.Status == "active" {
-				found = z
-			}
-		}
-		if found.ID == "" {
-			return "", zoneFacts{}, fmt.Errorf("zone %s: %d zones of that name and none is active", name, len(match))
-		}
+	found, err := pickZone(name, match)
+	if err != nil {
+		return "", zoneFacts{}, err
 	}
 	e.id = found.ID
 	e.ns = canonicalNameServers(found.NameServers)

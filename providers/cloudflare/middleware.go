@@ -13,7 +13,8 @@ import (
 const longWait = 10 * time.Second
 
 // middleware runs around every HTTP attempt the SDK makes (retries included): it
-// waits for the shared pacer, counts the request, and logs retries. It logs method,
+// waits for the shared pacer, counts the request, bounds it by the per-request
+// timeout (withRequestTimeout), and logs retries. It logs method,
 // path and status only: never headers (Authorization) or bodies.
 //
 // When an answer's Retry-After is longer than the context has left, it tells the SDK
@@ -28,7 +29,7 @@ func (p *Provider) middleware(req *http.Request, next option.MiddlewareNext) (*h
 		return nil, err
 	}
 	start := time.Now()
-	resp, err := next(req)
+	resp, err := p.withRequestTimeout(req, p.requestTimeout, next)
 	if err != nil {
 		p.log.Debug("Cloudflare API request failed", "method", req.Method, "path", req.URL.Path, "error", err)
 		return resp, err

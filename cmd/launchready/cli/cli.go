@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/mattn/go-isatty"
@@ -49,6 +50,11 @@ type env struct {
 	// global flags
 	configPath string
 	vars       []string
+	// timeout bounds a whole command that talks to providers (deadline.go);
+	// requestTimeout bounds each Cloudflare API request.
+	timeout, requestTimeout time.Duration
+	deadline                context.Context // the command's context under --timeout, once set
+	cancelDeadline          context.CancelFunc
 	// secretEnv names secret variables the loaded config refers to (TSIG secrets,
 	// check headers), redacted like the Cloudflare token.
 	secretEnv []string
@@ -82,7 +88,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	err := explainDeadline(e, root.ExecuteContext(ctx))
 	if err == nil {
 		return ExitOK
 	}
@@ -107,6 +113,7 @@ func newRoot(e *env) *cobra.Command {
 	}
 	root.PersistentFlags().StringVar(&e.configPath, "config", "launch.hcl", "configuration file")
 	root.PersistentFlags().StringArrayVar(&e.vars, "var", nil, "set a variable: name=value (repeatable)")
+	addDeadlineFlags(e, root)
 	root.AddCommand(
 		newValidateCmd(e),
 		newFmtCmd(e),

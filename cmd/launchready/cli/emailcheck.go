@@ -49,7 +49,7 @@ func (e *env) emailResolver(ctx context.Context, flag string) string {
 		return flag
 	}
 	if base := e.getenv("CLOUDFLARE_BASE_URL"); base != "" {
-		if info, ok := fetchSimEdge(ctx, base); ok {
+		if info, ok := fetchSimEdge(ctx, base, e.getenv("CLOUDFLARE_API_TOKEN")); ok {
 			return info.DNS
 		}
 	}

@@ -40,11 +40,17 @@ func newFmtCmd(e *env) *cobra.Command {
 					fmt.Fprintln(e.stdout, f)
 					continue
 				}
-				st, err := os.Stat(f)
+				// Write through a symlink to the file it names (renaming over the link
+				// would replace the link with a regular file and leave the target as is).
+				target, err := filepath.EvalSymlinks(f)
 				if err != nil {
 					return exitCode(ExitError, err)
 				}
-				if err := writeFileAtomic(f, out, st.Mode().Perm()); err != nil {
+				st, err := os.Stat(target)
+				if err != nil {
+					return exitCode(ExitError, err)
+				}
+				if err := writeFileAtomic(target, out, st.Mode().Perm()); err != nil {
 					return exitCode(ExitError, err)
 				}
 				fmt.Fprintln(e.stdout, f)

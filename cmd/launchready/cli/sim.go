@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"net"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -15,7 +16,7 @@ func newSimCmd(e *env) *cobra.Command {
 		dns, edgeHTTP, edgeTS string
 		zones, origins        []string
 		batchLimit            int
-		noEdge                bool
+		noEdge, allowRemote   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "sim",
@@ -30,6 +31,25 @@ It also runs what customers would reach: an authoritative DNS server for the zon
 Request counts per endpoint are served at GET /__sim/stats; faults (429, 5xx, latency, dropped connections) can be injected with POST /__sim/faults.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			var remote []string
+			for _, a := range []struct{ flag, addr string }{{"--listen", listen}, {"--dns", dns}, {"--edge-http", edgeHTTP}, {"--edge-https", edgeTS}} {
+				if a.flag != "--listen" && noEdge {
+					continue
+				}
+				if !loopbackListenAddr(a.addr) {
+					remote = append(remote, a.flag+" "+a.addr)
+				}
+			}
+			if len(remote) > 0 && !allowRemote {
+				return exitCode(ExitError, fmt.Errorf("%s: the simulator is a development tool, not a security boundary, and listens on loopback only; pass --allow-remote to listen on another address", strings.Join(remote, ", ")))
+			}
+			if len(remote) > 0 {
+				open := ""
+				if token == "" {
+					open = " (no --token is set: any token is accepted)"
+				}
+				fmt.Fprintf(e.stderr, "WARNING: the simulator listens outside loopback (%s): anyone who can reach it can read and change its zones%s.\n", strings.Join(remote, ", "), open)
+			}
 			om := map[string]string{}
 			for _, o := range origins {
 				k, v, ok := strings.Cut(o, "=")
@@ -69,7 +89,23 @@ Request counts per endpoint are served at GET /__sim/stats; faults (429, 5xx, la
 	cmd.Flags().StringVar(&edgeTS, "edge-https", "127.0.0.1:0", "address of the HTTPS edge")
 	cmd.Flags().StringArrayVar(&origins, "origin", nil, "serve a record value's origin from HOST:PORT: VALUE=HOST:PORT (repeatable; default: the built-in demo origin)")
 	cmd.Flags().BoolVar(&noEdge, "no-edge", false, "run the API only")
+	cmd.Flags().BoolVar(&allowRemote, "allow-remote", false, "allow listening on an address outside loopback (prints a warning)")
 	return cmd
+}
+
+// loopbackListenAddr reports whether a listen address (host:port) binds loopback only.
+// An empty host, 0.0.0.0 and :: listen on every interface; a host name other than
+// localhost may resolve anywhere.
+func loopbackListenAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // tokenHint is what to export as the token: the fixed one is the user's own choice

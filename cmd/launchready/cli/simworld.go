@@ -118,8 +118,10 @@ func (w *simWorld) close() {
 
 // fetchSimEdge asks the Cloudflare API at base (CLOUDFLARE_BASE_URL) whether it is a
 // launchready simulator running an edge, and where that edge listens. For any other
-// API — real Cloudflare — it returns ok = false without error.
-func fetchSimEdge(ctx context.Context, base string) (info simEdgeInfo, ok bool) {
+// API — real Cloudflare — it returns ok = false without error. token
+// (CLOUDFLARE_API_TOKEN) is sent, only ever to a loopback address, because a simulator
+// started with --token answers /__sim/* to its token only.
+func fetchSimEdge(ctx context.Context, base, token string) (info simEdgeInfo, ok bool) {
 	u, err := url.Parse(base)
 	if err != nil || u.Host == "" || !isLoopbackHost(u.Hostname()) {
 		return info, false
@@ -130,6 +132,9 @@ func fetchSimEdge(ctx context.Context, base string) (info simEdgeInfo, ok bool) 
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return info, false
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -18,7 +18,7 @@ func (e *env) useSimEdge(ctx context.Context, f *verifyFlags) (msg string, clean
 	if base == "" || f.resolver != "" {
 		return "", cleanup, nil
 	}
-	info, ok := fetchSimEdge(ctx, base)
+	info, ok := fetchSimEdge(ctx, base, e.getenv("CLOUDFLARE_API_TOKEN"))
 	if !ok {
 		return "", cleanup, nil
 	}

@@ -36,6 +36,8 @@ func TestZoneDelegation(t *testing.T) {
 	admin := func(name string, body any) (int, string) {
 		b, _ := json.Marshal(body)
 		req, _ := http.NewRequest(http.MethodPatch, strings.TrimSuffix(base, "/client/v4")+"/__sim/zones/"+name, bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+testToken)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

@@ -35,7 +35,13 @@
 // StatePath ("" = memory), Logger (hclog, nil discards; credentials are never logged),
 // RateLimit and RateLimitWindow (429 emulation, off by default).
 //
-// # Simulator endpoints (outside /client/v4, no authentication)
+// # Simulator endpoints (outside /client/v4)
+//
+// When Options.Token is set they require "Authorization: Bearer <token>" (401
+// otherwise); with no token they are open, like the API. Every write, here and under
+// /client/v4, must be sent as Content-Type: application/json (415 otherwise), so that a
+// web page cannot drive the simulator with a cross-site text/plain or form POST (those
+// need no CORS preflight; see guard.go).
 //
 //	GET    /__sim/stats         request counts as JSON (same keys as Stats)
 //	DELETE /__sim/stats         reset them

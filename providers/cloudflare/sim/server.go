@@ -280,7 +280,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /__sim/zones", s.handleSimAddZone)
 	mux.HandleFunc("GET /__sim/zones/{name}", s.handleSimLiveZone)
 	mux.HandleFunc("PATCH /__sim/zones/{name}", s.handleSimZoneDelegation)
-	return mux
+	return s.guard(mux)
 }
 
 // statusWriter remembers the status written, for the request log.

@@ -201,7 +201,9 @@ func TestStats(t *testing.T) {
 	if diff := cmp.Diff(want, e.srv.Stats()); diff != "" {
 		t.Errorf("Stats (-want +got):\n%s", diff)
 	}
-	resp, err := e.http.Get(strings.TrimSuffix(e.base, "/client/v4") + "/__sim/stats")
+	statsReq, _ := http.NewRequest(http.MethodGet, strings.TrimSuffix(e.base, "/client/v4")+"/__sim/stats", nil)
+	statsReq.Header.Set("Authorization", "Bearer "+testToken) // /__sim/* requires the token when one is set
+	resp, err := e.http.Do(statsReq)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +331,10 @@ func TestFaults(t *testing.T) {
 		e := newEnv(t, sim.Options{})
 		admin := strings.TrimSuffix(e.base, "/client/v4") + "/__sim/faults"
 		post := func(body string) int {
-			resp, err := e.http.Post(admin, "application/json", bytes.NewBufferString(body))
+			req, _ := http.NewRequest(http.MethodPost, admin, bytes.NewBufferString(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+testToken)
+			resp, err := e.http.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -354,6 +359,7 @@ func TestFaults(t *testing.T) {
 			t.Fatal(s)
 		}
 		req, _ := http.NewRequest(http.MethodDelete, admin, nil)
+		req.Header.Set("Authorization", "Bearer "+testToken)
 		resp, err := e.http.Do(req)
 		if err != nil {
 			t.Fatal(err)

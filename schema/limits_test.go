@@ -1,0 +1,125 @@
+package schema
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// onlyError returns the single error diagnostic of diags, failing otherwise.
+func onlyError(t *testing.T, diags hcl.Diagnostics) *hcl.Diagnostic {
+	t.Helper()
+	var errs hcl.Diagnostics
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			errs = append(errs, d)
+		}
+	}
+	if len(errs) != 1 {
+		t.Fatalf("want exactly one error, got %d: %v", len(errs), diags)
+	}
+	if errs[0].Subject == nil {
+		t.Fatalf("error %q has no position", errs[0].Summary)
+	}
+	return errs[0]
+}
+
+func TestNestingLimits(t *testing.T) {
+	deepParens := "zone \"example.com\" {\n  record \"www\" \"TXT\" {\n    value = " + strings.Repeat("(", 100000) + "\"x\"" + strings.Repeat(")", 100000) + "\n  }\n}\n"
+	tests := []struct {
+		name, src string
+		summary   string
+		line, col int
+	}{
+		{"100,000 nested parentheses", deepParens, "Nesting too deep", 3, 13 + MaxNestingDepth - 2},
+		{"nested lists", "x = " + strings.Repeat("[", 500) + strings.Repeat("]", 500) + "\n", "Nesting too deep", 1, 5 + MaxNestingDepth},
+		{"nested blocks", strings.Repeat("a {\n", 200) + strings.Repeat("}\n", 200), "Nesting too deep", MaxNestingDepth + 1, 3},
+		{"unary run", "x = " + strings.Repeat("!", 5000) + "true\n", "Nesting too deep", 1, 5 + MaxNestingDepth},
+		{"nested templates", "x = " + strings.Repeat(`"${`, 300) + "1" + strings.Repeat(`}"`, 300) + "\n", "Nesting too deep", 1, 0},
+		{"nested directives", "x = <<EOT\n" + strings.Repeat("%{ if true }", 300) + "x" + strings.Repeat("%{ endif }", 300) + "\nEOT\n", "Nesting too deep", 2, 0},
+		{"long operator chain", "x = 1" + strings.Repeat(" + 1", 5000) + "\n", "Expression too long", 1, 0},
+		{"long conditional chain", "x = " + strings.Repeat("true ? 1 : ", 2000) + "2\n", "Expression too long", 1, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, diags := LoadSource("deep.hcl", []byte(tt.src), Options{})
+			d := onlyError(t, diags)
+			if d.Summary != tt.summary || d.Subject.Filename != "deep.hcl" || d.Subject.Start.Line != tt.line || (tt.col != 0 && d.Subject.Start.Column != tt.col) {
+				t.Errorf("got %q at %s:%d:%d, want %q at line %d col %d", d.Summary, d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column, tt.summary, tt.line, tt.col)
+			}
+			if _, fd := Format([]byte(tt.src), "deep.hcl"); !fd.HasErrors() || fd[0].Summary != tt.summary {
+				t.Errorf("Format: %v, want %q", fd, tt.summary)
+			}
+		})
+	}
+}
+
+// TestNestingWithinLimits: ordinary configurations, and nesting up to the limit,
+// are not refused; a binary minus is not a unary run.
+func TestNestingWithinLimits(t *testing.T) {
+	for _, src := range []string{
+		"x = " + strings.Repeat("(", MaxNestingDepth-1) + "1" + strings.Repeat(")", MaxNestingDepth-1) + "\n",
+		"x = 1" + strings.Repeat(" - 1", MaxExpressionOperators) + "\n",
+		"x = [\n" + strings.Repeat("  1 + 1,\n", 5000) + "]\n",
+		"x = -1\ny = !true\nz = 2 - -1\n",
+	} {
+		if diags := checkSource("ok.hcl", []byte(src)); diags.HasErrors() {
+			t.Errorf("%.60q…: %v", src, diags)
+		}
+	}
+	for _, f := range []string{"testdata/valid", "../examples/demo"} {
+		files, _ := filepath.Glob(filepath.Join(f, "*.hcl"))
+		for _, p := range files {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diags := checkSource(p, b); diags.HasErrors() {
+				t.Errorf("%s: %v", p, diags)
+			}
+		}
+	}
+}
+
+// TestConfigSizeLimit: a file over MaxConfigBytes is refused with a diagnostic at the
+// first byte past the limit, by every loader, without being parsed.
+func TestConfigSizeLimit(t *testing.T) {
+	line := "# " + strings.Repeat("x", 97) + "\n"   // 100 bytes
+	big := []byte(strings.Repeat(line, 10<<20/100)) // 10 MB
+	wantLine := MaxConfigBytes/100 + 1
+	wantCol := MaxConfigBytes%100 + 1
+	check := func(t *testing.T, name string, diags hcl.Diagnostics) {
+		t.Helper()
+		d := onlyError(t, diags)
+		if d.Summary != "Configuration file too large" || d.Subject.Filename != name || d.Subject.Start.Line != wantLine || d.Subject.Start.Column != wantCol {
+			t.Errorf("got %q at %s:%d:%d, want the size error at %s:%d:%d", d.Summary, d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column, name, wantLine, wantCol)
+		}
+		if !strings.Contains(d.Detail, "1048576 bytes") {
+			t.Errorf("detail %q does not state the limit", d.Detail)
+		}
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "launch.hcl")
+	if err := os.WriteFile(p, big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, diags := LoadFile(p, Options{})
+	check(t, p, diags)
+	_, diags = LoadSource("big.hcl", big, Options{})
+	check(t, "big.hcl", diags)
+	_, diags = Load(fstest.MapFS{"conf/a.hcl": {Data: big}}, "conf", Options{})
+	check(t, "conf/a.hcl", diags)
+	_, diags = Format(big, "big.hcl")
+	check(t, "big.hcl", diags)
+
+	// Exactly at the limit is read (and here fails only for its content).
+	atLimit := bytes.Repeat([]byte("#"), MaxConfigBytes)
+	if diags := checkSource("limit.hcl", atLimit); diags.HasErrors() {
+		t.Errorf("a file of exactly MaxConfigBytes is refused: %v", diags)
+	}
+}
