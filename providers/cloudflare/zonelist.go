@@ -25,6 +25,8 @@ func (s *sdkAPI) listZones(ctx context.Context, page int) ([]wireZone, int, erro
 			Name        string   `json:"name"`
 			Status      string   `json:"status"`
 			NameServers []string `json:"name_servers"`
+			// OriginalNameServers: the registrar's name servers when the zone was added.
+			OriginalNameServers []string `json:"original_name_servers"`
 		} `json:"result"`
 		ResultInfo struct {
 			TotalPages int `json:"total_pages"`
@@ -36,7 +38,7 @@ func (s *sdkAPI) listZones(ctx context.Context, page int) ([]wireZone, int, erro
 	}
 	out := make([]wireZone, 0, len(env.Result))
 	for _, z := range env.Result {
-		out = append(out, wireZone{ID: z.ID, Name: z.Name, Status: z.Status, NameServers: z.NameServers})
+		out = append(out, wireZone{ID: z.ID, Name: z.Name, Status: z.Status, NameServers: z.NameServers, OriginalNameServers: z.OriginalNameServers})
 	}
 	pages := env.ResultInfo.TotalPages
 	if pages == 0 && len(out) == zonesPerPage {
@@ -119,6 +121,7 @@ func (p *Provider) PrepareZones(ctx context.Context, names []string) error {
 		e.mu.Lock()
 		if e.id == "" {
 			e.id, e.ns = z.ID, canonicalNameServers(z.NameServers)
+			e.status, e.origNS = z.Status, canonicalNameServers(z.OriginalNameServers)
 		}
 		e.mu.Unlock()
 	}
