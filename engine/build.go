@@ -17,7 +17,8 @@ type BuildOptions struct {
 	// LookupEnv reads environment variables (credentials, TSIG secrets).
 	LookupEnv func(string) (string, bool)
 	Logger    hclog.Logger
-	// CloudflareBatchLimit overrides the records-per-batch limit (0 = default 200).
+	// CloudflareBatchLimit overrides the records-per-batch limit (0 = the zone's
+	// plan's: Free 200, paid 3,500).
 	CloudflareBatchLimit int
 }
 
@@ -49,7 +50,7 @@ func build(cfg *schema.Config, ref string, o BuildOptions) (providers.Provider, 
 	if ref == "cloudflare" {
 		tok, ok := o.LookupEnv("CLOUDFLARE_API_TOKEN")
 		if !ok || tok == "" {
-			return nil, fmt.Errorf("CLOUDFLARE_API_TOKEN is not set: create an API token with Zone:DNS:Edit, Zone Settings:Edit and Zone Rulesets:Edit permissions and export it (or run `launchready demo` to try without an account)")
+			return nil, fmt.Errorf("CLOUDFLARE_API_TOKEN is not set: %s, and export it (or run `launchready demo` to try without an account)", cloudflare.TokenHelp)
 		}
 		base, _ := o.LookupEnv("CLOUDFLARE_BASE_URL")
 		return cloudflare.New(cloudflare.Options{BaseURL: base, Token: tok, BatchLimit: o.CloudflareBatchLimit, Logger: o.Logger})

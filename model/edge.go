@@ -103,6 +103,9 @@ type LiveZone struct {
 	// provider's order; nil where the provider does not say (the zone's apex NS
 	// records are then the answer).
 	Nameservers []string `json:"nameservers,omitempty"`
+	// Plan is the zone's plan at the provider where it has plans (Cloudflare's
+	// plan.legacy_id: "free", "pro", "business", "enterprise"); "" otherwise.
+	Plan string `json:"plan,omitempty"`
 }
 
 // Capabilities says what a provider kind can manage. schema checks a zone's blocks

@@ -40,6 +40,10 @@ type wireZone struct {
 	Status string `json:"status"`
 	// NameServers are the name servers Cloudflare assigned to the zone.
 	NameServers []string `json:"name_servers"`
+	// Plan is the zone's plan.legacy_id ("free", "pro", "business", "enterprise").
+	Plan string `json:"-"`
+	// Permissions is the zone object's permissions list ("#dns_records:edit"…).
+	Permissions []string `json:"permissions"`
 }
 
 // wireRecord is a DNS record as the API sends and receives it.
@@ -53,6 +57,27 @@ type wireRecord struct {
 	TTL      int         `json:"ttl"`
 	Proxied  bool        `json:"proxied"`
 	Comment  string      `json:"comment"`
+	// Meta is read-only information about the record (never sent).
+	Meta *recordMeta `json:"meta,omitempty"`
+}
+
+// recordMeta is the record's meta object: read_only marks records a Cloudflare
+// product manages (Email Routing's MX, SPF and DKIM records), which the API refuses
+// to change or delete.
+type recordMeta struct {
+	ReadOnly     bool `json:"read_only"`
+	EmailRouting bool `json:"email_routing"`
+}
+
+// readOnlyBy names who manages a read-only record ("" when it is not read-only).
+func (m *recordMeta) readOnlyBy() string {
+	switch {
+	case m == nil || !m.ReadOnly:
+		return ""
+	case m.EmailRouting:
+		return "Email Routing"
+	}
+	return "Cloudflare"
 }
 
 // recordData holds the structured value of SRV and CAA records (the only two

@@ -23,7 +23,7 @@ const Kind = "cloudflare"
 
 // Defaults for Options' zero values.
 const (
-	DefaultBatchLimit        = 200 // Cloudflare Free plan's batch limit
+	DefaultBatchLimit        = 200 // Cloudflare Free plan's batch limit (a zone of unknown plan)
 	DefaultRequestsPerSecond = 4.0 // 1,200 requests per 5 minutes
 	DefaultBurst             = 4
 	DefaultMaxRetries        = 4
@@ -40,8 +40,8 @@ type Options struct {
 	// Token is the API token. "" = CLOUDFLARE_API_TOKEN (or the SDK's other
 	// credential variables). It is never logged.
 	Token string
-	// BatchLimit is the most records per batch request; 0 = 200 (Free plans; paid
-	// plans allow 3,500).
+	// BatchLimit is the most records per batch request; 0 = the zone's plan's (Free
+	// 200, paid plans 3,500; cfplan.Limits.Batch).
 	BatchLimit int
 	// RequestsPerSecond paces every request this Provider makes, across zones; 0 = 4
 	// (Cloudflare's 1,200 per 5 minutes), except for an API on a loopback address (the
@@ -77,6 +77,8 @@ type zoneEntry struct {
 	id string
 	// ns are the zone's assigned name servers (canonical), from the same lookup.
 	ns []string
+	// plan is the zone's plan (plan.legacy_id: "free", "pro"…), "" when not told.
+	plan string
 }
 
 var (
@@ -90,7 +92,7 @@ var (
 // it makes no request (see VerifyToken).
 func New(opts Options) (*Provider, error) {
 	if opts.Token == "" && os.Getenv("CLOUDFLARE_API_TOKEN") == "" && os.Getenv("CLOUDFLARE_API_KEY") == "" {
-		return nil, errors.New("no Cloudflare credentials: set CLOUDFLARE_API_TOKEN to an API token with Zone:Read, DNS:Edit, Zone Settings:Edit and Rulesets (Single Redirect, Cache Rules):Edit")
+		return nil, errors.New("no Cloudflare credentials: set CLOUDFLARE_API_TOKEN: " + TokenHelp)
 	}
 	p := newProvider(nil, opts)
 	sdk, err := newSDKAPI(opts, p.middleware)
@@ -115,8 +117,8 @@ func newProvider(a api, opts Options) *Provider {
 		burst = DefaultBurst
 	}
 	limit := opts.BatchLimit
-	if limit <= 0 {
-		limit = DefaultBatchLimit
+	if limit < 0 {
+		limit = 0
 	}
 	log := opts.Logger
 	if log == nil {
@@ -183,8 +185,9 @@ func (p *Provider) zoneID(ctx context.Context, zone string) (string, string, err
 
 // zoneFacts is what the zone lookup told about a zone.
 type zoneFacts struct {
-	id string
-	ns []string
+	id   string
+	ns   []string
+	plan string
 }
 
 // zoneInfo returns the canonical zone name, its Cloudflare id and its assigned name
@@ -205,10 +208,13 @@ func (p *Provider) zoneInfo(ctx context.Context, zone string) (string, zoneFacts
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.id != "" {
-		return name, zoneFacts{id: e.id, ns: e.ns}, nil
+		return name, zoneFacts{id: e.id, ns: e.ns, plan: e.plan}, nil
 	}
 	zs, err := p.api.zoneIDs(ctx, name)
 	if err != nil {
+		if pe := denied(name, "Zone:Read", "find the zone", err); pe != err {
+			return "", zoneFacts{}, pe
+		}
 		return "", zoneFacts{}, fmt.Errorf("looking up zone %s: %w", name, err)
 	}
 	var match []wireZone
@@ -236,8 +242,9 @@ func (p *Provider) zoneInfo(ctx context.Context, zone string) (string, zoneFacts
 	}
 	e.id = found.ID
 	e.ns = canonicalNameServers(found.NameServers)
-	p.log.Debug("found zone", "zone", name, "id", e.id, "name_servers", e.ns)
-	return name, zoneFacts{id: e.id, ns: e.ns}, nil
+	e.plan = found.Plan
+	p.log.Debug("found zone", "zone", name, "id", e.id, "name_servers", e.ns, "plan", e.plan)
+	return name, zoneFacts{id: e.id, ns: e.ns, plan: e.plan}, nil
 }
 
 // canonicalNameServers returns the name servers as canonical names, in the API's

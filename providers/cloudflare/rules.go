@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/providers/cloudflare/cfplan"
 )
 
 // Action names of the rules launchready models.
@@ -260,6 +261,9 @@ func (p *Provider) ReadRules(ctx context.Context, zone, phase string) ([]model.R
 	}
 	rs, err := p.api.entrypoint(ctx, zid, phase)
 	if err != nil {
+		if pe := denied(zone, cfplan.PhaseGroup(phase, true), "read and write "+phaseDoing(phase), err); pe != err {
+			return nil, pe
+		}
 		return nil, fmt.Errorf("reading %s rules of %s: %w", phase, zone, err)
 	}
 	out := []model.Rule{}
@@ -300,6 +304,9 @@ func (p *Provider) WriteRules(ctx context.Context, zone, phase string, rules []m
 	}
 	p.mu.Unlock()
 	if err := p.api.putEntrypoint(ctx, zid, phase, ws); err != nil {
+		if pe, ok := denied(zone, cfplan.PhaseGroup(phase, true), "write "+phaseDoing(phase), err).(*PermissionError); ok {
+			return pe // the engine says whether records or settings were written before
+		}
 		return fmt.Errorf("writing %s rules of %s: %w", phase, zone, err)
 	}
 	p.log.Debug("wrote rules", "zone", zone, "phase", phase, "rules", len(ws))

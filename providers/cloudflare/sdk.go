@@ -59,7 +59,8 @@ func (s *sdkAPI) zoneIDs(ctx context.Context, name string) ([]wireZone, error) {
 	}
 	out := make([]wireZone, 0, len(page.Result))
 	for _, z := range page.Result {
-		out = append(out, wireZone{ID: z.ID, Name: z.Name, Status: string(z.Status), NameServers: z.NameServers})
+		out = append(out, wireZone{ID: z.ID, Name: z.Name, Status: string(z.Status), NameServers: z.NameServers,
+			Plan: z.Plan.LegacyID, Permissions: z.Permissions})
 	}
 	return out, nil
 }

@@ -664,8 +664,12 @@ func TestNewOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.batchLimit != DefaultBatchLimit || p.pacer.Limit() != DefaultRequestsPerSecond || p.Kind() != "cloudflare" {
-		t.Errorf("defaults: limit %d, rate %v, kind %s", p.batchLimit, p.pacer.Limit(), p.Kind())
+	if p.BatchLimit("free") != DefaultBatchLimit || p.BatchLimit("pro") != 3500 || p.BatchLimit("") != DefaultBatchLimit ||
+		p.pacer.Limit() != DefaultRequestsPerSecond || p.Kind() != "cloudflare" {
+		t.Errorf("defaults: limit free %d, pro %d, rate %v, kind %s", p.BatchLimit("free"), p.BatchLimit("pro"), p.pacer.Limit(), p.Kind())
+	}
+	if p, _ := New(Options{Token: "x", BatchLimit: 50}); p.BatchLimit("enterprise") != 50 {
+		t.Errorf("an explicit batch limit must win over the plan's: got %d", p.BatchLimit("enterprise"))
 	}
 	// Pacing by default, except towards a local simulator.
 	tests := []struct {

@@ -86,6 +86,9 @@ func (p *Provider) ReadSettings(ctx context.Context, zone string, ids []string) 
 	}
 	all, err := p.api.settings(ctx, zid)
 	if err != nil {
+		if pe := denied(zone, "Zone Settings:Edit", "read and change zone settings", err); pe != err {
+			return nil, pe
+		}
 		return nil, fmt.Errorf("reading settings of %s: %w", zone, err)
 	}
 	byID := make(map[string]wireSetting, len(all))
@@ -147,6 +150,10 @@ func (p *Provider) WriteSettings(ctx context.Context, zone string, s *model.Sett
 	var done []string
 	for _, w := range writes {
 		if err := p.api.editSetting(ctx, zid, w.id, w.value); err != nil {
+			if pe, ok := denied(zone, "Zone Settings:Edit", "change zone settings", err).(*PermissionError); ok {
+				pe.Wrote = len(done) > 0
+				return pe
+			}
 			if len(done) > 0 {
 				return fmt.Errorf("zone %s: changing setting %s (after %v were changed): %w", zone, w.id, done, err)
 			}
