@@ -32,6 +32,9 @@ type Engine struct {
 	Logger    hclog.Logger
 	// Zones restricts the run to these canonical zone names (nil = all).
 	Zones []string
+	// RecordQuota, when > 0, replaces the Cloudflare plans' DNS record quota in the
+	// plan-time limit checks (a zone whose quota Cloudflare raised).
+	RecordQuota int
 }
 
 func (e *Engine) logger() hclog.Logger {
@@ -199,6 +202,9 @@ func (e *Engine) Plan(ctx context.Context) (*plan.Plan, map[string]*model.LiveZo
 	}
 	p, err := plan.Compute(cfg, live)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkLimits(cfg, live, p, e.RecordQuota); err != nil {
 		return nil, nil, err
 	}
 	return p, live, nil

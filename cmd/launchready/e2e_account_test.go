@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -65,5 +66,56 @@ func TestDNSOnlyTokenWithRedirect(t *testing.T) {
 	after := w.api.liveZone("example.com")
 	if len(after.Records) != len(before.Records) || after.Serial != before.Serial {
 		t.Errorf("records changed: %d records (serial %d) before, %d (serial %d) after", len(before.Records), before.Serial, len(after.Records), after.Serial)
+	}
+}
+
+// A Free zone whose plan would pass 200 records is refused at plan time, with the
+// figure, where launch.hcl asks for it, before anything is written; so is a cache
+// rule whose edge TTL is below the Free plan's minimum.
+func TestFreePlanLimitsAtPlanTime(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("zone \"example.com\" {\n  provider = \"cloudflare\"\n")
+	for i := range 201 {
+		fmt.Fprintf(&b, "  record \"h%03d\" \"A\" { value = \"198.51.100.%d\" }\n", i, i%250+1)
+	}
+	b.WriteString("}\n")
+	w := newWorkspaceWith(t, []string{"--no-edge"}, b.String(), "example.com")
+	before := w.api.liveZone("example.com")
+	for _, args := range [][]string{{"plan"}, {"apply", "--auto-approve", "--no-verify"}} {
+		r := w.mustRun(1, args...)
+		// 201 records and their ownership marks.
+		for _, want := range []string{"launch.hcl:1:1: zone example.com", "would hold 402 DNS records after this plan (0 now, 201 of the new ones launchready's ownership marks)", "Free Website plan allows 200", "nothing was changed"} {
+			if !strings.Contains(r.stderr, want) {
+				t.Errorf("launchready %s: stderr lacks %q:\n%s", args[0], want, r.stderr)
+			}
+		}
+	}
+	if after := w.api.liveZone("example.com"); after.Serial != before.Serial {
+		t.Errorf("the zone changed (serial %d -> %d)", before.Serial, after.Serial)
+	}
+	// With the quota of a zone Cloudflare raised, the same plan goes through.
+	r := w.run([]string{"LAUNCHREADY_CLOUDFLARE_RECORD_QUOTA=1000"}, "plan")
+	if r.code != 0 {
+		t.Errorf("plan with a raised quota: exit %d\n%s", r.code, r.stderr)
+	}
+
+	w.write("launch.hcl", `zone "example.com" {
+  provider = "cloudflare"
+
+  record "@" "A" { value = "203.0.113.10" }
+
+  cache "assets" {
+    hosts       = ["example.com"]
+    path_prefix = "/assets/"
+    edge_ttl    = "1h"
+  }
+}
+`)
+	r = w.mustRun(1, "plan")
+	for _, want := range []string{"launch.hcl:6:3: zone example.com", "edge_ttl to 3600 seconds", "minimum is 7200 seconds"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("plan with a 1h edge TTL: stderr lacks %q:\n%s", want, r.stderr)
+		}
 	}
 }

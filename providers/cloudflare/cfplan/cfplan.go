@@ -211,3 +211,28 @@ func ZonePermissions(groups []string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// UsesMatches reports whether a rules-language expression uses the matches
+// (regular expression) operator: the word "matches" or "~" outside string literals.
+func UsesMatches(expr string) bool {
+	inStr := false
+	for i := 0; i < len(expr); i++ {
+		c := expr[i]
+		switch {
+		case inStr && c == '\\':
+			i++
+		case c == '"':
+			inStr = !inStr
+		case inStr:
+		case c == '~':
+			return true
+		case strings.HasPrefix(expr[i:], "matches") && (i == 0 || !isIdent(expr[i-1])) && (i+7 == len(expr) || !isIdent(expr[i+7])):
+			return true
+		}
+	}
+	return false
+}
+
+func isIdent(c byte) bool {
+	return c == '_' || c == '.' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}

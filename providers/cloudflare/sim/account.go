@@ -212,7 +212,7 @@ func (s *Server) checkRulesPlan(phase string, rules []*rule) *apiError {
 			Source:  &apiSource{Pointer: "/rules"}}}}
 	}
 	for i, r := range rules {
-		if !l.Matches && usesMatches(r.Expression) {
+		if !l.Matches && cfplan.UsesMatches(r.Expression) {
 			return &apiError{Status: http.StatusBadRequest, Errors: []apiMessage{{Code: CodeNotEntitled,
 				Message: fmt.Sprintf("not entitled: the matches operator needs a Business or Enterprise plan (this zone is on the %s plan)", l.Name),
 				Source:  &apiSource{Pointer: fmt.Sprintf("/rules/%d/expression", i)}}}}
@@ -234,27 +234,6 @@ func (s *Server) checkRulesPlan(phase string, rules []*rule) *apiError {
 		}
 	}
 	return nil
-}
-
-// usesMatches reports whether a rules-language expression uses the matches operator
-// (the word "matches" or "~" outside string literals).
-func usesMatches(expr string) bool {
-	inStr := false
-	for i := 0; i < len(expr); i++ {
-		c := expr[i]
-		switch {
-		case inStr && c == '\\':
-			i++
-		case c == '"':
-			inStr = !inStr
-		case inStr:
-		case c == '~':
-			return true
-		case strings.HasPrefix(expr[i:], "matches") && (i == 0 || !isIdent(expr[i-1])) && (i+7 == len(expr) || !isIdent(expr[i+7])):
-			return true
-		}
-	}
-	return false
 }
 
 // Known rule fields (schema rulesets_Rule and the SDK's rule unions); any other field
