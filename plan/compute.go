@@ -119,6 +119,9 @@ func computeZone(z *schema.Zone, lz *model.LiveZone) (*ZonePlan, error) {
 	if err := st.readDesired(); err != nil {
 		return nil, err
 	}
+	if err := checkReadOnly(z, st.zp.ReadOnly); err != nil {
+		return nil, err
+	}
 	for _, d := range st.desired {
 		st.planRRSet(d)
 	}
@@ -158,6 +161,10 @@ func computeZone(z *schema.Zone, lz *model.LiveZone) (*ZonePlan, error) {
 func (st *zoneState) readLive() error {
 	apex := st.z.Name
 	for _, r := range st.live.Records {
+		if r.ReadOnly != "" { // managed by Cloudflare (Email Routing): shown, never written
+			st.zp.ReadOnly = append(st.zp.ReadOnly, r)
+			continue
+		}
 		if owner, reg, ok := ParseRegistryRecord(r); ok {
 			st.markRecs[owner] = append(st.markRecs[owner], r)
 			if st.marks[owner] == nil {

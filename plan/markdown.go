@@ -41,7 +41,7 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 	}
 	for i := range p.Zones {
 		z := &p.Zones[i]
-		if !z.HasChanges() && len(z.Unmanaged) == 0 && len(z.Warnings) == 0 {
+		if !z.HasChanges() && len(z.Unmanaged) == 0 && len(z.Warnings) == 0 && len(z.ReadOnly) == 0 {
 			continue
 		}
 		b.WriteString("\n")
@@ -57,6 +57,13 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 		if n := len(z.Unmanaged); n > 0 {
 			fmt.Fprintf(&b, "**%s:**\n\n", strings.ToUpper(unmanagedLine(n)[:1])+unmanagedLine(n)[1:])
 			for _, r := range z.Unmanaged {
+				fmt.Fprintf(&b, "- %s\n", mdCode(recordLine(r)))
+			}
+			b.WriteString("\n")
+		}
+		if l := readOnlyLine(z); l != "" {
+			fmt.Fprintf(&b, "**%s:**\n\n", strings.ToUpper(l[:1])+l[1:])
+			for _, r := range z.ReadOnly {
 				fmt.Fprintf(&b, "- %s\n", mdCode(recordLine(r)))
 			}
 			b.WriteString("\n")

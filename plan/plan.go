@@ -79,6 +79,10 @@ type ZonePlan struct {
 	// Unmanaged are live records launchready leaves alone (not owned, not declared,
 	// or ignored), sorted.
 	Unmanaged []model.Record `json:"unmanaged,omitempty"`
+	// ReadOnly are live records the provider marks read-only (Cloudflare's
+	// meta.read_only: Email Routing's MX, SPF and DKIM records), shown as managed by
+	// the provider and never changed or deleted, in authoritative zones too.
+	ReadOnly []model.Record `json:"read_only,omitempty"`
 	// Warnings are findings that do not stop the plan (e.g. an ownership mark naming a
 	// record that was edited or deleted outside launchready).
 	Warnings []string `json:"warnings,omitempty"`

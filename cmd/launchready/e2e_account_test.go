@@ -119,3 +119,50 @@ func TestFreePlanLimitsAtPlanTime(t *testing.T) {
 		}
 	}
 }
+
+// An authoritative zone with Email Routing on: Email Routing's records are shown as
+// managed by Cloudflare and never deleted; plan, apply, plan again with no changes.
+// A declared MX at the apex collides with them and is refused.
+func TestEmailRoutingAuthoritativeZone(t *testing.T) {
+	t.Parallel()
+	w := newWorkspaceWith(t, []string{"--email-routing", "example.com", "--no-edge"}, `zone "example.com" {
+  provider      = "cloudflare"
+  authoritative = true
+
+  record "@" "A" { value = "203.0.113.10" }
+  record "@" "TXT" { value = "google-site-verification=abc123" }
+}
+`, "example.com")
+	r := w.mustRun(0, "plan")
+	for _, want := range []string{"5 records managed by Cloudflare (Email Routing), read-only, left alone", "route1.mx.cloudflare.net", "cf2024-1._domainkey.example.com"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("plan lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "- ") && strings.Contains(r.stdout, "delete") {
+		t.Errorf("plan deletes something:\n%s", r.stdout)
+	}
+	w.converge()
+	n := 0
+	for _, rec := range w.api.liveZone("example.com").Records {
+		if rec.ReadOnly == "Email Routing" {
+			n++
+		}
+	}
+	if n != 5 {
+		t.Errorf("Email Routing records after apply: %d, want 5", n)
+	}
+
+	w.write("launch.hcl", `zone "example.com" {
+  provider = "cloudflare"
+
+  record "@" "MX" { values = ["10 mx.example.net"] }
+}
+`)
+	r = w.mustRun(1, "plan")
+	for _, want := range []string{"launch.hcl:4:3: zone example.com: @ MX collides with example.com MX", "Email Routing manages"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("plan with a colliding MX lacks %q:\n%s", want, r.stderr)
+		}
+	}
+}

@@ -57,7 +57,7 @@ func (s *Server) LiveZone(name string) (*model.LiveZone, bool) {
 }
 
 func liveRecord(r *record) model.Record {
-	m := model.Record{ID: r.ID, Name: r.Name, Type: r.Type, Value: r.Content, TTL: r.TTL, Proxied: r.Proxied, Comment: r.Comment}
+	m := model.Record{ID: r.ID, Name: r.Name, Type: r.Type, Value: r.Content, TTL: r.TTL, Proxied: r.Proxied, Comment: r.Comment, ReadOnly: r.ReadOnly}
 	if m.TTL == 1 {
 		m.TTL = 0
 	}
