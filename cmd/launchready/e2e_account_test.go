@@ -166,3 +166,31 @@ func TestEmailRoutingAuthoritativeZone(t *testing.T) {
 		}
 	}
 }
+
+// doctor, read-only, on the Zone:Read,DNS:Edit token: a records-only launch.hcl has
+// everything (exit 0); with a redirect declared, Single Redirect:Edit is missing
+// (exit 1). It shows the zone's plan and the headroom, and writes nothing.
+func TestDoctor(t *testing.T) {
+	t.Parallel()
+	w := newWorkspaceWith(t, []string{"--token-permissions", "Zone:Read,DNS:Edit", "--no-edge"}, recordsOnlyConfig, "example.com")
+	before := simStats(t, w.base)
+	r := w.mustRun(0, "doctor")
+	for _, want := range []string{"Cloudflare API token: valid and active", "zone example.com: Cloudflare Free Website",
+		"Zone:Read", "DNS:Edit               present", "DNS records: 0 now, 4 after this plan; quota 200", "Everything launch.hcl needs"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("doctor lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	w.write("launch.hcl", withRedirectConfig)
+	r = w.mustRun(1, "doctor")
+	for _, want := range []string{"Single Redirect:Edit   missing  <- add it to the token (for redirect blocks)", "Single Redirect:Edit"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("doctor with a redirect lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	for k, n := range statsDelta(before, simStats(t, w.base)) {
+		if !strings.HasPrefix(k, "GET ") && n > 0 {
+			t.Errorf("doctor sent %d %s requests", n, k)
+		}
+	}
+}

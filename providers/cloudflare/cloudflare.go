@@ -79,6 +79,8 @@ type zoneEntry struct {
 	ns []string
 	// plan is the zone's plan (plan.legacy_id: "free", "pro"…), "" when not told.
 	plan string
+	// perms is the zone object's permissions list ("#dns_records:edit"…).
+	perms []string
 }
 
 var (
@@ -185,9 +187,10 @@ func (p *Provider) zoneID(ctx context.Context, zone string) (string, string, err
 
 // zoneFacts is what the zone lookup told about a zone.
 type zoneFacts struct {
-	id   string
-	ns   []string
-	plan string
+	id    string
+	ns    []string
+	plan  string
+	perms []string
 }
 
 // zoneInfo returns the canonical zone name, its Cloudflare id and its assigned name
@@ -208,7 +211,7 @@ func (p *Provider) zoneInfo(ctx context.Context, zone string) (string, zoneFacts
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.id != "" {
-		return name, zoneFacts{id: e.id, ns: e.ns, plan: e.plan}, nil
+		return name, zoneFacts{id: e.id, ns: e.ns, plan: e.plan, perms: e.perms}, nil
 	}
 	zs, err := p.api.zoneIDs(ctx, name)
 	if err != nil {
@@ -243,8 +246,9 @@ func (p *Provider) zoneInfo(ctx context.Context, zone string) (string, zoneFacts
 	e.id = found.ID
 	e.ns = canonicalNameServers(found.NameServers)
 	e.plan = found.Plan
+	e.perms = found.Permissions
 	p.log.Debug("found zone", "zone", name, "id", e.id, "name_servers", e.ns, "plan", e.plan)
-	return name, zoneFacts{id: e.id, ns: e.ns, plan: e.plan}, nil
+	return name, zoneFacts{id: e.id, ns: e.ns, plan: e.plan, perms: e.perms}, nil
 }
 
 // canonicalNameServers returns the name servers as canonical names, in the API's

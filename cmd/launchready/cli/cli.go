@@ -109,6 +109,7 @@ func newRoot(e *env) *cobra.Command {
 	root.PersistentFlags().StringArrayVar(&e.vars, "var", nil, "set a variable: name=value (repeatable)")
 	root.AddCommand(
 		newValidateCmd(e),
+		newDoctorCmd(e),
 		newFmtCmd(e),
 		newPlanCmd(e),
 		newApplyCmd(e),
