@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 
@@ -20,6 +21,8 @@ type BuildOptions struct {
 	// CloudflareBatchLimit overrides the records-per-batch limit (0 = the zone's
 	// plan's: Free 200, paid 3,500).
 	CloudflareBatchLimit int
+	// CloudflareMaxRetryWait caps Retry-After waits (0 = 60 s; negative = no cap).
+	CloudflareMaxRetryWait time.Duration
 }
 
 // Build constructs one provider per provider reference used by cfg's zones: the one
@@ -53,7 +56,7 @@ func build(cfg *schema.Config, ref string, o BuildOptions) (providers.Provider, 
 			return nil, fmt.Errorf("CLOUDFLARE_API_TOKEN is not set: %s, and export it (or run `launchready demo` to try without an account)", cloudflare.TokenHelp)
 		}
 		base, _ := o.LookupEnv("CLOUDFLARE_BASE_URL")
-		return cloudflare.New(cloudflare.Options{BaseURL: base, Token: tok, BatchLimit: o.CloudflareBatchLimit, Logger: o.Logger})
+		return cloudflare.New(cloudflare.Options{BaseURL: base, Token: tok, BatchLimit: o.CloudflareBatchLimit, MaxRetryWait: o.CloudflareMaxRetryWait, Logger: o.Logger})
 	}
 	pb, ok := cfg.Providers[ref]
 	if !ok {

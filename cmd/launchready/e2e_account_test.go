@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
+	"time"
 	"testing"
 )
 
@@ -192,5 +194,38 @@ func TestDoctor(t *testing.T) {
 		if !strings.HasPrefix(k, "GET ") && n > 0 {
 			t.Errorf("doctor sent %d %s requests", n, k)
 		}
+	}
+}
+
+// Retry-After is honoured up to --max-retry-wait (default 60 s) with a visible wait
+// message; past the cap the command stops at once with the time to retry.
+func TestRetryAfterCap(t *testing.T) {
+	t.Parallel()
+	w := newWorkspaceWith(t, []string{"--no-edge"}, recordsOnlyConfig, "example.com")
+	fault := func(f string) {
+		resp, err := http.Post(strings.TrimSuffix(w.base, "/client/v4")+"/__sim/faults", "application/json", strings.NewReader(f))
+		if err != nil || resp.StatusCode/100 != 2 {
+			t.Fatalf("injecting a fault: %v %v", resp, err)
+		}
+		resp.Body.Close()
+	}
+	fault(`{"method":"GET","path_prefix":"/client/v4/zones","status":429,"retry_after":120,"count":1}`)
+	start := time.Now()
+	r := w.mustRun(1, "plan")
+	if !strings.Contains(r.stderr, "Cloudflare asked to wait 120s before retrying, longer than the 1m0s launchready waits (--max-retry-wait): run the command again after ") {
+		t.Errorf("plan past the cap:\n%s", r.stderr)
+	}
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("plan waited %s past the cap", d)
+	}
+	fault(`{"method":"GET","path_prefix":"/client/v4/zones","status":429,"retry_after":2,"count":1}`)
+	r = w.mustRun(0, "plan", "--max-retry-wait", "5s")
+	if !strings.Contains(r.stderr, "Cloudflare API answered 429: waiting 2s before retrying (Retry-After; at most 5s is waited, see --max-retry-wait)") {
+		t.Errorf("no visible wait message:\n%s", r.stderr)
+	}
+	fault(`{"method":"GET","path_prefix":"/client/v4/zones","status":429,"retry_after":2,"count":1}`)
+	r = w.mustRun(1, "plan", "--max-retry-wait", "1s")
+	if !strings.Contains(r.stderr, "longer than the 1s launchready waits") {
+		t.Errorf("plan with --max-retry-wait 1s:\n%s", r.stderr)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // api is the narrow slice of the Cloudflare API the provider uses. Its types are this
@@ -251,7 +252,11 @@ type apiError struct {
 	// RetryAfter is the Retry-After header of a 429 answer that was not retried
 	// (retries exhausted or the wait longer than the context allows).
 	RetryAfter string
-	Err        error
+	// RetryCap is the --max-retry-wait the Retry-After exceeded ("" when it did not).
+	RetryCap string
+	// RetryAt is when the Retry-After ends (zero without one).
+	RetryAt time.Time
+	Err     error
 	// Unknown is set when an earlier attempt of the same request had an unknown
 	// outcome (errOutcomeUnknown); errors.Is(e, errOutcomeUnknown) reports it.
 	Unknown bool
@@ -282,8 +287,14 @@ func (e *apiError) Error() string {
 	}
 	if e.Status == 429 {
 		b.WriteString("; Cloudflare's API rate limit was exceeded")
-		if e.RetryAfter != "" {
+		if e.RetryAfter != "" && e.RetryCap == "" {
 			fmt.Fprintf(&b, " (retry after %ss)", e.RetryAfter)
+		}
+	}
+	if e.RetryCap != "" {
+		fmt.Fprintf(&b, "; Cloudflare asked to wait %ss before retrying, longer than the %s launchready waits (--max-retry-wait)", e.RetryAfter, e.RetryCap)
+		if !e.RetryAt.IsZero() {
+			fmt.Fprintf(&b, ": run the command again after %s", e.RetryAt.Format("15:04:05 MST"))
 		}
 	}
 	return b.String()

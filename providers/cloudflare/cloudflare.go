@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 
@@ -52,6 +53,10 @@ type Options struct {
 	// MaxRetries is how often the SDK retries a request answered 408, 409, 429 or 5xx
 	// or lost on the way, honouring Retry-After; 0 = 4, negative = never.
 	MaxRetries int
+	// MaxRetryWait is the longest Retry-After the provider waits before retrying;
+	// an answer asking for longer stops the command with the time to retry. 0 = 60 s;
+	// negative = no cap.
+	MaxRetryWait time.Duration
 	// HTTPClient sends the requests; nil = the SDK's default client.
 	HTTPClient *http.Client
 	// Logger receives debug logs of requests, retries and writes; nil = silent.
@@ -66,6 +71,8 @@ type Provider struct {
 	pacer      *providers.Pacer
 	batchLimit int
 	log        hclog.Logger
+	// maxRetryWait caps Retry-After waits (0 = no cap).
+	maxRetryWait time.Duration
 
 	mu        sync.Mutex
 	zones     map[string]*zoneEntry
@@ -126,13 +133,21 @@ func newProvider(a api, opts Options) *Provider {
 	if log == nil {
 		log = hclog.NewNullLogger()
 	}
+	maxWait := opts.MaxRetryWait
+	switch {
+	case maxWait == 0:
+		maxWait = DefaultMaxRetryWait
+	case maxWait < 0:
+		maxWait = 0
+	}
 	return &Provider{
-		api:        a,
-		pacer:      providers.NewPacer(rps, burst),
-		batchLimit: limit,
-		log:        log.Named("cloudflare"),
-		zones:      map[string]*zoneEntry{},
-		ruleExtra:  map[ruleKey]map[string]json.RawMessage{},
+		api:          a,
+		pacer:        providers.NewPacer(rps, burst),
+		batchLimit:   limit,
+		log:          log.Named("cloudflare"),
+		maxRetryWait: maxWait,
+		zones:        map[string]*zoneEntry{},
+		ruleExtra:    map[ruleKey]map[string]json.RawMessage{},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"time"
 
 	cf "github.com/cloudflare/cloudflare-go/v7"
 	"github.com/cloudflare/cloudflare-go/v7/dns"
@@ -337,8 +338,12 @@ func convertErr(op string, err error) error {
 			ae.Errors = append(ae.Errors, apiMessage{Code: int(m.Code), Message: m.Message, Pointer: m.Source.Pointer})
 		}
 	}
-	if ce.Response != nil && ce.StatusCode == http.StatusTooManyRequests {
+	if ce.Response != nil && (ce.StatusCode == http.StatusTooManyRequests || retryableStatus(ce.StatusCode)) {
 		ae.RetryAfter = ce.Response.Header.Get("Retry-After")
+		ae.RetryCap = ce.Response.Header.Get(cappedHeader)
+		if wait, ok := retryAfter(ce.Response.Header); ok {
+			ae.RetryAt = time.Now().Add(wait).UTC()
+		}
 	}
 	return ae
 }

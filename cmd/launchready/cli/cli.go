@@ -10,10 +10,13 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+
+	"github.com/launchready/launchready/providers/cloudflare"
 )
 
 // Exit codes shared by the commands (see the README's table).
@@ -49,6 +52,8 @@ type env struct {
 	// global flags
 	configPath string
 	vars       []string
+	// maxRetryWait caps Cloudflare's Retry-After waits (--max-retry-wait).
+	maxRetryWait time.Duration
 	// secretEnv names secret variables the loaded config refers to (TSIG secrets,
 	// check headers), redacted like the Cloudflare token.
 	secretEnv []string
@@ -107,6 +112,7 @@ func newRoot(e *env) *cobra.Command {
 	}
 	root.PersistentFlags().StringVar(&e.configPath, "config", "launch.hcl", "configuration file")
 	root.PersistentFlags().StringArrayVar(&e.vars, "var", nil, "set a variable: name=value (repeatable)")
+	root.PersistentFlags().DurationVar(&e.maxRetryWait, "max-retry-wait", cloudflare.DefaultMaxRetryWait, "the longest Retry-After of the Cloudflare API to wait out; a longer one stops the command with the time to retry")
 	root.AddCommand(
 		newValidateCmd(e),
 		newDoctorCmd(e),

@@ -26,7 +26,7 @@ func (e *env) engineFor(cfg *schema.Config, zones []string) (*engine.Engine, err
 		}
 		batch = n
 	}
-	provs, err := engine.Build(cfg, engine.BuildOptions{LookupEnv: e.lookup, Logger: e.log, CloudflareBatchLimit: batch})
+	provs, err := engine.Build(cfg, engine.BuildOptions{LookupEnv: e.lookup, Logger: e.log, CloudflareBatchLimit: batch, CloudflareMaxRetryWait: e.maxRetryWait})
 	if err != nil {
 		return nil, exitCode(ExitError, err)
 	}
