@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 	"testing"
+	"time"
 )
 
 // The first run on a real Cloudflare account: a token scoped to what the docs
