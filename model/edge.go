@@ -12,6 +12,10 @@ const (
 	SettingAutomaticHTTPSRewrites = "automatic_https_rewrites"
 	SettingSecurityLevel          = "security_level"
 	SettingSecurityHeader         = "security_header" // HSTS
+	// SettingSSLAutomaticMode is "auto" when Cloudflare chooses the zone's encryption
+	// mode itself (Automatic SSL/TLS), "custom" when the ssl setting is the user's.
+	// Read beside ssl (live only; never declared).
+	SettingSSLAutomaticMode = "ssl_automatic_mode"
 )
 
 // Settings is the set of zone settings under management: only ids present are managed.

@@ -118,6 +118,15 @@ func (p *Provider) ReadSettings(ctx context.Context, zone string, ids []string) 
 		}
 		out.Values[id] = v
 	}
+	// Automatic SSL/TLS: whether Cloudflare chooses the ssl value itself, from the
+	// same bulk read (no extra request); absent, the mode is taken as custom.
+	if _, ok := out.Values[model.SettingSSL]; ok {
+		if s, ok := byID[model.SettingSSLAutomaticMode]; ok {
+			if v, err := settingValue(model.SettingSSLAutomaticMode, s.Value); err == nil && v == "auto" {
+				out.Values[model.SettingSSLAutomaticMode] = v
+			}
+		}
+	}
 	return out, nil
 }
 

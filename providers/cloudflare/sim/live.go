@@ -35,6 +35,9 @@ func (s *Server) LiveZone(name string) (*model.LiveZone, bool) {
 	for _, id := range settingOrder {
 		switch v := z.settingValue(id).(type) {
 		case string:
+			if id == model.SettingSSLAutomaticMode && v != "auto" {
+				continue // as the provider reads it: only an automatic mode is reported
+			}
 			lz.Settings.Values[id] = v
 		case securityHeader:
 			lz.Settings.HSTS = &model.HSTS{Enabled: v.STS.Enabled, MaxAge: v.STS.MaxAge,
