@@ -18,11 +18,14 @@ type BuildOptions struct {
 	// LookupEnv reads environment variables (credentials, TSIG secrets).
 	LookupEnv func(string) (string, bool)
 	Logger    hclog.Logger
-	// CloudflareBatchLimit overrides the records-per-batch limit (0 = default 200).
+	// CloudflareBatchLimit overrides the records-per-batch limit (0 = the zone's
+	// plan's: Free 200, paid 3,500).
 	CloudflareBatchLimit int
 	// CloudflareRequestTimeout bounds each Cloudflare API request (0 = the
 	// provider's default, 30 s).
 	CloudflareRequestTimeout time.Duration
+	// CloudflareMaxRetryWait caps Retry-After waits (0 = 60 s; negative = no cap).
+	CloudflareMaxRetryWait time.Duration
 }
 
 // Build constructs one provider per provider reference used by cfg's zones: the one
@@ -53,10 +56,10 @@ func build(cfg *schema.Config, ref string, o BuildOptions) (providers.Provider, 
 	if ref == "cloudflare" {
 		tok, ok := o.LookupEnv("CLOUDFLARE_API_TOKEN")
 		if !ok || tok == "" {
-			return nil, fmt.Errorf("CLOUDFLARE_API_TOKEN is not set: create an API token with Zone:DNS:Edit, Zone Settings:Edit and Zone Rulesets:Edit permissions and export it (or run `launchready demo` to try without an account)")
+			return nil, fmt.Errorf("CLOUDFLARE_API_TOKEN is not set: %s, and export it (or run `launchready demo` to try without an account)", cloudflare.TokenHelp)
 		}
 		base, _ := o.LookupEnv("CLOUDFLARE_BASE_URL")
-		return cloudflare.New(cloudflare.Options{BaseURL: base, Token: tok, BatchLimit: o.CloudflareBatchLimit, RequestTimeout: o.CloudflareRequestTimeout, Logger: o.Logger})
+		return cloudflare.New(cloudflare.Options{BaseURL: base, Token: tok, BatchLimit: o.CloudflareBatchLimit, RequestTimeout: o.CloudflareRequestTimeout, MaxRetryWait: o.CloudflareMaxRetryWait, Logger: o.Logger})
 	}
 	pb, ok := cfg.Providers[ref]
 	if !ok {

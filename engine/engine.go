@@ -20,6 +20,7 @@ import (
 	"github.com/launchready/launchready/model"
 	"github.com/launchready/launchready/plan"
 	"github.com/launchready/launchready/providers"
+	"github.com/launchready/launchready/providers/cloudflare"
 	"github.com/launchready/launchready/schema"
 )
 
@@ -31,6 +32,9 @@ type Engine struct {
 	Logger    hclog.Logger
 	// Zones restricts the run to these canonical zone names (nil = all).
 	Zones []string
+	// RecordQuota, when > 0, replaces the Cloudflare plans' DNS record quota in the
+	// plan-time limit checks (a zone whose quota Cloudflare raised).
+	RecordQuota int
 }
 
 func (e *Engine) logger() hclog.Logger {
@@ -75,21 +79,43 @@ func settingIDs(z *schema.Zone) []string {
 	return ids
 }
 
-// ReadZone reads one zone's live state: records always; settings the zone declares;
-// both rule phases when the provider has rules (so removed blocks' rules are found).
+// ReadZone reads one zone's live state: records always; settings the zone declares
+// or launchready managed before; the rule phases the zone declares, and the others
+// when the token may read them (so removed blocks' rules are found): a phase the zone
+// does not declare and the token may not read is left unread, so that a token with
+// only Zone:Read and DNS:Edit plans a records-only zone.
 func (e *Engine) ReadZone(ctx context.Context, z *schema.Zone) (*model.LiveZone, error) {
-	return e.ReadZoneFrom(ctx, z.Name, z.Provider, settingIDs(z))
+	return e.readZone(ctx, z.Name, z.Provider, settingIDs(z), declaredPhases(z))
+}
+
+// declaredPhases returns the rule phases a zone has blocks for.
+func declaredPhases(z *schema.Zone) map[string]bool {
+	out := map[string]bool{}
+	if len(z.Redirects) > 0 {
+		out[model.PhaseRedirect] = true
+	}
+	if len(z.Caches) > 0 {
+		out[model.PhaseCache] = true
+	}
+	return out
 }
 
 // ReadZoneFrom reads zone through the provider with reference ref, with the live
-// values of the given settings.
+// values of the given settings and the rule phases the token may read.
 func (e *Engine) ReadZoneFrom(ctx context.Context, zone, ref string, settings []string) (*model.LiveZone, error) {
+	return e.readZone(ctx, zone, ref, settings, nil)
+}
+
+func (e *Engine) readZone(ctx context.Context, zone, ref string, settings []string, phases map[string]bool) (*model.LiveZone, error) {
 	p, ok := e.Providers[ref]
 	if !ok {
 		return nil, fmt.Errorf("zone %s: provider %q is not configured", zone, ref)
 	}
 	live, err := p.ReadZone(ctx, zone)
 	if err != nil {
+		if _, ok := cloudflare.IsPermission(err); ok {
+			return nil, err // it names the zone and the permission to add
+		}
 		return nil, fmt.Errorf("reading zone %s: %w", zone, err)
 	}
 	// Settings launchready managed before (listed in the apex ownership mark) are read
@@ -97,6 +123,9 @@ func (e *Engine) ReadZoneFrom(ctx context.Context, zone, ref string, settings []
 	settings = unionStrings(settings, plan.ManagedSettings(live))
 	if sp, ok := p.(providers.SettingsProvider); ok && len(settings) > 0 {
 		s, err := sp.ReadSettings(ctx, zone, settings)
+		if _, ok := cloudflare.IsPermission(err); ok {
+			return nil, err
+		}
 		if err != nil {
 			return nil, fmt.Errorf("reading settings of %s: %w", zone, err)
 		}
@@ -106,6 +135,13 @@ func (e *Engine) ReadZoneFrom(ctx context.Context, zone, ref string, settings []
 		live.Rules = map[string][]model.Rule{}
 		for _, phase := range []string{model.PhaseRedirect, model.PhaseCache} {
 			rules, err := rp.ReadRules(ctx, zone, phase)
+			if _, ok := cloudflare.IsPermission(err); ok {
+				if phases[phase] {
+					return nil, err
+				}
+				e.logger().Debug("rules not read: the token may not read them and launch.hcl declares none", "zone", zone, "phase", phase)
+				continue // the phase stays unread: the plan leaves it alone
+			}
 			if err != nil {
 				return nil, fmt.Errorf("reading %s rules of %s: %w", phase, zone, err)
 			}
@@ -178,6 +214,9 @@ func (e *Engine) Plan(ctx context.Context) (*plan.Plan, map[string]*model.LiveZo
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := checkLimits(cfg, live, p, e.RecordQuota); err != nil {
+		return nil, nil, err
+	}
 	return p, live, nil
 }
 
@@ -192,6 +231,15 @@ func (e *Engine) Apply(ctx context.Context, p *plan.Plan, live map[string]*model
 	if progress == nil {
 		progress = func(string, string) {}
 	}
+	wrote := false
+	err := e.apply(ctx, p, live, progress, &wrote)
+	if pe, ok := cloudflare.IsPermission(err); ok && wrote {
+		pe.Wrote = true // earlier writes of this apply happened: do not claim nothing changed
+	}
+	return err
+}
+
+func (e *Engine) apply(ctx context.Context, p *plan.Plan, live map[string]*model.LiveZone, progress func(zone, step string), wrote *bool) error {
 	for i := range p.Zones {
 		zp := &p.Zones[i]
 		prov, ok := e.Providers[zp.Provider]
@@ -204,6 +252,7 @@ func (e *Engine) Apply(ctx context.Context, p *plan.Plan, live map[string]*model
 			if err := prov.ApplyRecords(ctx, live[zp.Zone], zp.RecordOps); err != nil {
 				return err // providers name the zone (and server) in their errors
 			}
+			*wrote = true
 		}
 		if zp.SettingWrites != nil && (len(zp.SettingWrites.Values) > 0 || zp.SettingWrites.HSTS != nil) {
 			sp, ok := prov.(providers.SettingsProvider)
@@ -212,8 +261,12 @@ func (e *Engine) Apply(ctx context.Context, p *plan.Plan, live map[string]*model
 			}
 			progress(zp.Zone, "writing settings")
 			if err := sp.WriteSettings(ctx, zp.Zone, zp.SettingWrites); err != nil {
+				if _, ok := cloudflare.IsPermission(err); ok {
+					return err
+				}
 				return fmt.Errorf("zone %s: writing settings: %w", zp.Zone, err)
 			}
+			*wrote = true
 		}
 		for _, phase := range sortedPhases(zp.RuleWrites) {
 			rp, ok := prov.(providers.RulesProvider)
@@ -222,8 +275,12 @@ func (e *Engine) Apply(ctx context.Context, p *plan.Plan, live map[string]*model
 			}
 			progress(zp.Zone, "writing "+phase+" rules")
 			if err := rp.WriteRules(ctx, zp.Zone, phase, zp.RuleWrites[phase]); err != nil {
+				if _, ok := cloudflare.IsPermission(err); ok {
+					return err
+				}
 				return fmt.Errorf("zone %s: writing %s rules: %w", zp.Zone, phase, err)
 			}
+			*wrote = true
 		}
 	}
 	return nil

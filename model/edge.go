@@ -12,6 +12,10 @@ const (
 	SettingAutomaticHTTPSRewrites = "automatic_https_rewrites"
 	SettingSecurityLevel          = "security_level"
 	SettingSecurityHeader         = "security_header" // HSTS
+	// SettingSSLAutomaticMode is "auto" when Cloudflare chooses the zone's encryption
+	// mode itself (Automatic SSL/TLS), "custom" when the ssl setting is the user's.
+	// Read beside ssl (live only; never declared).
+	SettingSSLAutomaticMode = "ssl_automatic_mode"
 )
 
 // Settings is the set of zone settings under management: only ids present are managed.
@@ -107,6 +111,9 @@ type LiveZone struct {
 	// "active", "pending", "moved"…); "" where it has none. plan shows it beside the
 	// zone header when it is not "active".
 	Status string `json:"status,omitempty"`
+	// Plan is the zone's plan at the provider where it has plans (Cloudflare's
+	// plan.legacy_id: "free", "pro", "business", "enterprise"); "" otherwise.
+	Plan string `json:"plan,omitempty"`
 }
 
 // Capabilities says what a provider kind can manage. schema checks a zone's blocks

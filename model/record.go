@@ -53,6 +53,10 @@ type Record struct {
 	TTL     int    `json:"ttl,omitempty"` // 0 = automatic
 	Proxied bool   `json:"proxied,omitempty"`
 	Comment string `json:"comment,omitempty"`
+	// ReadOnly, on a live record, names who manages it when the provider marks it
+	// read-only (Cloudflare's meta.read_only, e.g. "Email Routing"): launchready shows
+	// it and never changes or deletes it.
+	ReadOnly string `json:"read_only,omitempty"`
 }
 
 // Key identifies the record's set.

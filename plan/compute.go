@@ -131,6 +131,9 @@ func computeZone(z *schema.Zone, lz *model.LiveZone) (*ZonePlan, error) {
 	if err := st.readDesired(); err != nil {
 		return nil, err
 	}
+	if err := checkReadOnly(z, st.zp.ReadOnly); err != nil {
+		return nil, err
+	}
 	for _, d := range st.desired {
 		st.planRRSet(d)
 	}
@@ -183,6 +186,10 @@ func (st *zoneState) readLive() error {
 	}
 	st.prevSet = ledger.Settings[st.owner]
 	for _, r := range rest {
+		if r.ReadOnly != "" { // managed by Cloudflare (Email Routing): shown, never written
+			st.zp.ReadOnly = append(st.zp.ReadOnly, r)
+			continue
+		}
 		l := &liveRec{rec: r, name: model.CanonicalLiveName(r.Name), typ: strings.ToUpper(r.Type)}
 		l.value = canonicalValue(l.typ, r.Value, apex)
 		l.mark = ValueMark(l.typ, l.value)

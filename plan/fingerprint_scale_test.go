@@ -4,11 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"slices"
 	"sort"
 	"testing"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 )
 
 // fingerprintByMarshal is Fingerprint as it was written first: json.Marshal of the
@@ -24,7 +24,12 @@ func fingerprintByMarshal(live map[string]*model.LiveZone) string {
 	zones := []fpZone{}
 	for _, n := range names {
 		z := live[n]
-		fz := fpZone{Name: n, ID: z.ID, Serial: z.Serial, Settings: z.Settings, Records: slices.Clone(z.Records)}
+		fz := fpZone{Name: n, ID: z.ID, Serial: z.Serial, Settings: z.Settings, Records: []model.Record{}}
+		for _, r := range z.Records {
+			if !ownership.IsLockName(model.CanonicalLiveName(r.Name)) { // an apply's lock is not state
+				fz.Records = append(fz.Records, r)
+			}
+		}
 		model.SortRecords(fz.Records)
 		if len(z.Rules) > 0 {
 			fz.Rules = map[string][]fpRule{}
@@ -48,6 +53,7 @@ func TestFingerprintStreamsTheSameBytes(t *testing.T) {
 			{ID: "b", Name: "www.example.com", Type: "A", Value: "192.0.2.1", TTL: 300, Proxied: true},
 			{ID: "a", Name: "example.com", Type: "TXT", Value: `v=spf1 include:"x" <&> \\ é` + "\x01", Comment: "hand <made>"},
 			{Name: "mx.example.com", Type: "MX", Value: "10 mx.example.com"},
+			{ID: "lock", Name: ownership.LockName("example.com"), Type: "TXT", Value: "lock"},
 		}, Settings: &model.Settings{Values: map[string]string{"ssl": "full", "always_use_https": on}},
 			Rules: map[string][]model.Rule{model.PhaseRedirect: {{Ref: "r1", Raw: json.RawMessage(`{"x":1}`)}}}},
 		"empty.example": {Name: "empty.example"},

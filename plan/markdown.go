@@ -41,7 +41,7 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 	}
 	for i := range p.Zones {
 		z := &p.Zones[i]
-		if !z.HasChanges() && len(z.Unmanaged) == 0 && len(z.Warnings) == 0 && z.Status == "" {
+		if !z.HasChanges() && len(z.Unmanaged) == 0 && len(z.Warnings) == 0 && z.Status == "" && len(z.ReadOnly) == 0 {
 			continue
 		}
 		b.WriteString("\n")
@@ -66,6 +66,13 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 			if n := len(z.Ignored); n > 0 {
 				fmt.Fprintf(&b, "%s.\n\n", strings.ToUpper(ignoredLine(n)[:1])+ignoredLine(n)[1:])
 			}
+		}
+		if l := readOnlyLine(z); l != "" {
+			fmt.Fprintf(&b, "**%s:**\n\n", strings.ToUpper(l[:1])+l[1:])
+			for _, r := range z.ReadOnly {
+				fmt.Fprintf(&b, "- %s\n", mdCode(recordLine(r)))
+			}
+			b.WriteString("\n")
 		}
 		if len(z.Warnings) > 0 {
 			b.WriteString("**Warnings:**\n\n")

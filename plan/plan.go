@@ -90,6 +90,10 @@ type ZonePlan struct {
 	// Migrated counts records whose ownership mark moves from a TXT mark into the
 	// record's comment in this plan (one line per zone).
 	Migrated int `json:"migrated_marks,omitempty"`
+	// ReadOnly are live records the provider marks read-only (Cloudflare's
+	// meta.read_only: Email Routing's MX, SPF and DKIM records), shown as managed by
+	// the provider and never changed or deleted, in authoritative zones too.
+	ReadOnly []model.Record `json:"read_only,omitempty"`
 	// Warnings are findings that do not stop the plan (e.g. an ownership mark naming a
 	// record that was edited or deleted outside launchready).
 	Warnings []string `json:"warnings,omitempty"`

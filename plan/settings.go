@@ -97,19 +97,27 @@ func (st *zoneState) planSettings() error {
 		if !ok {
 			return fmt.Errorf("live value of setting %s was not read", id)
 		}
+		auto := id == model.SettingSSL && st.live.Settings.Values[model.SettingSSLAutomaticMode] == "auto"
 		if have == w {
+			if auto {
+				st.warnings = append(st.warnings, fmt.Sprintf("ssl is %s as declared, but Cloudflare chooses this zone's encryption mode automatically (Automatic SSL/TLS) and may change it; launchready leaves it as it is until it differs, then sets it (which turns automatic mode off)", have))
+			}
 			continue
 		}
 		if writes.Values == nil {
 			writes.Values = map[string]string{}
 		}
 		writes.Values[id] = w
-		st.settingChgs = append(st.settingChgs, Change{
+		ch := Change{
 			Action: ActionUpdate, Kind: KindSetting, Zone: st.z.Name, Key: id,
 			Before: &Object{Setting: &Setting{ID: id, Value: have}},
 			After:  &Object{Setting: &Setting{ID: id, Value: w}},
 			Fields: []FieldChange{{Field: "value", Before: have, After: w}},
-		})
+		}
+		if auto {
+			ch.Reason = fmt.Sprintf("Cloudflare chose %s automatically (Automatic SSL/TLS); setting %s turns automatic mode off (custom)", have, w)
+		}
+		st.settingChgs = append(st.settingChgs, ch)
 	}
 	if writes.Values != nil || writes.HSTS != nil {
 		st.zp.SettingWrites = writes

@@ -82,6 +82,12 @@ func RenderText(w io.Writer, p *Plan, o TextOptions) error {
 				}
 			}
 		}
+		if l := readOnlyLine(z); l != "" {
+			t.line("  " + l + ":")
+			for _, r := range z.ReadOnly {
+				t.line("      " + recordLine(r))
+			}
+		}
 		for _, warn := range z.Warnings {
 			t.line("  " + t.paint(ansiYellow+ansiBold, "Warning:") + " " + warn)
 		}

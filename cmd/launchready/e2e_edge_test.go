@@ -128,7 +128,7 @@ func handCache(desc, host string) apiRule {
 		"description":       desc,
 		"enabled":           true,
 		"expression":        fmt.Sprintf("(http.host eq %q)", host),
-		"action_parameters": map[string]any{"cache": true, "edge_ttl": map[string]any{"mode": "override_origin", "default": 600}},
+		"action_parameters": map[string]any{"cache": true, "edge_ttl": map[string]any{"mode": "override_origin", "default": 7200}}, // the Free plan's minimum
 	}
 }
 
@@ -349,7 +349,7 @@ func TestEdgeSettingsRedirectsCacheRules(t *testing.T) {
 // and both rule phases) costs at most 6 API requests.
 func TestPlanRequestCount(t *testing.T) {
 	t.Parallel()
-	w := newWorkspace(t, `zone "example.com" {
+	w := newWorkspaceWith(t, []string{"--plan", "pro"}, `zone "example.com" {
   record "@" "A" { value = "203.0.113.10" }
   settings {
     ssl = "full"

@@ -68,7 +68,7 @@ func TestImportRoundTrip(t *testing.T) {
 		{
 			"description": "static assets (by hand)", "action": "set_cache_settings", "enabled": true,
 			"expression":        `(http.host in {"static.example.com"} and starts_with(http.request.uri.path, "/img/"))`,
-			"action_parameters": map[string]any{"cache": true, "edge_ttl": map[string]any{"mode": "override_origin", "default": 3600}},
+			"action_parameters": map[string]any{"cache": true, "edge_ttl": map[string]any{"mode": "override_origin", "default": 7200}},
 		},
 		{
 			"description": "no cache for the API", "action": "set_cache_settings", "enabled": true,

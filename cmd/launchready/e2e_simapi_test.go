@@ -35,8 +35,14 @@ type workspace struct {
 // launch.hcl is config ("" = none written yet).
 func newWorkspace(t *testing.T, config string, zones ...string) *workspace {
 	t.Helper()
+	return newWorkspaceWith(t, nil, config, zones...)
+}
+
+// newWorkspaceWith is newWorkspace with extra `launchready sim` flags (--plan…).
+func newWorkspaceWith(t *testing.T, simArgs []string, config string, zones ...string) *workspace {
+	t.Helper()
 	token := "e2e-token-" + strings.ReplaceAll(t.Name(), "/", "-")
-	args := []string{"--token", token}
+	args := append([]string{"--token", token}, simArgs...)
 	for _, z := range zones {
 		args = append(args, "--zone", z)
 	}

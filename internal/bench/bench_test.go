@@ -17,7 +17,7 @@ func TestBenchRequestCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.Chdir(cwd) })
-	for k, v := range map[string]string{"CLOUDFLARE_BASE_URL": "", "CLOUDFLARE_API_TOKEN": "", "NO_COLOR": ""} {
+	for k, v := range map[string]string{"CLOUDFLARE_BASE_URL": "", "CLOUDFLARE_API_TOKEN": "", "NO_COLOR": "", "LAUNCHREADY_CLOUDFLARE_RECORD_QUOTA": ""} {
 		t.Setenv(k, v)
 	}
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // api is the narrow slice of the Cloudflare API the provider uses. Its types are this
@@ -49,6 +50,10 @@ type wireZone struct {
 	NameServers []string `json:"name_servers"`
 	// OriginalNameServers are the registrar's name servers when the zone was added.
 	OriginalNameServers []string `json:"original_name_servers"`
+	// Plan is the zone's plan.legacy_id ("free", "pro", "business", "enterprise").
+	Plan string `json:"-"`
+	// Permissions is the zone object's permissions list ("#dns_records:edit"…).
+	Permissions []string `json:"permissions"`
 }
 
 // wireRecord is a DNS record as the API sends and receives it.
@@ -62,6 +67,27 @@ type wireRecord struct {
 	TTL      int         `json:"ttl"`
 	Proxied  bool        `json:"proxied"`
 	Comment  string      `json:"comment"`
+	// Meta is read-only information about the record (never sent).
+	Meta *recordMeta `json:"meta,omitempty"`
+}
+
+// recordMeta is the record's meta object: read_only marks records a Cloudflare
+// product manages (Email Routing's MX, SPF and DKIM records), which the API refuses
+// to change or delete.
+type recordMeta struct {
+	ReadOnly     bool `json:"read_only"`
+	EmailRouting bool `json:"email_routing"`
+}
+
+// readOnlyBy names who manages a read-only record ("" when it is not read-only).
+func (m *recordMeta) readOnlyBy() string {
+	switch {
+	case m == nil || !m.ReadOnly:
+		return ""
+	case m.EmailRouting:
+		return "Email Routing"
+	}
+	return "Cloudflare"
 }
 
 // recordData holds the structured value of a record: the SRV and CAA fields typed
@@ -263,7 +289,11 @@ type apiError struct {
 	// RetryAfter is the Retry-After header of a 429 answer that was not retried
 	// (retries exhausted or the wait longer than the context allows).
 	RetryAfter string
-	Err        error
+	// RetryCap is the --max-retry-wait the Retry-After exceeded ("" when it did not).
+	RetryCap string
+	// RetryAt is when the Retry-After ends (zero without one).
+	RetryAt time.Time
+	Err     error
 	// Unknown is set when an earlier attempt of the same request had an unknown
 	// outcome (errOutcomeUnknown); errors.Is(e, errOutcomeUnknown) reports it.
 	Unknown bool
@@ -294,8 +324,14 @@ func (e *apiError) Error() string {
 	}
 	if e.Status == 429 {
 		b.WriteString("; Cloudflare's API rate limit was exceeded")
-		if e.RetryAfter != "" {
+		if e.RetryAfter != "" && e.RetryCap == "" {
 			fmt.Fprintf(&b, " (retry after %ss)", e.RetryAfter)
+		}
+	}
+	if e.RetryCap != "" {
+		fmt.Fprintf(&b, "; Cloudflare asked to wait %ss before retrying, longer than the %s launchready waits (--max-retry-wait)", e.RetryAfter, e.RetryCap)
+		if !e.RetryAt.IsZero() {
+			fmt.Fprintf(&b, ": run the command again after %s", e.RetryAt.Format("15:04:05 MST"))
 		}
 	}
 	return b.String()

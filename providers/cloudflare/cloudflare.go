@@ -24,7 +24,7 @@ const Kind = "cloudflare"
 
 // Defaults for Options' zero values.
 const (
-	DefaultBatchLimit        = 200 // Cloudflare Free plan's batch limit
+	DefaultBatchLimit        = 200 // Cloudflare Free plan's batch limit (a zone of unknown plan)
 	DefaultRequestsPerSecond = 4.0 // 1,200 requests per 5 minutes
 	DefaultBurst             = 4
 	DefaultMaxRetries        = 4
@@ -41,8 +41,8 @@ type Options struct {
 	// Token is the API token. "" = CLOUDFLARE_API_TOKEN (or the SDK's other
 	// credential variables). It is never logged.
 	Token string
-	// BatchLimit is the most records per batch request; 0 = 200 (Free plans; paid
-	// plans allow 3,500).
+	// BatchLimit is the most records per batch request; 0 = the zone's plan's (Free
+	// 200, paid plans 3,500; cfplan.Limits.Batch).
 	BatchLimit int
 	// RequestsPerSecond paces every request this Provider makes, across zones; 0 = 4
 	// (Cloudflare's 1,200 per 5 minutes), except for an API on a loopback address (the
@@ -53,6 +53,10 @@ type Options struct {
 	// MaxRetries is how often the SDK retries a request answered 408, 409, 429 or 5xx
 	// or lost on the way, honouring Retry-After; 0 = 4, negative = never.
 	MaxRetries int
+	// MaxRetryWait is the longest Retry-After the provider waits before retrying;
+	// an answer asking for longer stops the command with the time to retry. 0 = 60 s;
+	// negative = no cap.
+	MaxRetryWait time.Duration
 	// HTTPClient sends the requests; nil = the SDK's default client.
 	HTTPClient *http.Client
 	// RequestTimeout bounds each request attempt: connecting, the answer and reading
@@ -72,6 +76,8 @@ type Provider struct {
 	pacer      *providers.Pacer
 	batchLimit int
 	log        hclog.Logger
+	// maxRetryWait caps Retry-After waits (0 = no cap).
+	maxRetryWait time.Duration
 
 	requestTimeout time.Duration
 	stalls         stallGuard
@@ -90,6 +96,10 @@ type zoneEntry struct {
 	// same lookup.
 	status string
 	origNS []string
+	// plan is the zone's plan (plan.legacy_id: "free", "pro"…), "" when not told.
+	plan string
+	// perms is the zone object's permissions list ("#dns_records:edit"…).
+	perms []string
 }
 
 var (
@@ -104,7 +114,7 @@ var (
 // it makes no request (see VerifyToken).
 func New(opts Options) (*Provider, error) {
 	if opts.Token == "" && os.Getenv("CLOUDFLARE_API_TOKEN") == "" && os.Getenv("CLOUDFLARE_API_KEY") == "" {
-		return nil, errors.New("no Cloudflare credentials: set CLOUDFLARE_API_TOKEN to an API token with Zone:Read, DNS:Edit, Zone Settings:Edit and Rulesets (Single Redirect, Cache Rules):Edit")
+		return nil, errors.New("no Cloudflare credentials: set CLOUDFLARE_API_TOKEN: " + TokenHelp)
 	}
 	p := newProvider(nil, opts)
 	sdk, err := newSDKAPI(opts, p.middleware)
@@ -129,12 +139,19 @@ func newProvider(a api, opts Options) *Provider {
 		burst = DefaultBurst
 	}
 	limit := opts.BatchLimit
-	if limit <= 0 {
-		limit = DefaultBatchLimit
+	if limit < 0 {
+		limit = 0
 	}
 	log := opts.Logger
 	if log == nil {
 		log = hclog.NewNullLogger()
+	}
+	maxWait := opts.MaxRetryWait
+	switch {
+	case maxWait == 0:
+		maxWait = DefaultMaxRetryWait
+	case maxWait < 0:
+		maxWait = 0
 	}
 	timeout := opts.RequestTimeout
 	if timeout == 0 {
@@ -143,6 +160,7 @@ func newProvider(a api, opts Options) *Provider {
 	return &Provider{
 		requestTimeout: timeout,
 		api:            a,
+		maxRetryWait:   maxWait,
 		pacer:          providers.NewPacer(rps, burst),
 		batchLimit:     limit,
 		log:            log.Named("cloudflare"),
@@ -206,6 +224,8 @@ type zoneFacts struct {
 	ns     []string
 	status string
 	origNS []string
+	plan   string
+	perms  []string
 }
 
 // zoneInfo returns the canonical zone name, its Cloudflare id and its assigned name
@@ -226,10 +246,13 @@ func (p *Provider) zoneInfo(ctx context.Context, zone string) (string, zoneFacts
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.id != "" {
-		return name, zoneFacts{id: e.id, ns: e.ns, status: e.status, origNS: e.origNS}, nil
+		return name, zoneFacts{id: e.id, ns: e.ns, status: e.status, origNS: e.origNS, plan: e.plan, perms: e.perms}, nil
 	}
 	zs, err := p.api.zoneIDs(ctx, name)
 	if err != nil {
+		if pe := denied(name, "Zone:Read", "find the zone", err); pe != err {
+			return "", zoneFacts{}, pe
+		}
 		return "", zoneFacts{}, fmt.Errorf("looking up zone %s: %w", name, err)
 	}
 	var match []wireZone
@@ -245,8 +268,10 @@ func (p *Provider) zoneInfo(ctx context.Context, zone string) (string, zoneFacts
 	e.id = found.ID
 	e.ns = canonicalNameServers(found.NameServers)
 	e.status, e.origNS = found.Status, canonicalNameServers(found.OriginalNameServers)
-	p.log.Debug("found zone", "zone", name, "id", e.id, "status", e.status, "name_servers", e.ns)
-	return name, zoneFacts{id: e.id, ns: e.ns, status: e.status, origNS: e.origNS}, nil
+	e.plan = found.Plan
+	e.perms = found.Permissions
+	p.log.Debug("found zone", "zone", name, "id", e.id, "status", e.status, "name_servers", e.ns, "plan", e.plan)
+	return name, zoneFacts{id: e.id, ns: e.ns, status: e.status, origNS: e.origNS, plan: e.plan, perms: e.perms}, nil
 }
 
 // canonicalNameServers returns the name servers as canonical names, in the API's

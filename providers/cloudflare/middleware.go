@@ -1,6 +1,7 @@
 package cloudflare
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -8,9 +9,16 @@ import (
 	"github.com/cloudflare/cloudflare-go/v7/option"
 )
 
-// longWait is the retry delay from which a wait is logged at warn level: a user
-// staring at a silent terminal deserves to know why.
-const longWait = 10 * time.Second
+// longWait is the retry delay from which a wait is logged at warn level (shown by
+// default): a user staring at a silent terminal deserves to know why.
+const longWait = 2 * time.Second
+
+// DefaultMaxRetryWait is the longest Retry-After honoured by default.
+const DefaultMaxRetryWait = 60 * time.Second
+
+// cappedHeader marks an answer whose Retry-After exceeded the cap: its value is the
+// cap, so the error can say it.
+const cappedHeader = "X-Launchready-Retry-Capped"
 
 // middleware runs around every HTTP attempt the SDK makes (retries included): it
 // waits for the shared pacer, counts the request, bounds it by the per-request
@@ -43,13 +51,19 @@ func (p *Provider) middleware(req *http.Request, next option.MiddlewareNext) (*h
 		p.log.Debug("Cloudflare API answered a retryable status", "method", req.Method, "path", req.URL.Path, "status", resp.StatusCode)
 		return resp, nil
 	}
+	if max := p.maxRetryWait; max > 0 && wait > max {
+		p.log.Debug("Retry-After exceeds the cap; not retrying", "path", req.URL.Path, "status", resp.StatusCode, "retry_after", wait, "cap", max)
+		resp.Header.Set("x-should-retry", "false")
+		resp.Header.Set(cappedHeader, max.String())
+		return resp, nil
+	}
 	if dl, has := ctx.Deadline(); has && wait > time.Until(dl) {
 		p.log.Debug("Retry-After exceeds the time left; not retrying", "path", req.URL.Path, "status", resp.StatusCode, "retry_after", wait)
 		resp.Header.Set("x-should-retry", "false")
 		return resp, nil
 	}
 	if wait >= longWait {
-		p.log.Warn("Cloudflare API asked to wait before retrying", "status", resp.StatusCode, "retry_after", wait)
+		p.log.Warn(fmt.Sprintf("Cloudflare API answered %d: waiting %s before retrying (Retry-After; at most %s is waited, see --max-retry-wait)", resp.StatusCode, wait.Round(time.Second), p.maxRetryWait))
 	} else {
 		p.log.Debug("Cloudflare API asked to wait before retrying", "method", req.Method, "path", req.URL.Path, "status", resp.StatusCode, "retry_after", wait)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/launchready/launchready/model"
 	"github.com/launchready/launchready/ownership"
+	"github.com/launchready/launchready/providers/cloudflare/cfplan"
 )
 
 // ttlAuto is Cloudflare's "automatic" TTL.
@@ -27,6 +28,8 @@ func toRecord(w wireRecord, zone string) model.Record {
 		Value:   w.Content,
 		Proxied: w.Proxied,
 		Comment: w.Comment,
+		// meta.read_only: a record Cloudflare manages (Email Routing) is shown, never written.
+		ReadOnly: w.Meta.readOnlyBy(),
 	}
 	if w.TTL != ttlAuto {
 		r.TTL = w.TTL
@@ -196,10 +199,13 @@ func (p *Provider) ReadZone(ctx context.Context, zone string) (*model.LiveZone, 
 	}
 	ws, err := p.api.listRecords(ctx, facts.id)
 	if err != nil {
+		if pe := denied(zone, "DNS:Edit", "read DNS records", err); pe != err {
+			return nil, pe
+		}
 		return nil, fmt.Errorf("listing DNS records of %s: %w", zone, err)
 	}
 	live := &model.LiveZone{Name: zone, ID: facts.id, Records: make([]model.Record, 0, len(ws)),
-		Nameservers: append([]string(nil), facts.ns...), Status: facts.status}
+		Nameservers: append([]string(nil), facts.ns...), Status: facts.status, Plan: facts.plan}
 	for _, w := range ws {
 		live.Records = append(live.Records, toRecord(w, zone))
 	}
@@ -273,14 +279,15 @@ func (p *Provider) ApplyRecords(ctx context.Context, live *model.LiveZone, ops [
 	if len(ops) == 0 {
 		return nil
 	}
-	zone, id, err := p.zoneID(ctx, live.Name)
+	zone, facts, err := p.zoneInfo(ctx, live.Name)
 	if err != nil {
 		return err
 	}
+	id := facts.id
 	if live.ID != "" && live.ID != id {
 		return fmt.Errorf("zone %s: the plan was made for zone id %s but the zone's id is now %s", zone, live.ID, id)
 	}
-	chunks, err := chunkOps(ops, p.batchLimit)
+	chunks, err := chunkOps(ops, p.BatchLimit(facts.plan))
 	if err != nil {
 		return fmt.Errorf("zone %s: %w", zone, err)
 	}
@@ -289,6 +296,10 @@ func (p *Provider) ApplyRecords(ctx context.Context, live *model.LiveZone, ops [
 		p.log.Debug("sending DNS batch", "zone", zone, "batch", i+1, "of", len(chunks),
 			"deletes", len(c.batch.Deletes), "patches", len(c.batch.Patches), "posts", len(c.batch.Posts))
 		if err := p.api.batch(ctx, id, c.batch); err != nil {
+			if pe, ok := denied(zone, "DNS:Edit", "write DNS records", err).(*PermissionError); ok {
+				pe.Wrote = i > 0
+				return pe
+			}
 			return batchFailure(zone, i, chunks, applied, err)
 		}
 		applied += len(c.ops)
@@ -334,6 +345,17 @@ func batchFailure(zone string, i int, chunks []chunk, applied int, err error) er
 		fmt.Fprintf(&b, "; %d changes at %d names remain (%s): each name is either fully changed or untouched, run plan again to see what is left", len(rest), len(names), strings.Join(shown, ", "))
 	}
 	return fmt.Errorf("%s: %w", b.String(), err)
+}
+
+// BatchLimit returns the records per batch request for a zone on plan (a
+// legacy_id): Options.BatchLimit when set, else the plan's (Free 200, paid 3,500;
+// an unknown plan gets the Free figure).
+func (p *Provider) BatchLimit(plan string) int {
+	if p.batchLimit > 0 {
+		return p.batchLimit
+	}
+	l, _ := cfplan.For(plan)
+	return l.Batch
 }
 
 // errOutcomeUnknown marks a write whose request may have reached the API and been

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/providers/cloudflare/cfplan"
 )
 
 // Action names of the rules launchready models.
@@ -262,6 +263,9 @@ func (p *Provider) ReadRules(ctx context.Context, zone, phase string) ([]model.R
 	}
 	rs, err := p.api.entrypoint(ctx, zid, phase)
 	if err != nil {
+		if pe := denied(zone, cfplan.PhaseGroup(phase, true), "read and write "+phaseDoing(phase), err); pe != err {
+			return nil, pe
+		}
 		return nil, fmt.Errorf("reading %s rules of %s: %w", phase, zone, err)
 	}
 	out := []model.Rule{}
@@ -293,7 +297,12 @@ func (p *Provider) WriteRules(ctx context.Context, zone, phase string, rules []m
 	if err != nil {
 		return err
 	}
-	fail := func(err error) error { return fmt.Errorf("writing %s rules of %s: %w", phase, zone, err) }
+	fail := func(err error) error {
+		if pe, ok := denied(zone, cfplan.PhaseGroup(phase, true), "write "+phaseDoing(phase), err).(*PermissionError); ok {
+			return pe // the engine says whether records or settings were written before
+		}
+		return fmt.Errorf("writing %s rules of %s: %w", phase, zone, err)
+	}
 	rs, err := p.api.entrypoint(ctx, zid, phase)
 	if err != nil {
 		return fail(err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"time"
 
 	cf "github.com/cloudflare/cloudflare-go/v7"
 	"github.com/cloudflare/cloudflare-go/v7/dns"
@@ -59,7 +60,8 @@ func (s *sdkAPI) zoneIDs(ctx context.Context, name string) ([]wireZone, error) {
 	}
 	out := make([]wireZone, 0, len(page.Result))
 	for _, z := range page.Result {
-		out = append(out, wireZone{ID: z.ID, Name: z.Name, Status: string(z.Status), NameServers: z.NameServers, OriginalNameServers: z.OriginalNameServers})
+		out = append(out, wireZone{ID: z.ID, Name: z.Name, Status: string(z.Status), NameServers: z.NameServers, OriginalNameServers: z.OriginalNameServers,
+			Plan: z.Plan.LegacyID, Permissions: z.Permissions})
 	}
 	return out, nil
 }
@@ -394,8 +396,12 @@ func convertErr(op string, err error) error {
 			ae.Errors = append(ae.Errors, apiMessage{Code: int(m.Code), Message: m.Message, Pointer: m.Source.Pointer})
 		}
 	}
-	if ce.Response != nil && ce.StatusCode == http.StatusTooManyRequests {
+	if ce.Response != nil && (ce.StatusCode == http.StatusTooManyRequests || retryableStatus(ce.StatusCode)) {
 		ae.RetryAfter = ce.Response.Header.Get("Retry-After")
+		ae.RetryCap = ce.Response.Header.Get(cappedHeader)
+		if wait, ok := retryAfter(ce.Response.Header); ok {
+			ae.RetryAt = time.Now().Add(wait).UTC()
+		}
 	}
 	return ae
 }

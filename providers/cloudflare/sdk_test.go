@@ -507,6 +507,45 @@ func TestSDKRetriesHonourRetryAfter(t *testing.T) {
 	}
 }
 
+// A Retry-After longer than the cap (60 s by default) stops at once with the time to
+// retry; one within the cap is waited out, with a visible message.
+func TestSDKRetryAfterCap(t *testing.T) {
+	attempts := 0
+	routes := map[string]http.HandlerFunc{
+		"GET /zones/z1/settings": func(w http.ResponseWriter, r *http.Request) {
+			attempts++
+			w.Header().Set("Retry-After", "61")
+			writeJSON(w, 429, fail(971, "Please wait and consider throttling your request speed"))
+		},
+	}
+	p, _, _ := newSDKProvider(t, routes, Options{})
+	_, err := p.ReadSettings(context.Background(), "example.com", nil)
+	if err == nil || !strings.Contains(err.Error(), "asked to wait 61s before retrying, longer than the 1m0s launchready waits (--max-retry-wait): run the command again after ") {
+		t.Fatalf("error = %v, want the cap and the time to retry", err)
+	}
+	if attempts != 1 {
+		t.Errorf("%d attempts, want 1 (no retry past the cap)", attempts)
+	}
+	calls := 0
+	routes = map[string]http.HandlerFunc{
+		"GET /zones/z1/settings": func(w http.ResponseWriter, r *http.Request) {
+			if calls++; calls == 1 {
+				w.Header().Set("Retry-After", "0.05")
+				writeJSON(w, 429, fail(971, "Please wait and consider throttling your request speed"))
+				return
+			}
+			writeJSON(w, 200, ok([]any{map[string]any{"id": "ssl", "value": "full"}}))
+		},
+	}
+	p, _, logs := newSDKProvider(t, routes, Options{MaxRetryWait: time.Second})
+	if _, err := p.ReadSettings(context.Background(), "example.com", []string{"ssl"}); err != nil {
+		t.Fatalf("a wait within the cap: %v", err)
+	}
+	if calls != 2 || !strings.Contains(logs.String(), "retry_after=50ms") {
+		t.Errorf("%d calls; logs:\n%s", calls, logs)
+	}
+}
+
 // A Retry-After longer than the context allows fails at once with the API's 429
 // rather than sleeping into the deadline.
 func TestSDKRetryAfterBeyondDeadline(t *testing.T) {
@@ -516,7 +555,7 @@ func TestSDKRetryAfterBeyondDeadline(t *testing.T) {
 			writeJSON(w, 429, fail(971, "Please wait and consider throttling your request speed"))
 		},
 	}
-	p, srv, _ := newSDKProvider(t, routes, Options{})
+	p, srv, _ := newSDKProvider(t, routes, Options{MaxRetryWait: -1}) // no cap: the deadline decides
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	start := time.Now()
@@ -663,8 +702,12 @@ func TestNewOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.batchLimit != DefaultBatchLimit || p.pacer.Limit() != DefaultRequestsPerSecond || p.Kind() != "cloudflare" {
-		t.Errorf("defaults: limit %d, rate %v, kind %s", p.batchLimit, p.pacer.Limit(), p.Kind())
+	if p.BatchLimit("free") != DefaultBatchLimit || p.BatchLimit("pro") != 3500 || p.BatchLimit("") != DefaultBatchLimit ||
+		p.pacer.Limit() != DefaultRequestsPerSecond || p.Kind() != "cloudflare" {
+		t.Errorf("defaults: limit free %d, pro %d, rate %v, kind %s", p.BatchLimit("free"), p.BatchLimit("pro"), p.pacer.Limit(), p.Kind())
+	}
+	if p, _ := New(Options{Token: "x", BatchLimit: 50}); p.BatchLimit("enterprise") != 50 {
+		t.Errorf("an explicit batch limit must win over the plan's: got %d", p.BatchLimit("enterprise"))
 	}
 	// Pacing by default, except towards a local simulator.
 	tests := []struct {

@@ -86,6 +86,9 @@ func (p *Provider) ReadSettings(ctx context.Context, zone string, ids []string) 
 	}
 	all, err := p.api.settings(ctx, zid)
 	if err != nil {
+		if pe := denied(zone, "Zone Settings:Edit", "read and change zone settings", err); pe != err {
+			return nil, pe
+		}
 		return nil, fmt.Errorf("reading settings of %s: %w", zone, err)
 	}
 	byID := make(map[string]wireSetting, len(all))
@@ -114,6 +117,15 @@ func (p *Provider) ReadSettings(ctx context.Context, zone string, ids []string) 
 			out.Values = map[string]string{}
 		}
 		out.Values[id] = v
+	}
+	// Automatic SSL/TLS: whether Cloudflare chooses the ssl value itself, from the
+	// same bulk read (no extra request); absent, the mode is taken as custom.
+	if _, ok := out.Values[model.SettingSSL]; ok {
+		if s, ok := byID[model.SettingSSLAutomaticMode]; ok {
+			if v, err := settingValue(model.SettingSSLAutomaticMode, s.Value); err == nil && v == "auto" {
+				out.Values[model.SettingSSLAutomaticMode] = v
+			}
+		}
 	}
 	return out, nil
 }
@@ -147,6 +159,10 @@ func (p *Provider) WriteSettings(ctx context.Context, zone string, s *model.Sett
 	var done []string
 	for _, w := range writes {
 		if err := p.api.editSetting(ctx, zid, w.id, w.value); err != nil {
+			if pe, ok := denied(zone, "Zone Settings:Edit", "change zone settings", err).(*PermissionError); ok {
+				pe.Wrote = len(done) > 0
+				return pe
+			}
 			if len(done) > 0 {
 				return fmt.Errorf("zone %s: changing setting %s (after %v were changed): %w", zone, w.id, done, err)
 			}

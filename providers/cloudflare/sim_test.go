@@ -288,7 +288,7 @@ func TestSimBatchChunking(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := startSim(t, sim.Options{BatchLimit: tt.simLimit})
+			env := startSim(t, sim.Options{BatchLimit: tt.simLimit, RecordQuota: 3500})
 			p := env.provider(t, cloudflare.Options{BatchLimit: tt.limit})
 			ctx := context.Background()
 			if err := p.ApplyRecords(ctx, &model.LiveZone{Name: "example.com"}, createOps(manyRecords(tt.n, "h"))); err != nil {
@@ -320,7 +320,7 @@ func TestSimBatchLimitTooHigh(t *testing.T) {
 
 func TestSimFailingBatchNamesRecord(t *testing.T) {
 	ctx := context.Background()
-	env := startSim(t, sim.Options{})
+	env := startSim(t, sim.Options{BatchLimit: 200, RecordQuota: 1000})
 	p := env.provider(t, cloudflare.Options{})
 	www := model.Record{Name: "www.example.com", Type: "CNAME", Value: "example.com"}
 	if err := p.ApplyRecords(ctx, &model.LiveZone{Name: "example.com"}, createOps([]model.Record{www})); err != nil {
@@ -507,7 +507,7 @@ func ruleJSON(t *testing.T, ruleset json.RawMessage, i int) map[string]any {
 // lookup and one page); the issue allows 3 (the SDK's own pager adds an empty page).
 func TestSimReadZone1000Requests(t *testing.T) {
 	ctx := context.Background()
-	env := startSim(t, sim.Options{BatchLimit: 3500})
+	env := startSim(t, sim.Options{Plan: "pro"})
 	w := env.provider(t, cloudflare.Options{BatchLimit: 3500})
 	if err := w.ApplyRecords(ctx, &model.LiveZone{Name: "example.com"}, createOps(manyRecords(1000, "r"))); err != nil {
 		t.Fatal(err)
@@ -561,7 +561,7 @@ func TestSimReadZone1000Requests(t *testing.T) {
 
 func BenchmarkReadZone1000(b *testing.B) {
 	ctx := context.Background()
-	env := startSim(b, sim.Options{BatchLimit: 3500})
+	env := startSim(b, sim.Options{Plan: "pro"})
 	w := env.provider(b, cloudflare.Options{BatchLimit: 3500})
 	if err := w.ApplyRecords(ctx, &model.LiveZone{Name: "example.com"}, createOps(manyRecords(1000, "r"))); err != nil {
 		b.Fatal(err)

@@ -27,6 +27,10 @@ func (s *sdkAPI) listZones(ctx context.Context, page int) ([]wireZone, int, erro
 			NameServers []string `json:"name_servers"`
 			// OriginalNameServers: the registrar's name servers when the zone was added.
 			OriginalNameServers []string `json:"original_name_servers"`
+			Plan                struct {
+				LegacyID string `json:"legacy_id"`
+			} `json:"plan"`
+			Permissions []string `json:"permissions"`
 		} `json:"result"`
 		ResultInfo struct {
 			TotalPages int `json:"total_pages"`
@@ -38,7 +42,8 @@ func (s *sdkAPI) listZones(ctx context.Context, page int) ([]wireZone, int, erro
 	}
 	out := make([]wireZone, 0, len(env.Result))
 	for _, z := range env.Result {
-		out = append(out, wireZone{ID: z.ID, Name: z.Name, Status: z.Status, NameServers: z.NameServers, OriginalNameServers: z.OriginalNameServers})
+		out = append(out, wireZone{ID: z.ID, Name: z.Name, Status: z.Status, NameServers: z.NameServers, OriginalNameServers: z.OriginalNameServers,
+			Plan: z.Plan.LegacyID, Permissions: z.Permissions})
 	}
 	pages := env.ResultInfo.TotalPages
 	if pages == 0 && len(out) == zonesPerPage {
@@ -122,6 +127,7 @@ func (p *Provider) PrepareZones(ctx context.Context, names []string) error {
 		if e.id == "" {
 			e.id, e.ns = z.ID, canonicalNameServers(z.NameServers)
 			e.status, e.origNS = z.Status, canonicalNameServers(z.OriginalNameServers)
+			e.plan, e.perms = z.Plan, z.Permissions
 		}
 		e.mu.Unlock()
 	}

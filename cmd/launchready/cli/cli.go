@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+
+	"github.com/launchready/launchready/providers/cloudflare"
 )
 
 // Exit codes shared by the commands (see the README's table).
@@ -55,6 +57,8 @@ type env struct {
 	timeout, requestTimeout time.Duration
 	deadline                context.Context // the command's context under --timeout, once set
 	cancelDeadline          context.CancelFunc
+	// maxRetryWait caps Cloudflare's Retry-After waits (--max-retry-wait).
+	maxRetryWait time.Duration
 	// secretEnv names secret variables the loaded config refers to (TSIG secrets,
 	// check headers), redacted like the Cloudflare token.
 	secretEnv []string
@@ -114,8 +118,10 @@ func newRoot(e *env) *cobra.Command {
 	root.PersistentFlags().StringVar(&e.configPath, "config", "launch.hcl", "configuration file")
 	root.PersistentFlags().StringArrayVar(&e.vars, "var", nil, "set a variable: name=value (repeatable)")
 	addDeadlineFlags(e, root)
+	root.PersistentFlags().DurationVar(&e.maxRetryWait, "max-retry-wait", cloudflare.DefaultMaxRetryWait, "the longest Retry-After of the Cloudflare API to wait out; a longer one stops the command with the time to retry")
 	root.AddCommand(
 		newValidateCmd(e),
+		newDoctorCmd(e),
 		newFmtCmd(e),
 		newPlanCmd(e),
 		newApplyCmd(e),

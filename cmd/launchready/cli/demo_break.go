@@ -62,11 +62,11 @@ var demoFaults = []*demoFault{
 			w.origin.SetFaults(origin.Faults{ErrorEvery: 4})
 			return nil
 		}},
-	{name: "cached-auth", what: "someone adds a dashboard cache rule that caches app.example.com for an hour, personal pages included",
+	{name: "cached-auth", what: "someone adds a dashboard cache rule that caches app.example.com for two hours, personal pages included",
 		after: func(ctx context.Context, w *simWorld) error {
 			return demoAddRule(ctx, w.base, "http_request_cache_settings", map[string]any{
 				"action": "set_cache_settings", "expression": `(http.host eq "app.example.com")`, "description": "speed up the app (made by hand)", "enabled": true,
-				"action_parameters": map[string]any{"cache": true, "edge_ttl": map[string]any{"mode": "override_origin", "default": 3600}},
+				"action_parameters": map[string]any{"cache": true, "edge_ttl": map[string]any{"mode": "override_origin", "default": 7200}},
 			})
 		}},
 	{name: "mixed-content", what: "a deploy makes the dashboard load its stylesheet over http://",

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/launchready/launchready/providers/cloudflare/cfplan"
 	"github.com/launchready/launchready/providers/cloudflare/sim"
 )
 
@@ -17,6 +18,9 @@ func newSimCmd(e *env) *cobra.Command {
 		zones, origins        []string
 		batchLimit            int
 		noEdge, allowRemote   bool
+		plan, permissions     string
+		recordQuota           int
+		emailRouting          []string
 	)
 	cmd := &cobra.Command{
 		Use:   "sim",
@@ -58,8 +62,17 @@ Request counts per endpoint are served at GET /__sim/stats; faults (429, 5xx, la
 				}
 				om[strings.ToLower(k)] = v
 			}
+			api := sim.Options{Token: token, Zones: zones, StatePath: state, BatchLimit: batchLimit, Logger: e.log,
+				Plan: plan, RecordQuota: recordQuota, EmailRouting: emailRouting}
+			if cmd.Flags().Changed("token-permissions") {
+				gs, err := cfplan.ParseGroups(permissions)
+				if err != nil {
+					return exitCode(ExitError, fmt.Errorf("--token-permissions: %w", err))
+				}
+				api.Permissions = append([]string{}, gs...)
+			}
 			w, err := startSimWorld(simWorldOptions{
-				api:    sim.Options{Token: token, Zones: zones, StatePath: state, BatchLimit: batchLimit, Logger: e.log},
+				api:    api,
 				listen: listen, dns: dns, edgeHTTP: edgeHTTP, edgeTS: edgeTS, origins: om, noEdge: noEdge, logger: e.log,
 			})
 			if err != nil {
@@ -83,7 +96,11 @@ Request counts per endpoint are served at GET /__sim/stats; faults (429, 5xx, la
 	cmd.Flags().StringVar(&state, "state", "", "persist state in FILE across restarts")
 	cmd.Flags().StringVar(&token, "token", "", "accept only this API token (default: any non-empty bearer token)")
 	cmd.Flags().StringArrayVar(&zones, "zone", nil, "create this zone at start (repeatable)")
-	cmd.Flags().IntVar(&batchLimit, "batch-limit", 200, "records per batch request (Cloudflare Free: 200)")
+	cmd.Flags().IntVar(&batchLimit, "batch-limit", 0, "records per batch request (default: the plan's, Free 200, paid 3,500)")
+	cmd.Flags().StringVar(&plan, "plan", "free", "the zones' Cloudflare plan: free, pro, business or enterprise (sets the limits enforced)")
+	cmd.Flags().IntVar(&recordQuota, "record-quota", 0, "DNS records per zone (default: the plan's, Free 200, paid 3,500; 1000 for a Free zone created before September 2024)")
+	cmd.Flags().StringVar(&permissions, "token-permissions", "", `permission groups the token holds, as the dashboard's token editor names them, e.g. "Zone:Read,DNS:Edit" (default: all)`)
+	cmd.Flags().StringArrayVar(&emailRouting, "email-routing", nil, "turn Email Routing on for ZONE: its MX, SPF and DKIM records are added, read-only (repeatable)")
 	cmd.Flags().StringVar(&dns, "dns", "127.0.0.1:0", "address of the zones' authoritative DNS server (UDP and TCP)")
 	cmd.Flags().StringVar(&edgeHTTP, "edge-http", "127.0.0.1:0", "address of the HTTP edge")
 	cmd.Flags().StringVar(&edgeTS, "edge-https", "127.0.0.1:0", "address of the HTTPS edge")

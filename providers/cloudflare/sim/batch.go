@@ -81,6 +81,10 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 			fail("deletes", i, recordNotFound())
 			return
 		}
+		if e := checkWritable(old); e != nil {
+			fail("deletes", i, e)
+			return
+		}
 		work = append(work[:j:j], work[j+1:]...)
 		res.Deletes = append(res.Deletes, z.wire(old))
 	}
@@ -98,7 +102,10 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 			}
 			rec, e := buildRecord(z, old, m, mode, now)
 			if e == nil {
-				e = checkConflicts(work, rec)
+				e = checkWritable(old)
+			}
+			if e == nil {
+				e = s.checkWrite(work, rec, len(work))
 			}
 			if e != nil {
 				fail(list, i, e)
@@ -115,7 +122,7 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 	for i, m := range body.Posts {
 		rec, e := buildRecord(z, nil, m, modeCreate, now)
 		if e == nil {
-			e = checkConflicts(work, rec)
+			e = s.checkWrite(work, rec, len(work)+1)
 		}
 		if e != nil {
 			fail("posts", i, e)

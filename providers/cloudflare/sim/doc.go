@@ -168,6 +168,44 @@
 //   - State: with StatePath, state is JSON written atomically after every write; a
 //     write that cannot be saved is rolled back and answered 500 code 10002.
 //
+// # The account: permissions, plans, records Cloudflare owns
+//
+// Options.Permissions (`sim --token-permissions "Zone:Read,DNS:Edit"`) gives the
+// accepted token only those permission groups, named as the dashboard's token editor
+// names them (cfplan.Groups; Edit includes Read; nil = all). Each endpoint needs the
+// group Cloudflare's API reference lists under "Accepted Permissions"
+// (https://developers.cloudflare.com/api/): zones Zone Read; DNS reads DNS Read,
+// writes DNS Write; settings Zone Settings Read/Write; the redirect phase Single
+// Redirect ("Dynamic URL Redirects"), the cache phase Cache Rules ("Cache Settings");
+// rulesets listed or addressed by id any rule group (inferred). A missing group
+// answers 403 {"code":10000,"message":"Authentication error"} (FACTS.md §9 row 3, 3p
+// terraform-provider-cloudflare#913). The zone object's permissions list
+// ("#dns_records:edit"…) shows the token's groups (the rule entries are inferred).
+//
+// Options.Plan (free, pro, business, enterprise; `--plan`) is the zone object's
+// plan ({id, name "Free Website", legacy_id "free", …}; the paid plans' ids are the
+// simulator's own) and sets the limits (package cfplan, each with its docs URL):
+// records per zone (Free 200, paid 3,500; Options.RecordQuota overrides; over it 400
+// code 81045 "Record quota exceeded.", 3p), batch size (81100, sim), comment length
+// (Free 100, paid 500; 1004 + 9155, sim code), tags (paid only; 1004 + 9156, sim
+// code), rules per phase (Free 10, Pro 25, Business 50, Enterprise 300; 20024, sim
+// code), the minimum edge TTL of a cache rule (Free 7200 s, Pro 3600, Business and
+// Enterprise 1; 20025, sim code) and the matches operator (Business and up; 20025).
+// Rules and their action_parameters with a field the Rulesets API does not know
+// answer 20021 with the field's pointer (the API's exact answer is inferred).
+//
+// Options.EmailRouting (`--email-routing ZONE`) adds the records Email Routing adds
+// (https://developers.cloudflare.com/email-routing/setup/email-routing-dns-records/):
+// MX route1/2/3.mx.cloudflare.net, TXT "v=spf1 include:_spf.mx.cloudflare.net ~all"
+// and a DKIM key at cf2024-1._domainkey, with meta {read_only: true, email_routing:
+// true, auto_added: true} (read_only is the API's field; the other two inferred).
+// Changing or deleting one answers 400 code 9157 (sim code), alone or in a batch.
+//
+// Automatic SSL/TLS: the setting ssl_automatic_mode ("auto" | "custom", default
+// custom, inferred for older zones) says whether Cloudflare picks the encryption mode;
+// PATCH ssl makes it custom. GET /settings lists it only when auto (the 2024 schema
+// the conformance check uses predates it).
+//
 // # Error codes
 //
 // Codes Cloudflare is known to send are used as is; where Cloudflare's code is unknown

@@ -35,6 +35,9 @@ func (s *Server) LiveZone(name string) (*model.LiveZone, bool) {
 	for _, id := range settingOrder {
 		switch v := z.settingValue(id).(type) {
 		case string:
+			if id == model.SettingSSLAutomaticMode && v != "auto" {
+				continue // as the provider reads it: only an automatic mode is reported
+			}
 			lz.Settings.Values[id] = v
 		case securityHeader:
 			lz.Settings.HSTS = &model.HSTS{Enabled: v.STS.Enabled, MaxAge: v.STS.MaxAge,
@@ -57,7 +60,7 @@ func (s *Server) LiveZone(name string) (*model.LiveZone, bool) {
 }
 
 func liveRecord(r *record) model.Record {
-	m := model.Record{ID: r.ID, Name: r.Name, Type: r.Type, Value: r.Content, TTL: r.TTL, Proxied: r.Proxied, Comment: r.Comment}
+	m := model.Record{ID: r.ID, Name: r.Name, Type: r.Type, Value: r.Content, TTL: r.TTL, Proxied: r.Proxied, Comment: r.Comment, ReadOnly: r.ReadOnly}
 	if m.TTL == 1 {
 		m.TTL = 0
 	}

@@ -57,6 +57,9 @@ func (z *zone) wire(r *record) wireRecord {
 	if w.Tags == nil {
 		w.Tags = []string{}
 	}
+	if r.ReadOnly != "" {
+		w.Meta = readOnlyMeta(r)
+	}
 	switch {
 	case r.SRV != nil:
 		w.Data = map[string]any{"priority": r.SRV.Priority, "weight": r.SRV.Weight, "port": r.SRV.Port, "target": r.SRV.Target}
@@ -123,7 +126,7 @@ func (s *Server) handleCreateRecord(w http.ResponseWriter, r *http.Request) {
 	}
 	rec, e := buildRecord(z, nil, body, modeCreate, s.now())
 	if e == nil {
-		e = checkConflicts(z.Records, rec)
+		e = s.checkWrite(z.Records, rec, len(z.Records)+1)
 	}
 	if e != nil {
 		writeError(w, e)
@@ -160,7 +163,10 @@ func (s *Server) handleWriteRecord(mode writeMode) http.HandlerFunc {
 		}
 		rec, e := buildRecord(z, old, body, mode, s.now())
 		if e == nil {
-			e = checkConflicts(z.Records, rec)
+			e = checkWritable(old)
+		}
+		if e == nil {
+			e = s.checkWrite(z.Records, rec, len(z.Records))
 		}
 		if e != nil {
 			writeError(w, e)
@@ -187,6 +193,10 @@ func (s *Server) handleDeleteRecord(w http.ResponseWriter, r *http.Request) {
 	i, old := findRecord(z.Records, r.PathValue("dns_record_id"))
 	if old == nil {
 		writeError(w, recordNotFound())
+		return
+	}
+	if e := checkWritable(old); e != nil {
+		writeError(w, e)
 		return
 	}
 	z.Records = append(z.Records[:i:i], z.Records[i+1:]...)

@@ -206,7 +206,7 @@ func TestRecordNormalisation(t *testing.T) {
 }
 
 func TestRecordCRUD(t *testing.T) {
-	e := newEnv(t, sim.Options{})
+	e := newEnv(t, sim.Options{Plan: "pro"}) // tags need a paid plan
 	ctx := context.Background()
 	zone := cloudflare.F(e.zoneID)
 	created, err := e.cf.DNS.Records.New(ctx, dns.RecordNewParams{ZoneID: zone, Body: dns.ARecordParam{
@@ -282,7 +282,7 @@ func TestRecordCRUD(t *testing.T) {
 }
 
 func TestListFilters(t *testing.T) {
-	e := newEnv(t, sim.Options{})
+	e := newEnv(t, sim.Options{Plan: "pro"}) // tags need a paid plan
 	for _, b := range []map[string]any{
 		{"type": "A", "name": "@", "content": "203.0.113.1", "proxied": true},
 		{"type": "A", "name": "api", "content": "203.0.113.2", "ttl": 300, "comment": "backend"},

@@ -280,6 +280,9 @@ func (s *Server) putRuleset(w http.ResponseWriter, r *http.Request, target func(
 	}
 	now := s.now()
 	rules, e := buildRules(cur, body.Rules, now)
+	if e == nil {
+		e = s.checkRulesPlan(cur.Phase, rules)
+	}
 	if e != nil {
 		writeError(w, e)
 		return
@@ -332,6 +335,7 @@ func buildRules(cur *ruleset, in []map[string]json.RawMessage, now time.Time) ([
 	out := make([]*rule, 0, len(in))
 	for i, m := range in {
 		p := fmt.Sprintf("/rules/%d", i)
+		unknownRuleFields(cur.Phase, p, m, add)
 		nr := &rule{Enabled: true, Extra: map[string]json.RawMessage{}}
 		var id string
 		for k, raw := range m {

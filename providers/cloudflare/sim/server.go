@@ -32,8 +32,24 @@ type Options struct {
 	// Zones are created at start (existing ones, e.g. loaded from StatePath, are kept).
 	Zones []string
 	// BatchLimit is the most record operations one batch request may carry; 0 means
-	// 200 (Cloudflare's Free plan limit; paid plans allow 3,500).
+	// the plan's (Free 200, paid plans 3,500).
 	BatchLimit int
+	// Plan is the zones' plan: "free" (default), "pro", "business" or "enterprise". It
+	// shows in the zone object's plan and sets the limits the simulator enforces
+	// (cfplan.Limits): record quota, batch size, comment length, tags, rule counts,
+	// minimum edge TTL, the matches operator.
+	Plan string
+	// RecordQuota overrides the plan's record quota (0 = the plan's; e.g. 1000 for a
+	// Free zone created before September 2024).
+	RecordQuota int
+	// Permissions are the permission groups the accepted token holds, as the
+	// dashboard's token editor names them ("Zone:Read", "DNS:Edit"; see
+	// cfplan.Groups). nil = every group. A request needing a group the token lacks
+	// answers 403 code 10000. The legacy key holds every group.
+	Permissions []string
+	// EmailRouting lists zones with Email Routing on: they get the MX, SPF and DKIM
+	// records Email Routing adds, read-only (meta.read_only) as the API marks them.
+	EmailRouting []string
 	// StatePath, when set, persists the state as JSON: loaded at start, saved after
 	// every write. "" keeps everything in memory.
 	StatePath string
@@ -76,8 +92,11 @@ type Server struct {
 // New builds a simulator: it loads Options.StatePath if set and creates
 // Options.Zones.
 func New(opts Options) (*Server, error) {
+	if err := opts.accountOptions(); err != nil {
+		return nil, err
+	}
 	if opts.BatchLimit == 0 {
-		opts.BatchLimit = DefaultBatchLimit
+		opts.BatchLimit = planLimits(opts.Plan).Batch
 	}
 	if opts.BatchLimit < 0 {
 		return nil, fmt.Errorf("batch limit %d: must be positive", opts.BatchLimit)
@@ -112,6 +131,13 @@ func New(opts Options) (*Server, error) {
 			return nil, fmt.Errorf("creating simulator zone: %w", err)
 		}
 		added = true
+	}
+	for _, name := range opts.EmailRouting {
+		on, err := s.st.enableEmailRouting(name, s.now())
+		if err != nil {
+			return nil, fmt.Errorf("email routing: %w", err)
+		}
+		added = added || on
 	}
 	if added || (opts.StatePath != "" && s.lastSaved == nil) {
 		s.mu.Lock()
@@ -349,6 +375,10 @@ func (s *Server) wrap(pattern string, h http.HandlerFunc) http.Handler {
 			return
 		}
 		if s.limiter != nil && !s.limiter.check(w, cred.key) {
+			return
+		}
+		if e := s.authorize(pattern, r, cred); e != nil {
+			writeError(w, e)
 			return
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), credentialKey{}, cred)))

@@ -60,6 +60,9 @@ type record struct {
 	TTL     int            `json:"ttl"` // 1 = automatic
 	Comment string         `json:"comment,omitempty"`
 	Tags    []string       `json:"tags,omitempty"`
+	// ReadOnly names the Cloudflare product that owns the record ("Email Routing"):
+	// the API marks it meta.read_only and refuses to change or delete it.
+	ReadOnly string `json:"read_only,omitempty"`
 
 	CreatedOn         time.Time  `json:"created_on"`
 	ModifiedOn        time.Time  `json:"modified_on"`

@@ -22,7 +22,7 @@ var notImplemented = map[string]string{
 // schema was exercised (or is listed in notImplemented).
 func TestConformance(t *testing.T) {
 	doc := requireSpec(t)
-	e := newEnv(t, sim.Options{Zones: []string{testZone, "example.org"}})
+	e := newEnv(t, sim.Options{Zones: []string{testZone, "example.org"}, Plan: "pro"}) // tags need a paid plan
 	ctx := context.Background()
 	z := "/zones/" + e.zoneID
 

@@ -172,7 +172,7 @@ func (s *Server) handleListZones(w http.ResponseWriter, r *http.Request) {
 	lo, hi, info := paginate(len(zs), page, perPage)
 	out := make([]wireZone, 0, hi-lo)
 	for _, z := range zs[lo:hi] {
-		out = append(out, z.wireZone())
+		out = append(out, s.zoneObject(z, r))
 	}
 	writeResult(w, out, info)
 }
@@ -185,7 +185,7 @@ func (s *Server) handleGetZone(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
-	writeResult(w, z.wireZone(), nil)
+	writeResult(w, s.zoneObject(z, r), nil)
 }
 
 // zoneFromPath finds the zone named by the {zone_id} path value. The caller holds s.mu.

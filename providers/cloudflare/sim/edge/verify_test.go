@@ -132,7 +132,7 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	ctx := context.Background()
 	w := &world{cfg: loadConfig(t)}
-	s, err := sim.New(sim.Options{Zones: []string{"example.com"}})
+	s, err := sim.New(sim.Options{Zones: []string{"example.com"}, Plan: "business"}) // a 1-hour edge TTL needs Pro or more
 	if err != nil {
 		t.Fatal(err)
 	}
