@@ -122,6 +122,7 @@ func newRoot(e *env) *cobra.Command {
 		newSimCmd(e),
 		newDemoCmd(e),
 	)
+	addVersion(e, root)
 	return root
 }
 
