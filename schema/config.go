@@ -74,6 +74,8 @@ type Config struct {
 	Providers map[string]*Provider
 	// Zones in file order.
 	Zones []*Zone
+	// Preflight is the preflight block (nil: none); see preflight.go.
+	Preflight *Preflight
 	// Fingerprint is a sha256 (hex) of the evaluated desired state (not the source
 	// text), so saved plans can tell whether the config they came from has changed.
 	Fingerprint string

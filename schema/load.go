@@ -130,6 +130,7 @@ var rootSchema = &hcl.BodySchema{
 		{Type: "variable", LabelNames: []string{"name"}},
 		{Type: "provider", LabelNames: []string{"kind", "name"}},
 		{Type: "zone", LabelNames: []string{"name"}},
+		{Type: "preflight"},
 	},
 }
 
@@ -178,6 +179,7 @@ func loadSources(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 	}
 
 	var varBlocks, providerBlocks, zoneBlocks []*hcl.Block
+	var preflightBlocks hcl.Blocks
 	for _, b := range bodies {
 		content, diags := b.Content(rootSchema)
 		l.diags = append(l.diags, diags...)
@@ -189,6 +191,8 @@ func loadSources(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 				providerBlocks = append(providerBlocks, blk)
 			case "zone":
 				zoneBlocks = append(zoneBlocks, blk)
+			case "preflight":
+				preflightBlocks = append(preflightBlocks, blk)
 			}
 		}
 	}
@@ -219,6 +223,10 @@ func loadSources(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 		seenZones[zs.z.Name] = zs.z
 		l.zones = append(l.zones, zs)
 		l.cfg.Zones = append(l.cfg.Zones, zs.z)
+	}
+
+	if b := l.singleBlock(preflightBlocks, "preflight"); b != nil {
+		l.cfg.Preflight = l.decodePreflightBlock(b)
 	}
 
 	l.lint()

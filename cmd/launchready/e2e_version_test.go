@@ -41,7 +41,7 @@ func TestVersionStamped(t *testing.T) {
 		t.Errorf("version --json = %v", info)
 	}
 
-	if out := run("--version"); !strings.HasPrefix(out, "launchready 1.2.3-test (commit 0123456789ab, built 2026-12-04T07:00:00Z, go") {
+	if out := run("--version"); !strings.HasPrefix(out, "launchready version 1.2.3-test (commit 0123456789ab, built 2026-12-04T07:00:00Z, go") {
 		t.Errorf("--version = %q", out)
 	}
 }

@@ -88,9 +88,9 @@ func get(version, commit, date string, bi *debug.BuildInfo) Info {
 	return info
 }
 
-// String is the one-line form: "launchready 1.2.3 (commit abc1234, built 2026-…)".
+// String is the one-line form: "1.2.3 (commit 0123456789ab, built 2026-…, go1.26.8 linux/amd64)".
 func (i Info) String() string {
-	return "launchready " + i.Version + " (commit " + short(i.Commit) + ", built " + i.Date + ", " + i.GoVersion + " " + i.Platform + ")"
+	return i.Version + " (commit " + short(i.Commit) + ", built " + i.Date + ", " + i.GoVersion + " " + i.Platform + ")"
 }
 
 // short abbreviates a full commit hash to 12 characters, keeping a "-dirty" suffix.

@@ -15,7 +15,7 @@ func TestStampedValuesWin(t *testing.T) {
 	if got.Version != "1.2.3" || got.Commit != "0123456789abcdef0123456789abcdef01234567" || got.Date != "2026-12-04T07:00:00Z" {
 		t.Fatalf("stamped values lost: %+v", got)
 	}
-	if s := got.String(); !strings.HasPrefix(s, "launchready 1.2.3 (commit 0123456789ab, built 2026-12-04T07:00:00Z, ") {
+	if s := got.String(); !strings.HasPrefix(s, "1.2.3 (commit 0123456789ab, built 2026-12-04T07:00:00Z, ") {
 		t.Errorf("String() = %q", s)
 	}
 }

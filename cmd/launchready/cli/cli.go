@@ -123,6 +123,7 @@ func newRoot(e *env) *cobra.Command {
 		newDemoCmd(e),
 	)
 	addVersion(e, root)
+	root.AddCommand(newPreflightCmd(e))
 	return root
 }
 

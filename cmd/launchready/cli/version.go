@@ -9,10 +9,12 @@ import (
 	"github.com/launchready/launchready/internal/buildinfo"
 )
 
-// addVersion gives root the `version` command and the `--version` flag.
+// addVersion gives root the `version` command and the `--version` flag. cobra's
+// default version output ("launchready version …") is kept on purpose: a custom
+// template pulls in text/template, whose reflection disables the linker's dead-code
+// elimination and triples the binary.
 func addVersion(e *env, root *cobra.Command) {
 	root.Version = buildinfo.Get().String()
-	root.SetVersionTemplate("{{.Version}}\n")
 	root.AddCommand(newVersionCmd(e))
 }
 
