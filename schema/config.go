@@ -77,6 +77,8 @@ type Config struct {
 	// Alerts are the top-level alert blocks `launchready watch` notifies (alert.go);
 	// they are not desired state (not in the fingerprint).
 	Alerts []*Alert
+	// Preflight is the preflight block (nil: none); see preflight.go.
+	Preflight *Preflight
 	// Fingerprint is a sha256 (hex) of the evaluated desired state (not the source
 	// text), so saved plans can tell whether the config they came from has changed.
 	Fingerprint string

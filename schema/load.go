@@ -129,6 +129,7 @@ var rootSchema = &hcl.BodySchema{
 		{Type: "provider", LabelNames: []string{"kind", "name"}},
 		{Type: "zone", LabelNames: []string{"name"}},
 		{Type: "alert", LabelNames: []string{"name"}},
+		{Type: "preflight"},
 	},
 }
 
@@ -182,6 +183,7 @@ func loadSources(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 	}
 
 	var varBlocks, providerBlocks, zoneBlocks, alertBlocks []*hcl.Block
+	var preflightBlocks hcl.Blocks
 	for _, b := range bodies {
 		content, diags := b.Content(rootSchema)
 		l.diags = append(l.diags, diags...)
@@ -195,6 +197,8 @@ func loadSources(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 				zoneBlocks = append(zoneBlocks, blk)
 			case "alert":
 				alertBlocks = append(alertBlocks, blk)
+			case "preflight":
+				preflightBlocks = append(preflightBlocks, blk)
 			}
 		}
 	}
@@ -230,6 +234,10 @@ func loadSources(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 	for _, b := range alertBlocks {
 		l.decodeAlertBlock(b)
 	}
+	if b := l.singleBlock(preflightBlocks, "preflight"); b != nil {
+		l.cfg.Preflight = l.decodePreflightBlock(b)
+	}
+
 	l.lint()
 	l.cfg.Fingerprint = fingerprint(l.cfg)
 	l.sortDiagnostics()

@@ -137,6 +137,8 @@ func newRoot(e *env) *cobra.Command {
 		newDemoCmd(e),
 		newWatchCmd(e),
 	)
+	addVersion(e, root)
+	root.AddCommand(newPreflightCmd(e))
 	return root
 }
 

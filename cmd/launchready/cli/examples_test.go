@@ -63,8 +63,8 @@ func TestExampleWorkflows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) < 3 {
-		t.Fatalf("want at least 3 example workflows (PR plan, apply on merge, drift), found %v", files)
+	if len(files) < 4 {
+		t.Fatalf("want at least 4 example workflows (PR plan, apply on merge, drift, deploy), found %v", files)
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
@@ -82,6 +82,9 @@ func TestExampleWorkflows(t *testing.T) {
 			calls := 0
 			for job, j := range wf.Jobs {
 				for _, st := range j.Steps {
+					if strings.Contains(st.Run, "go install") {
+						t.Errorf("job %s step %q installs with go install; use the Action (uses: launchready/launchready@v1)", job, st.Name)
+					}
 					if strings.Contains(st.Run, "CLOUDFLARE_API_TOKEN=") {
 						t.Errorf("job %s step %q sets the token inline; it must come from secrets via env", job, st.Name)
 					}
@@ -107,6 +110,9 @@ func TestExampleWorkflows(t *testing.T) {
 			if calls == 0 {
 				t.Errorf("workflow runs no launchready command")
 			}
+			if !strings.Contains(string(data), "uses: launchready/launchready@v1") {
+				t.Errorf("workflow does not install launchready with the Action (uses: launchready/launchready@v1)")
+			}
 		})
 	}
 }
@@ -121,5 +127,49 @@ func TestLaunchreadyInvocations(t *testing.T) {
 		if strings.Join(got[i], " ") != strings.Join(want[i], " ") {
 			t.Errorf("call %d: got %q, want %q", i, got[i], want[i])
 		}
+	}
+}
+
+// TestDeployWorkflow checks the deploy example's order: the repository's secret scan
+// gates the deploy job, whose steps run preflight, then the deploy, then verify --smoke.
+func TestDeployWorkflow(t *testing.T) {
+	data, err := os.ReadFile("../../../examples/github/launchready-deploy.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		Jobs map[string]struct {
+			Needs any `yaml:"needs"`
+			Steps []struct {
+				Name string `yaml:"name"`
+				Run  string `yaml:"run"`
+				Uses string `yaml:"uses"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(data, &wf); err != nil {
+		t.Fatal(err)
+	}
+	scan, deploy := wf.Jobs["secret-scan"], wf.Jobs["deploy"]
+	scanned := false
+	for _, st := range scan.Steps {
+		scanned = scanned || strings.HasPrefix(st.Uses, "gitleaks/gitleaks-action@")
+	}
+	if !scanned || deploy.Needs != "secret-scan" {
+		t.Errorf("want a gitleaks secret-scan job that the deploy job needs (scanned %v, needs %v)", scanned, deploy.Needs)
+	}
+	var order []string
+	for _, st := range deploy.Steps {
+		switch {
+		case strings.Contains(st.Run, "launchready preflight"):
+			order = append(order, "preflight")
+		case strings.HasPrefix(st.Name, "Deploy"):
+			order = append(order, "deploy")
+		case strings.Contains(st.Run, "launchready verify --smoke"):
+			order = append(order, "verify")
+		}
+	}
+	if strings.Join(order, ",") != "preflight,deploy,verify" {
+		t.Errorf("deploy job steps run %v, want preflight, deploy, verify --smoke", order)
 	}
 }
