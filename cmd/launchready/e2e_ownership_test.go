@@ -618,3 +618,34 @@ func legacyMark(typ, value string) string {
 	b, _ := json.Marshal("v=launchready1 " + ownership.ValueMark(typ, value))
 	return string(b)
 }
+
+// A Free zone (200-record quota) takes a launch of 190 records: the ownership markers
+// live in the records' comments and cost no record, so 190 records, the three made by
+// others and the apply lock fit, even after a refused first batch. Ten more records
+// would not fit: plan refuses them with the quota before anything is written.
+func TestFaultFreeZoneQuota190(t *testing.T) {
+	cfg, want := hosts(190, 10)
+	fw := newFaultWorld(t, cfg)
+	fw.fault(`{"method":"POST","path_prefix":"/client/v4/zones/","status":503,"count":4}`)
+	fw.run(nil, "apply", "--auto-approve", "--no-verify")
+	fw.checkSafe("after the refused apply")
+	fw.converges(want...)
+	if n := len(fw.api.records(fw.zid)); n != 193 {
+		t.Errorf("the Free zone holds %d records, want 193 (190 declared, 3 made by others, no mark records)", n)
+	}
+
+	more, _ := hosts(200, 10)
+	fw.write("launch.hcl", more)
+	before := len(fw.api.records(fw.zid))
+	r := fw.mustRun(1, "plan")
+	for _, want := range []string{"would hold 203 DNS records after this plan (193 now)", "the Free Website plan allows 200"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("plan over the quota: stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	fw.mustRun(1, "apply", "--auto-approve", "--no-verify")
+	if after := len(fw.api.records(fw.zid)); after != before {
+		t.Errorf("apply over the quota changed the zone: %d records, was %d", after, before)
+	}
+	fw.checkSafe("after the refused plan")
+}
