@@ -12,10 +12,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 )
 
 // Issue 7 through the CLI: saved plans, drift, snapshots and rollback, handover.
@@ -310,6 +312,27 @@ func TestSnapshotsRollback(t *testing.T) {
 	}
 	if d := cmp.Diff(now, w.state("example.com")); d != "" {
 		t.Errorf("a refused rollback changed live state (-before +after):\n%s", d)
+	}
+
+	// Another apply holds the zone's lock: rollback waits for nobody by default and
+	// changes nothing (one writer per zone, like apply).
+	w.api.createRecord(zid, map[string]any{"type": "TXT", "name": ownership.LockName("example.com"), "content": `"` + ownership.LockContent + `"`, "ttl": 60,
+		"comment": "holder=ci@runner pid=7 since=" + time.Now().UTC().Format(time.RFC3339) + " token=0badc0de"})
+	locked := w.state("example.com")
+	r = w.mustRun(1, "rollback", latest, "--auto-approve")
+	if d := cmp.Diff(locked, w.state("example.com")); d != "" {
+		t.Errorf("a rollback refused by the lock changed live state (-before +after):\n%s", d)
+	}
+	if !strings.Contains(r.stderr, "ci@runner") {
+		t.Errorf("rollback under another apply's lock does not name the holder:\n%s", r.stderr)
+	}
+	for _, rec := range w.api.records(zid) {
+		if ownership.IsLockName(rec.Name) {
+			if !strings.Contains(rec.Comment, "0badc0de") {
+				t.Errorf("rollback replaced another apply's lock: %+v", rec)
+			}
+			w.api.deleteRecord(zid, rec.ID)
+		}
 	}
 
 	r = w.mustRun(0, "rollback", latest, "--auto-approve")

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,6 +17,7 @@ func newRollbackCmd(e *env) *cobra.Command {
 	var (
 		autoApprove bool
 		snapDir     string
+		lockTimeout time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "rollback SNAPSHOT",
@@ -83,6 +85,26 @@ It writes a snapshot of its own first, so a rollback can be rolled back. List sn
 			if err := e.confirm(autoApprove, "Do you want to restore the snapshot?"); err != nil {
 				return err
 			}
+			// Like apply: one writer per zone (the zone's lock), and no write on a stale
+			// read — live state is read again under the lock and the restore refused,
+			// changing nothing, if what it writes moved since it was shown.
+			release, err := eng.Lock(ctx, p, engine.NewLockInfo(time.Now()), lockTimeout)
+			if err != nil {
+				return exitCode(ExitError, err)
+			}
+			defer func() { release() }()
+			freshLive, err := read()
+			if err != nil {
+				return exitCode(ExitError, fmt.Errorf("re-reading live state before rolling back: %w. Nothing was changed", err))
+			}
+			fresh, err := engine.RestorePlan(snap, freshLive)
+			if err != nil {
+				return exitCode(ExitError, err)
+			}
+			if zones := plan.StaleWrites(p, fresh); len(zones) > 0 {
+				return exitCode(ExitError, fmt.Errorf("live state changed since the rollback was shown (zone %s). Nothing was changed. Run rollback again and review it", strings.Join(zones, ", ")))
+			}
+			p, live = fresh, freshLive
 			own := engine.NewSnapshot(p, live, time.Now())
 			own.ConfigFile = e.configPath
 			if err := own.Write(snapDir); err != nil {
@@ -92,6 +114,8 @@ It writes a snapshot of its own first, so a rollback can be rolled back. List sn
 			if err := eng.Apply(ctx, p, live, nil); err != nil {
 				return exitCode(ExitError, fmt.Errorf("rollback failed: %w", err))
 			}
+			release()
+			release = func() {}
 			live, err = read()
 			if err != nil {
 				return exitCode(ExitError, fmt.Errorf("re-reading live state after rollback: %w", err))
@@ -108,6 +132,7 @@ It writes a snapshot of its own first, so a rollback can be rolled back. List sn
 		},
 	}
 	cmd.Flags().BoolVar(&autoApprove, "auto-approve", false, "restore without asking for confirmation")
+	cmd.Flags().DurationVar(&lockTimeout, "lock-timeout", 0, "how long to wait for another apply's lock on a zone (0 = fail at once, naming the holder)")
 	cmd.Flags().StringVar(&snapDir, "snapshot-dir", engine.DefaultSnapshotDir, "where to write the pre-rollback snapshot")
 	return cmd
 }
