@@ -132,8 +132,8 @@ func ParseRegistry(text string) (Registry, error) {
 		}
 		r.Marks = append(r.Marks, tok)
 	}
-	r.Marks = sortedUnique(r.Marks)
-	r.Settings = sortedUnique(r.Settings)
+	r.Marks = SortedUnique(r.Marks)
+	r.Settings = SortedUnique(r.Settings)
 	if r.Owner == "" {
 		r.Owner = DefaultOwner
 	}
@@ -146,8 +146,8 @@ func (r Registry) String() string {
 	if r.Owner != "" && r.Owner != DefaultOwner {
 		parts = append(parts, registryOwner+r.Owner)
 	}
-	parts = append(parts, sortedUnique(r.Marks)...)
-	if s := sortedUnique(r.Settings); len(s) > 0 {
+	parts = append(parts, SortedUnique(r.Marks)...)
+	if s := SortedUnique(r.Settings); len(s) > 0 {
 		parts = append(parts, registrySettings+strings.Join(s, ","))
 	}
 	return strings.Join(parts, " ")
@@ -195,7 +195,7 @@ func ManagedSettings(live *model.LiveZone) []string {
 			ids = append(ids, reg.Settings...)
 		}
 	}
-	return sortedUnique(ids)
+	return SortedUnique(ids)
 }
 
 func validMark(tok string) bool {
@@ -228,8 +228,10 @@ func validSettingID(id string) bool {
 	return true
 }
 
-// sortedUnique returns a sorted copy of ss without duplicates (nil for none).
-func sortedUnique(ss []string) []string {
+// SortedUnique returns ss sorted without duplicates (nil for none). It never changes
+// ss; a one-element result shares ss's array (with its capacity cut, so appending to
+// it copies).
+func SortedUnique(ss []string) []string {
 	switch len(ss) {
 	case 0:
 		return nil

@@ -107,7 +107,7 @@ func TestRegistryRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ParseRegistry(%q): %v", text, err)
 	}
-	want := Registry{Owner: DefaultOwner, Marks: sortedUnique(r.Marks), Settings: []string{"min_tls_version", "ssl"}}
+	want := Registry{Owner: DefaultOwner, Marks: SortedUnique(r.Marks), Settings: []string{"min_tls_version", "ssl"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("round trip mismatch (-want +got):\n%s", diff)
 	}

@@ -101,7 +101,7 @@ func ReadLedger(zone string, recs []model.Record) (*Ledger, []model.Record) {
 			l.Marks[described][reg.Owner][m] = true
 		}
 		if described == zone {
-			l.Settings[reg.Owner] = sortedUnique(append(l.Settings[reg.Owner], reg.Settings...))
+			l.Settings[reg.Owner] = SortedUnique(append(l.Settings[reg.Owner], reg.Settings...))
 		}
 	}
 	for _, byOwner := range l.Recs {
@@ -132,5 +132,5 @@ func (l *Ledger) Owners() []string {
 			out = append(out, o)
 		}
 	}
-	return sortedUnique(out)
+	return SortedUnique(out)
 }

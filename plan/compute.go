@@ -286,7 +286,7 @@ func (st *zoneState) readDesired() error {
 		for _, v := range d.Values {
 			vals = append(vals, canonicalValue(d.Type, v, st.z.Name))
 		}
-		d.Values = sortedUnique(vals)
+		d.Values = ownership.SortedUnique(vals)
 		if len(d.Values) == 0 {
 			return fmt.Errorf("%s %s has no values", d.Name, d.Type)
 		}
@@ -603,7 +603,7 @@ func (st *zoneState) planMarks() error {
 			for m := range st.wantMarks[owner] {
 				want.Marks = append(want.Marks, m)
 			}
-			want.Marks = sortedUnique(append(want.Marks, st.keptMarks[owner]...))
+			want.Marks = ownership.SortedUnique(append(want.Marks, st.keptMarks[owner]...))
 		}
 		if owner == apex {
 			want.Settings = st.settingIDs
@@ -737,13 +737,13 @@ func (st *zoneState) rrsetFields(before []*liveRec, d model.RRSet) []FieldChange
 		comDiff = comDiff || d.Comment != "" && uc != d.Comment
 	}
 	if ttlDiff {
-		out = append(out, FieldChange{Field: "ttl", Before: strings.Join(sortedUnique(ttls), ", "), After: ttlString(d.TTL)})
+		out = append(out, FieldChange{Field: "ttl", Before: strings.Join(ownership.SortedUnique(ttls), ", "), After: ttlString(d.TTL)})
 	}
 	if proxDiff {
-		out = append(out, FieldChange{Field: "proxied", Before: strings.Join(sortedUnique(proxied), ", "), After: strconv.FormatBool(d.Proxied)})
+		out = append(out, FieldChange{Field: "proxied", Before: strings.Join(ownership.SortedUnique(proxied), ", "), After: strconv.FormatBool(d.Proxied)})
 	}
 	if comDiff {
-		out = append(out, FieldChange{Field: "comment", Before: strings.Join(sortedUnique(comments), ", "), After: d.Comment})
+		out = append(out, FieldChange{Field: "comment", Before: strings.Join(ownership.SortedUnique(comments), ", "), After: d.Comment})
 	}
 	return out
 }

@@ -66,8 +66,8 @@ func markText(entries []string, settings ...string) string {
 		typ, value, _ := strings.Cut(e, " ")
 		reg.Marks = append(reg.Marks, ValueMark(typ, value))
 	}
-	reg.Marks = sortedUnique(reg.Marks)
-	reg.Settings = sortedUnique(settings)
+	reg.Marks = ownership.SortedUnique(reg.Marks)
+	reg.Settings = ownership.SortedUnique(settings)
 	return reg.String()
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 	"github.com/launchready/launchready/schema"
 )
 
@@ -87,7 +88,7 @@ func TestIdempotenceEveryRecordType(t *testing.T) {
 				changed := set
 				changed.Values = append([]string(nil), set.Values...)
 				changed.Values[0] = otherValue(set.Type)
-				changed.Values = sortedUnique(changed.Values)
+				changed.Values = ownership.SortedUnique(changed.Values)
 				changed.TTL = 900
 				if changed.Proxied {
 					changed.Proxied = false

@@ -142,4 +142,4 @@ func TestMigrationFromTXTMarks(t *testing.T) {
 	}
 }
 
-func sortedCopy(ss []string) []string { return sortedUnique(append([]string(nil), ss...)) }
+func sortedCopy(ss []string) []string { return ownership.SortedUnique(append([]string(nil), ss...)) }

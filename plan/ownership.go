@@ -1,8 +1,6 @@
 package plan
 
 import (
-	"slices"
-
 	"github.com/launchready/launchready/model"
 	"github.com/launchready/launchready/ownership"
 )
@@ -40,11 +38,3 @@ func ParseRegistryRecord(rec model.Record) (string, Registry, bool) {
 
 // ManagedSettings returns the setting ids the zone's apex marks list.
 func ManagedSettings(live *model.LiveZone) []string { return ownership.ManagedSettings(live) }
-
-// sortedUnique returns a sorted copy of ss without duplicates (nil for none).
-func sortedUnique(ss []string) []string {
-	if len(ss) == 0 {
-		return nil
-	}
-	return slices.Compact(slices.Sorted(slices.Values(ss)))
-}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 )
 
 // settingOrder is the order settings are planned and shown in; ids not listed follow,
@@ -25,7 +26,7 @@ func orderSettings(ids []string) []string {
 	for i, id := range settingOrder {
 		rank[id] = i
 	}
-	out := sortedUnique(ids)
+	out := ownership.SortedUnique(ids)
 	sort.SliceStable(out, func(i, j int) bool {
 		ri, iok := rank[out[i]]
 		rj, jok := rank[out[j]]
@@ -60,7 +61,7 @@ func (st *zoneState) planSettings() error {
 		}
 	}
 	ids = orderSettings(ids)
-	st.settingIDs = sortedUnique(ids)
+	st.settingIDs = ownership.SortedUnique(ids)
 	if len(ids) > 0 {
 		if !st.caps.Settings {
 			return fmt.Errorf("provider %s cannot manage zone settings", st.z.Provider)
