@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
@@ -18,6 +19,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 	"github.com/launchready/launchready/plan"
 	"github.com/launchready/launchready/providers"
 	"github.com/launchready/launchready/providers/cloudflare"
@@ -35,6 +37,12 @@ type Engine struct {
 	// RecordQuota, when > 0, replaces the Cloudflare plans' DNS record quota in the
 	// plan-time limit checks (a zone whose quota Cloudflare raised).
 	RecordQuota int
+
+	// held are the apply locks Lock took; applied are the stored records Apply's
+	// record writes answered with, by zone.
+	held     *heldLocks
+	lastLock string // token of the last locks Lock took
+	applied  map[string]providers.ApplyResult
 }
 
 func (e *Engine) logger() hclog.Logger {
@@ -80,33 +88,38 @@ func settingIDs(z *schema.Zone) []string {
 }
 
 // ReadZone reads one zone's live state: records always; settings the zone declares
-// or launchready managed before; the rule phases the zone declares, and the others
-// when the token may read them (so removed blocks' rules are found): a phase the zone
-// does not declare and the token may not read is left unread, so that a token with
-// only Zone:Read and DNS:Edit plans a records-only zone.
+// or launchready managed before; the rule phases the zone declares or its owner's
+// apex mark lists (ownership.ReadsRules). A records-only zone costs one request and
+// needs only DNS permissions. Zones marked before apex marks listed rule kinds also
+// read every other phase the token may read, once, until the plan writes the list.
 func (e *Engine) ReadZone(ctx context.Context, z *schema.Zone) (*model.LiveZone, error) {
-	return e.readZone(ctx, z.Name, z.Provider, settingIDs(z), declaredPhases(z))
+	return e.readZone(ctx, z.Name, z.Provider, settingIDs(z), func(live *model.LiveZone) ownership.RuleReads {
+		return ownership.ReadsRules(z.Name, z.Owner, live.Records, declaredKinds(z))
+	})
 }
 
-// declaredPhases returns the rule phases a zone has blocks for.
-func declaredPhases(z *schema.Zone) map[string]bool {
-	out := map[string]bool{}
+// declaredKinds returns the rule kinds a zone has blocks for.
+func declaredKinds(z *schema.Zone) []string {
+	var out []string
 	if len(z.Redirects) > 0 {
-		out[model.PhaseRedirect] = true
+		out = append(out, ownership.RuleKindRedirect)
 	}
 	if len(z.Caches) > 0 {
-		out[model.PhaseCache] = true
+		out = append(out, ownership.RuleKindCache)
 	}
 	return out
 }
 
 // ReadZoneFrom reads zone through the provider with reference ref, with the live
-// values of the given settings and the rule phases the token may read.
+// values of the given settings and every rule phase the token may read (import and
+// rollback need them all).
 func (e *Engine) ReadZoneFrom(ctx context.Context, zone, ref string, settings []string) (*model.LiveZone, error) {
-	return e.readZone(ctx, zone, ref, settings, nil)
+	return e.readZone(ctx, zone, ref, settings, func(*model.LiveZone) ownership.RuleReads {
+		return ownership.RuleReads{Legacy: true}
+	})
 }
 
-func (e *Engine) readZone(ctx context.Context, zone, ref string, settings []string, phases map[string]bool) (*model.LiveZone, error) {
+func (e *Engine) readZone(ctx context.Context, zone, ref string, settings []string, rules func(*model.LiveZone) ownership.RuleReads) (*model.LiveZone, error) {
 	p, ok := e.Providers[ref]
 	if !ok {
 		return nil, fmt.Errorf("zone %s: provider %q is not configured", zone, ref)
@@ -131,22 +144,32 @@ func (e *Engine) readZone(ctx context.Context, zone, ref string, settings []stri
 		}
 		live.Settings = s
 	}
-	if rp, ok := p.(providers.RulesProvider); ok {
-		live.Rules = map[string][]model.Rule{}
-		for _, phase := range []string{model.PhaseRedirect, model.PhaseCache} {
-			rules, err := rp.ReadRules(ctx, zone, phase)
-			if _, ok := cloudflare.IsPermission(err); ok {
-				if phases[phase] {
-					return nil, err
-				}
-				e.logger().Debug("rules not read: the token may not read them and launch.hcl declares none", "zone", zone, "phase", phase)
-				continue // the phase stays unread: the plan leaves it alone
-			}
-			if err != nil {
-				return nil, fmt.Errorf("reading %s rules of %s: %w", phase, zone, err)
-			}
-			live.Rules[phase] = rules
+	rp, ok := p.(providers.RulesProvider)
+	if !ok {
+		return live, nil
+	}
+	rr := rules(live)
+	must := map[string]bool{}
+	for _, ph := range rr.Phases {
+		must[ph] = true
+	}
+	live.Rules = map[string][]model.Rule{}
+	for _, phase := range []string{model.PhaseRedirect, model.PhaseCache} {
+		if !must[phase] && !rr.Legacy {
+			continue // neither declared nor managed before: not read, left alone
 		}
+		rules, err := rp.ReadRules(ctx, zone, phase)
+		if _, ok := cloudflare.IsPermission(err); ok {
+			if must[phase] {
+				return nil, err
+			}
+			e.logger().Debug("rules not read: the token may not read them and launch.hcl declares none", "zone", zone, "phase", phase)
+			continue // the phase stays unread: the plan leaves it alone
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading %s rules of %s: %w", phase, zone, err)
+		}
+		live.Rules[phase] = rules
 	}
 	return live, nil
 }
@@ -232,6 +255,7 @@ func (e *Engine) Apply(ctx context.Context, p *plan.Plan, live map[string]*model
 		progress = func(string, string) {}
 	}
 	wrote := false
+	e.applied = nil
 	err := e.apply(ctx, p, live, progress, &wrote)
 	if pe, ok := cloudflare.IsPermission(err); ok && wrote {
 		pe.Wrote = true // earlier writes of this apply happened: do not claim nothing changed
@@ -246,10 +270,17 @@ func (e *Engine) apply(ctx context.Context, p *plan.Plan, live map[string]*model
 		if !ok {
 			return fmt.Errorf("zone %s: provider %q is not configured", zp.Zone, zp.Provider)
 		}
+		// Phases launchready stops managing go first: the record ops drop their kind
+		// from the apex mark, which must not happen while their rules remain.
+		for _, phase := range zp.ReleasedPhases {
+			if err := e.writeRules(ctx, prov, zp, phase, progress, wrote); err != nil {
+				return err
+			}
+		}
 		if len(zp.RecordOps) > 0 {
 			progress(zp.Zone, fmt.Sprintf("writing %d record changes", len(zp.RecordOps)))
 			e.logger().Info("applying records", "zone", zp.Zone, "ops", len(zp.RecordOps))
-			if err := prov.ApplyRecords(ctx, live[zp.Zone], zp.RecordOps); err != nil {
+			if err := e.applyRecords(ctx, prov, zp, live[zp.Zone]); err != nil {
 				return err // providers name the zone (and server) in their errors
 			}
 			*wrote = true
@@ -269,20 +300,70 @@ func (e *Engine) apply(ctx context.Context, p *plan.Plan, live map[string]*model
 			*wrote = true
 		}
 		for _, phase := range sortedPhases(zp.RuleWrites) {
-			rp, ok := prov.(providers.RulesProvider)
-			if !ok {
-				return fmt.Errorf("zone %s: provider %s cannot write rules", zp.Zone, zp.Provider)
+			if slices.Contains(zp.ReleasedPhases, phase) {
+				continue // written first
 			}
-			progress(zp.Zone, "writing "+phase+" rules")
-			if err := rp.WriteRules(ctx, zp.Zone, phase, zp.RuleWrites[phase]); err != nil {
-				if _, ok := cloudflare.IsPermission(err); ok {
-					return err
-				}
-				return fmt.Errorf("zone %s: writing %s rules: %w", zp.Zone, phase, err)
+			if err := e.writeRules(ctx, prov, zp, phase, progress, wrote); err != nil {
+				return err
 			}
-			*wrote = true
 		}
 	}
+	return nil
+}
+
+// applyRecords writes a zone plan's record ops. Providers that answer with the stored
+// records have them kept for LiveAfter; when the records are the zone's last write,
+// the zone's apply lock is released in their last batch.
+func (e *Engine) applyRecords(ctx context.Context, prov providers.Provider, zp *plan.ZonePlan, live *model.LiveZone) error {
+	ra, ok := prov.(providers.RecordApplier)
+	if !ok {
+		return prov.ApplyRecords(ctx, live, zp.RecordOps)
+	}
+	var opts providers.ApplyOptions
+	if recordsLast(zp) {
+		opts.Release = e.held.releasable(zp.Zone)
+	}
+	res, err := ra.ApplyRecordsWith(ctx, live, zp.RecordOps, opts)
+	if err != nil {
+		return err
+	}
+	if res.Released {
+		e.held.markReleased(zp.Zone)
+	}
+	if e.applied == nil {
+		e.applied = map[string]providers.ApplyResult{}
+	}
+	e.applied[zp.Zone] = res
+	return nil
+}
+
+// recordsLast reports whether a zone plan writes nothing after its records.
+func recordsLast(zp *plan.ZonePlan) bool {
+	if zp.SettingWrites != nil && (len(zp.SettingWrites.Values) > 0 || zp.SettingWrites.HSTS != nil) {
+		return false
+	}
+	for phase := range zp.RuleWrites {
+		if !slices.Contains(zp.ReleasedPhases, phase) {
+			return false
+		}
+	}
+	return true
+}
+
+// writeRules writes one phase of a zone plan's rule writes.
+func (e *Engine) writeRules(ctx context.Context, prov providers.Provider, zp *plan.ZonePlan, phase string, progress func(zone, step string), wrote *bool) error {
+	rp, ok := prov.(providers.RulesProvider)
+	if !ok {
+		return fmt.Errorf("zone %s: provider %s cannot write rules", zp.Zone, zp.Provider)
+	}
+	progress(zp.Zone, "writing "+phase+" rules")
+	if err := rp.WriteRules(ctx, zp.Zone, phase, zp.RuleWrites[phase]); err != nil {
+		if _, ok := cloudflare.IsPermission(err); ok {
+			return err
+		}
+		return fmt.Errorf("zone %s: writing %s rules: %w", zp.Zone, phase, err)
+	}
+	*wrote = true
 	return nil
 }
 

@@ -28,23 +28,65 @@ func NewLockInfo(now time.Time) ownership.LockInfo {
 	return ownership.LockInfo{Holder: who + "@" + host, PID: os.Getpid(), Since: now.UTC().Truncate(time.Second), Token: hex.EncodeToString(b[:])}
 }
 
+// heldLocks are the apply locks this engine holds: taken by Lock, released by the
+// function it returns, or by Apply in a zone's last record batch (released).
+type heldLocks struct {
+	info  ownership.LockInfo
+	zones []heldZone
+}
+
+type heldZone struct {
+	l        providers.Locker
+	zone     string
+	released bool
+}
+
+// releasable returns the lock info to release with zone's last record write, when this
+// engine holds zone's lock and has not released it.
+func (h *heldLocks) releasable(zone string) *ownership.LockInfo {
+	if h == nil {
+		return nil
+	}
+	for _, z := range h.zones {
+		if z.zone == zone && !z.released {
+			info := h.info
+			return &info
+		}
+	}
+	return nil
+}
+
+func (h *heldLocks) markReleased(zone string) {
+	for i := range h.zones {
+		if h.zones[i].zone == zone {
+			h.zones[i].released = true
+		}
+	}
+}
+
 // Lock takes the apply lock of every zone of p that has changes, on providers that
 // can hold one, waiting up to timeout for a lock another apply holds (0: fail at
 // once, naming the holder). It returns a release function to call after the last
-// write (it uses its own short context, so it works after an interrupt too).
+// write (it uses its own short context, so it works after an interrupt too); Apply
+// releases a zone's lock itself in the zone's last record batch when that batch is
+// the zone's last write and the provider can (providers.RecordApplier).
 func (e *Engine) Lock(ctx context.Context, p *plan.Plan, info ownership.LockInfo, timeout time.Duration) (release func(), err error) {
-	type held struct {
-		l    providers.Locker
-		zone string
-	}
-	var taken []held
+	held := &heldLocks{info: info}
 	release = func() {
-		for i := len(taken) - 1; i >= 0; i-- {
+		for i := len(held.zones) - 1; i >= 0; i-- {
+			z := held.zones[i]
+			if z.released {
+				continue
+			}
 			rctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			if err := taken[i].l.Unlock(rctx, taken[i].zone, info); err != nil {
-				e.logger().Warn("releasing the apply lock failed; break it with `launchready unlock`", "zone", taken[i].zone, "error", err)
+			if err := z.l.Unlock(rctx, z.zone, info); err != nil {
+				e.logger().Warn("releasing the apply lock failed; break it with `launchready unlock`", "zone", z.zone, "error", err)
 			}
 			cancel()
+			held.zones[i].released = true
+		}
+		if e.held == held {
+			e.held = nil
 		}
 	}
 	deadline := time.Now().Add(timeout)
@@ -59,7 +101,7 @@ func (e *Engine) Lock(ctx context.Context, p *plan.Plan, info ownership.LockInfo
 		for {
 			err := l.Lock(ctx, zp.Zone, info)
 			if err == nil {
-				taken = append(taken, held{l, zp.Zone})
+				held.zones = append(held.zones, heldZone{l: l, zone: zp.Zone})
 				break
 			}
 			var le *ownership.LockedError
@@ -76,5 +118,6 @@ func (e *Engine) Lock(ctx context.Context, p *plan.Plan, info ownership.LockInfo
 			}
 		}
 	}
+	e.held, e.lastLock = held, info.Token
 	return release, nil
 }

@@ -47,7 +47,7 @@ func renderDelegation(d *md, in Input, v *zoneView) {
 		return del.DNSSEC.Status
 	})(); {
 	case sec == "":
-		d.para("DNSSEC: not read. A DS record at the registrar must match the zone's key, or be absent.")
+		d.para("DNSSEC: not read in this run (`apply --no-verify` skips the delegation reads; `launchready handover` reads them). A DS record at the registrar must match the zone's key, or be absent.")
 	case del.DNSSEC.Signed():
 		if len(del.DNSSEC.DS) == 0 {
 			d.para("DNSSEC is ", text(sec), ": the registrar must hold the zone's DS record (the provider did not report it).")

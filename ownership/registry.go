@@ -27,7 +27,10 @@ import (
 // record's comment: only a change of the value itself makes the record someone else's.
 // The apex mark may also carry `settings=<id>,<id>`, the zone settings launchready
 // manages, so that a setting removed from the file is reported as no longer managed
-// instead of being forgotten silently.
+// instead of being forgotten silently, and `rules=<kind>,<kind>` (or `rules=none`), the
+// rule kinds ("redirect", "cache") in which the owner has rules: a plan reads a rule
+// phase only when launch.hcl declares it or the apex mark lists it (RuleReads), so a
+// records-only zone costs no ruleset request and needs no ruleset permission.
 //
 // A TXT record at a registry name whose text does not parse (another tool's format, a
 // future version, garbage) is not a mark: plans treat it as an ordinary unmanaged record.
@@ -42,7 +45,11 @@ const (
 
 	markHashLen      = 8
 	registrySettings = "settings="
+	registryRules    = "rules="
 	registryOwner    = "owner="
+	// registryNoRules is the rules list of an owner with no rules: it says the list
+	// is known (a mark written before rules= existed has no list at all).
+	registryNoRules = "none"
 )
 
 // RegistryName returns the name of the ownership mark describing records at name
@@ -95,6 +102,10 @@ type Registry struct {
 	Marks []string
 	// Settings are the managed zone setting ids (apex mark only), sorted.
 	Settings []string
+	// Rules are the rule kinds in which the owner has rules (apex mark only), sorted;
+	// RulesKnown says the mark carries the list at all (`rules=none` for no kind).
+	Rules      []string
+	RulesKnown bool
 }
 
 // ParseRegistry parses a mark record's text. It fails for anything launchready did not
@@ -107,6 +118,22 @@ func ParseRegistry(text string) (Registry, error) {
 	var r Registry
 	seenSettings := false
 	for _, tok := range f[1:] {
+		if list, ok := strings.CutPrefix(tok, registryRules); ok {
+			if r.RulesKnown {
+				return Registry{}, fmt.Errorf("ownership mark has two %q lists", registryRules)
+			}
+			r.RulesKnown = true
+			if list == registryNoRules {
+				continue
+			}
+			for _, kind := range strings.Split(list, ",") {
+				if !validRuleKind(kind) {
+					return Registry{}, fmt.Errorf("ownership mark lists invalid rule kind %q", kind)
+				}
+				r.Rules = append(r.Rules, kind)
+			}
+			continue
+		}
 		if o, ok := strings.CutPrefix(tok, registryOwner); ok {
 			if r.Owner != "" || CheckOwner(o) != nil {
 				return Registry{}, fmt.Errorf("ownership mark has an invalid or second owner %q", o)
@@ -134,13 +161,15 @@ func ParseRegistry(text string) (Registry, error) {
 	}
 	r.Marks = SortedUnique(r.Marks)
 	r.Settings = SortedUnique(r.Settings)
+	r.Rules = SortedUnique(r.Rules)
 	if r.Owner == "" {
 		r.Owner = DefaultOwner
 	}
 	return r, nil
 }
 
-// String renders the mark's text: "v=launchready1 A:… TXT:… settings=ssl,tls_1_3".
+// String renders the mark's text: "v=launchready1 A:… TXT:… settings=ssl,tls_1_3
+// rules=redirect".
 func (r Registry) String() string {
 	parts := []string{RegistryVersion}
 	if r.Owner != "" && r.Owner != DefaultOwner {
@@ -150,11 +179,18 @@ func (r Registry) String() string {
 	if s := SortedUnique(r.Settings); len(s) > 0 {
 		parts = append(parts, registrySettings+strings.Join(s, ","))
 	}
+	if k := SortedUnique(r.Rules); len(k) > 0 {
+		parts = append(parts, registryRules+strings.Join(k, ","))
+	} else if r.RulesKnown {
+		parts = append(parts, registryRules+registryNoRules)
+	}
 	return strings.Join(parts, " ")
 }
 
-// Empty reports whether the mark would own nothing (and so should not exist).
-func (r Registry) Empty() bool { return len(r.Marks) == 0 && len(r.Settings) == 0 }
+// Empty reports whether the mark would say nothing (and so should not exist).
+func (r Registry) Empty() bool {
+	return len(r.Marks) == 0 && len(r.Settings) == 0 && len(r.Rules) == 0 && !r.RulesKnown
+}
 
 // Has reports whether the registry lists mark.
 func (r Registry) Has(mark string) bool {
@@ -210,6 +246,18 @@ func validMark(tok string) bool {
 	}
 	for _, c := range h {
 		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func validRuleKind(kind string) bool {
+	if kind == "" || kind == registryNoRules {
+		return false
+	}
+	for _, c := range kind {
+		if !(c >= 'a' && c <= 'z') {
 			return false
 		}
 	}

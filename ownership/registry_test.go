@@ -80,6 +80,12 @@ func TestParseRegistry(t *testing.T) {
 		{name: "garbage token", text: "v=launchready1 hello", wantErr: true},
 		{name: "two settings lists", text: "v=launchready1 settings=ssl settings=tls_1_3", wantErr: true},
 		{name: "empty settings", text: "v=launchready1 settings=", wantErr: true},
+		{name: "rules", text: "v=launchready1 settings=ssl rules=redirect,cache", want: Registry{Owner: DefaultOwner, Settings: []string{"ssl"}, Rules: []string{"cache", "redirect"}, RulesKnown: true}},
+		{name: "no rules", text: "v=launchready1 rules=none", want: Registry{Owner: DefaultOwner, RulesKnown: true}},
+		{name: "empty rules", text: "v=launchready1 rules=", wantErr: true},
+		{name: "none among kinds", text: "v=launchready1 rules=redirect,none", wantErr: true},
+		{name: "bad rule kind", text: "v=launchready1 rules=Redirect", wantErr: true},
+		{name: "two rules lists", text: "v=launchready1 rules=cache rules=redirect", wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,6 +130,49 @@ func TestRegistryRoundTrip(t *testing.T) {
 	}
 	if (Registry{}).String() != "v=launchready1" || !(Registry{}).Empty() {
 		t.Error("empty registry renders or reports wrongly")
+	}
+	for _, r := range []Registry{{RulesKnown: true}, {Rules: []string{"redirect", "cache"}, RulesKnown: true}} {
+		text := r.String()
+		got, err := ParseRegistry(text)
+		if err != nil || got.String() != text || r.Empty() {
+			t.Errorf("rules list %+v: %q parsed as %+v (%v); empty=%v", r, text, got, err, r.Empty())
+		}
+	}
+}
+
+func TestReadsRules(t *testing.T) {
+	const zone = "example.com"
+	mark := func(text string) model.Record {
+		return model.Record{Name: "_launchready." + zone, Type: "TXT", Value: text}
+	}
+	marked := model.Record{Name: "www." + zone, Type: "A", Value: "192.0.2.1", Comment: "[launchready:default]"}
+	tests := []struct {
+		name     string
+		owner    string
+		recs     []model.Record
+		declared []string
+		want     RuleReads
+	}{
+		{name: "fresh zone, nothing declared", want: RuleReads{}},
+		{name: "fresh zone, cache declared", declared: []string{RuleKindCache}, want: RuleReads{Phases: []string{model.PhaseCache}}},
+		{name: "comment markers only: no rules", recs: []model.Record{marked}, want: RuleReads{}},
+		{name: "listed kinds", recs: []model.Record{marked, mark("v=launchready1 rules=redirect")}, want: RuleReads{Phases: []string{model.PhaseRedirect}}},
+		{name: "listed and declared", recs: []model.Record{mark("v=launchready1 rules=redirect")}, declared: []string{RuleKindCache}, want: RuleReads{Phases: []string{model.PhaseRedirect, model.PhaseCache}}},
+		{name: "rules=none", recs: []model.Record{mark("v=launchready1 settings=ssl rules=none")}, want: RuleReads{}},
+		{name: "apex mark without a list: legacy", recs: []model.Record{mark("v=launchready1 settings=ssl")}, want: RuleReads{Legacy: true}},
+		{name: "per-name TXT marks: legacy", recs: []model.Record{{Name: "_launchready.www." + zone, Type: "TXT", Value: "v=launchready1 A:ffff0000"}}, want: RuleReads{Legacy: true}},
+		{name: "another owner's list is not this owner's", owner: "shop", recs: []model.Record{mark("v=launchready1 rules=redirect")}, want: RuleReads{}},
+		{name: "another owner's legacy mark is not this owner's", owner: "shop", recs: []model.Record{mark("v=launchready1 settings=ssl")}, want: RuleReads{}},
+		{name: "owner's own list", owner: "shop", recs: []model.Record{mark("v=launchready1 rules=cache"), mark("v=launchready1 owner=shop rules=redirect")}, want: RuleReads{Phases: []string{model.PhaseRedirect}}},
+		{name: "a mark that does not parse is not a mark", recs: []model.Record{mark("v=launchready1 rules=???")}, want: RuleReads{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ReadsRules(zone, tt.owner, tt.recs, tt.declared)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("ReadsRules mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 

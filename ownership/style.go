@@ -72,12 +72,15 @@ type Ledger struct {
 	Marks map[string]map[string]map[string]bool
 	// Settings maps an owner to the settings its apex mark lists.
 	Settings map[string][]string
+	// Rules maps an owner whose apex mark carries a rules list (RulesKnown) to the
+	// rule kinds it lists (nil for `rules=none`).
+	Rules map[string][]string
 }
 
 // ReadLedger collects the TXT marks among recs. It returns the ledger and the other
 // records (lock records are neither: they are dropped).
 func ReadLedger(zone string, recs []model.Record) (*Ledger, []model.Record) {
-	l := &Ledger{Recs: map[string]map[string][]model.Record{}, Marks: map[string]map[string]map[string]bool{}, Settings: map[string][]string{}}
+	l := &Ledger{Recs: map[string]map[string][]model.Record{}, Marks: map[string]map[string]map[string]bool{}, Settings: map[string][]string{}, Rules: map[string][]string{}}
 	var rest []model.Record
 	for _, r := range recs {
 		name := model.CanonicalLiveName(r.Name)
@@ -102,6 +105,9 @@ func ReadLedger(zone string, recs []model.Record) (*Ledger, []model.Record) {
 		}
 		if described == zone {
 			l.Settings[reg.Owner] = SortedUnique(append(l.Settings[reg.Owner], reg.Settings...))
+			if reg.RulesKnown {
+				l.Rules[reg.Owner] = SortedUnique(append(l.Rules[reg.Owner], reg.Rules...))
+			}
 		}
 	}
 	for _, byOwner := range l.Recs {

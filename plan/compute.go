@@ -85,6 +85,8 @@ type zoneState struct {
 	wantMarks   map[string]map[string]string // owner → mark → value, owned after the plan
 	keptMarks   map[string][]string          // owner → marks of owned records left alone
 	settingIDs  []string                     // settings managed after the plan
+	ruleKinds   []string                     // rule kinds this owner has rules of after the plan
+	rulesRead   map[string]bool              // rule phases read
 	recChanges  []Change
 	settingChgs []Change
 	ruleChanges []Change
@@ -123,6 +125,7 @@ func computeZone(z *schema.Zone, lz *model.LiveZone) (*ZonePlan, error) {
 		recs:      make([]*liveRec, 0, len(lz.Records)),
 		wantMarks: map[string]map[string]string{},
 		keptMarks: map[string][]string{},
+		rulesRead: map[string]bool{},
 	}
 	noteZoneStatus(st.zp, lz)
 	if err := st.readLive(); err != nil {
@@ -566,7 +569,11 @@ func (st *zoneState) planMarks() error {
 			owners[o] = true
 		}
 	}
-	if len(st.settingIDs) > 0 {
+	// The apex mark says which settings and rule kinds this owner manages; it exists
+	// while there is any, and then always carries the rules list (`rules=none` too),
+	// so that a later plan reads only the rule phases it lists or launch.hcl declares.
+	ruleKinds, rulesKnown := st.ruleList()
+	if len(st.settingIDs) > 0 || len(ruleKinds) > 0 {
 		owners[apex] = true
 	}
 	liveMarks := map[string]map[string]bool{}
@@ -607,6 +614,9 @@ func (st *zoneState) planMarks() error {
 		}
 		if owner == apex {
 			want.Settings = st.settingIDs
+			if rulesKnown && (len(want.Settings) > 0 || len(want.Marks) > 0 || len(ruleKinds) > 0) {
+				want.Rules, want.RulesKnown = ruleKinds, true
+			}
 		}
 		regName := RegistryName(owner)
 		if len(regName) > 253 {
@@ -628,7 +638,7 @@ func (st *zoneState) planMarks() error {
 func (st *zoneState) reconcileMark(regName string, cur []model.Record, want Registry) {
 	key := model.Key{Name: regName, Type: "TXT"}
 	text := ""
-	if len(want.Marks) > 0 || len(want.Settings) > 0 {
+	if !want.Empty() {
 		text = want.String()
 	}
 	var ch Change

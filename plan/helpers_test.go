@@ -99,8 +99,10 @@ func ownedTXT(markID string, rs ...model.Record) []model.Record {
 	return append(append([]model.Record{}, rs...), markRec(markID, name, entries...))
 }
 
+// live returns a live zone holding recs whose rule phases were read (and are empty),
+// as the engine reads a zone marked before rules lists.
 func live(recs ...[]model.Record) *model.LiveZone {
-	lz := &model.LiveZone{Name: zn, ID: "zone-1"}
+	lz := &model.LiveZone{Name: zn, ID: "zone-1", Rules: map[string][]model.Rule{model.PhaseRedirect: nil, model.PhaseCache: nil}}
 	for _, rs := range recs {
 		lz.Records = append(lz.Records, rs...)
 	}

@@ -110,6 +110,11 @@ type ZonePlan struct {
 	// numerator of the mass-change guard (Plan.MassChanges).
 	ManagedRewrites int `json:"managed_rewrites"`
 
+	// ReleasedPhases are the rule phases of RuleWrites in which every rule of this
+	// owner is deleted (no block of their kind is left): they are written before the
+	// record ops, which drop the kind from the apex mark's rules list.
+	ReleasedPhases []string `json:"released_phases,omitempty"`
+
 	// RecordOps are the record writes, including ownership marks, grouped by name
 	// (ownership.Order): each name's deletes → updates → creates, its mark with it.
 	RecordOps []model.RecordOp `json:"record_ops,omitempty"`

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -60,14 +61,52 @@ func (st *zoneState) planRules() error {
 			}
 			continue
 		}
+		st.rulesRead[ph.phase] = true
 		if len(desired) > 0 {
 			if ph.kind == KindRedirect && !st.caps.Redirects || ph.kind == KindCache && !st.caps.Cache {
 				return fmt.Errorf("provider %s cannot manage %s rules", st.z.Provider, ph.kind)
 			}
+			st.ruleKinds = append(st.ruleKinds, string(ph.kind))
+		} else if slices.ContainsFunc(live, st.mineRule) {
+			// Every rule of this owner in the phase goes: write the phase before the
+			// records, whose apex mark stops listing the kind, so that a failure leaves
+			// the kind listed and the next plan still finds the rules.
+			st.zp.ReleasedPhases = append(st.zp.ReleasedPhases, ph.phase)
 		}
 		st.planPhase(ph.phase, ph.kind, desired, live)
 	}
 	return nil
+}
+
+// ruleList returns the rules list this owner's apex mark carries after the plan, and
+// whether it can be written at all: only when every phase that may hold this owner's
+// rules was read (a zone marked before rules lists, read with a token that may not
+// read a phase, keeps no list and stays read as before).
+func (st *zoneState) ruleList() (kinds []string, known bool) {
+	if !st.caps.Redirects && !st.caps.Cache {
+		return nil, false
+	}
+	// The phases that had to be read are the ones the engine read (ReadsRules, with no
+	// declared kind: those are read anyway); a phase outside them holds none of this
+	// owner's rules unless the zone is legacy.
+	need := ownership.ReadsRules(st.z.Name, st.owner, st.live.Records, nil)
+	known = true
+	for _, phase := range []string{model.PhaseRedirect, model.PhaseCache} {
+		if st.rulesRead[phase] {
+			continue
+		}
+		if slices.Contains(need.Phases, phase) {
+			return nil, false
+		}
+		if need.Legacy {
+			known = false
+			st.warnings = append(st.warnings, fmt.Sprintf("the %s rules could not be read (the token may not read them): rules launchready made there before ownership marks listed rule kinds, if any, are left alone; grant the permission and plan again to have them managed", ownership.RuleKindOf(phase)))
+		}
+	}
+	if !known {
+		return nil, false
+	}
+	return ownership.SortedUnique(st.ruleKinds), true
 }
 
 func (st *zoneState) planPhase(phase string, kind Kind, desired, live []model.Rule) {

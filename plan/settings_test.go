@@ -16,9 +16,9 @@ func withSettings(z *schema.Zone, values map[string]string, hsts *model.HSTS) *s
 	return z
 }
 
-// apexSettingsMark is a live apex mark listing only settings.
+// apexSettingsMark is a live apex mark listing only settings (and no rule kind).
 func apexSettingsMark(id string, settings ...string) model.Record {
-	return model.Record{ID: id, Name: RegistryName(zn), Type: "TXT", Value: markText(nil, settings...)}
+	return model.Record{ID: id, Name: RegistryName(zn), Type: "TXT", Value: markText(nil, settings...) + " rules=none"}
 }
 
 func TestComputeSettings(t *testing.T) {
@@ -58,7 +58,7 @@ func TestComputeSettings(t *testing.T) {
 				"create ownership _launchready.example.com TXT",
 			},
 			wantWrites: &model.Settings{Values: map[string]string{"min_tls_version": "1.2"}},
-			wantOps:    []string{"create " + `_launchready.example.com TXT "v=launchready1 settings=min_tls_version" ttl=0 comment="[launchready:default]"`},
+			wantOps:    []string{"create " + `_launchready.example.com TXT "v=launchready1 settings=min_tls_version rules=none" ttl=0 comment="[launchready:default]"`},
 		},
 		{
 			name: "setting removed from the file is forgotten, not reset",
@@ -72,7 +72,7 @@ func TestComputeSettings(t *testing.T) {
 				"forget setting tls_1_3 | value: on -> on",
 				"update ownership _launchready.example.com TXT",
 			},
-			wantOps: []string{`update m1 _launchready.example.com TXT "v=launchready1 settings=ssl,tls_1_3" ttl=0 => m1 _launchready.example.com TXT "v=launchready1 settings=ssl" ttl=0 comment="[launchready:default]"`},
+			wantOps: []string{`update m1 _launchready.example.com TXT "v=launchready1 settings=ssl,tls_1_3 rules=none" ttl=0 => m1 _launchready.example.com TXT "v=launchready1 settings=ssl rules=none" ttl=0 comment="[launchready:default]"`},
 		},
 		{
 			name: "settings block removed: every setting forgotten, mark deleted",
@@ -82,13 +82,13 @@ func TestComputeSettings(t *testing.T) {
 				"forget setting ssl",
 				"delete ownership _launchready.example.com TXT",
 			},
-			wantOps: []string{`delete m1 _launchready.example.com TXT "v=launchready1 settings=ssl" ttl=0`},
+			wantOps: []string{`delete m1 _launchready.example.com TXT "v=launchready1 settings=ssl rules=none" ttl=0`},
 		},
 		{
 			name: "settings kept in the apex mark next to record markers",
 			zone: withSettings(cfZone(rr("@", "A", "192.0.2.1")), map[string]string{"ssl": "strict"}, nil),
 			live: func() *model.LiveZone {
-				lz := live(owned("r1", rec("r1", "@", "A", "192.0.2.1", 0)), one(model.Record{ID: "m1", Name: RegistryName(zn), Type: "TXT", Value: markText(nil, "ssl"), Comment: "[launchready:default]"}))
+				lz := live(owned("r1", rec("r1", "@", "A", "192.0.2.1", 0)), one(model.Record{ID: "m1", Name: RegistryName(zn), Type: "TXT", Value: markText(nil, "ssl") + " rules=none", Comment: "[launchready:default]"}))
 				lz.Settings = &model.Settings{Values: map[string]string{"ssl": "strict"}}
 				return lz
 			}(),
@@ -104,7 +104,7 @@ func TestComputeSettings(t *testing.T) {
 			wantChanges: []string{"update ownership _launchready.example.com TXT", "update ownership [launchready:default]"},
 			wantOps: []string{
 				`update r1 example.com A "192.0.2.1" ttl=0 => r1 example.com A "192.0.2.1" ttl=0 comment="[launchready:default]"`,
-				`update m1 _launchready.example.com TXT "v=launchready1 A:df6a5992 settings=ssl" ttl=0 => m1 _launchready.example.com TXT "v=launchready1 settings=ssl" ttl=0 comment="[launchready:default]"`,
+				`update m1 _launchready.example.com TXT "v=launchready1 A:df6a5992 settings=ssl" ttl=0 => m1 _launchready.example.com TXT "v=launchready1 settings=ssl rules=none" ttl=0 comment="[launchready:default]"`,
 			},
 		},
 		{

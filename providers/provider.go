@@ -12,6 +12,7 @@ import (
 	"context"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 )
 
 // Provider reads and writes DNS records of the zones it serves.
@@ -45,4 +46,30 @@ type RulesProvider interface {
 	// WriteRules replaces the phase's rule list with rules (hand-made rules included,
 	// unchanged, in their places).
 	WriteRules(ctx context.Context, zone, phase string, rules []model.Rule) error
+}
+
+// RecordApplier is a Provider whose record writes answer with the records as stored,
+// and which can release a zone's apply lock inside the last of them: the caller then
+// needs no request to release the lock and no read to learn what the zone holds.
+type RecordApplier interface {
+	// ApplyRecordsWith performs ops as ApplyRecords does.
+	ApplyRecordsWith(ctx context.Context, live *model.LiveZone, ops []model.RecordOp, opts ApplyOptions) (ApplyResult, error)
+}
+
+// ApplyOptions are the extras of RecordApplier.ApplyRecordsWith.
+type ApplyOptions struct {
+	// Release, when set, is the apply lock (taken with this LockInfo) to release in
+	// the last request of the writes, when that request has room for it.
+	Release *ownership.LockInfo
+}
+
+// ApplyResult is what RecordApplier.ApplyRecordsWith learnt.
+type ApplyResult struct {
+	// Stored are the records every create and update left, as the provider stored
+	// them (ids included); Complete says it holds all of them (false when an answer
+	// could not be read: read the zone instead).
+	Stored   []model.Record
+	Complete bool
+	// Released says the lock of ApplyOptions.Release was released.
+	Released bool
 }

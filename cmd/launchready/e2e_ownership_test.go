@@ -148,6 +148,13 @@ func (fw *faultWorld) converges(want ...string) {
 		if strings.HasPrefix(r.Name, "_launchready-lock.") {
 			fw.t.Errorf("a lock is left behind: %+v", r)
 		}
+		if strings.HasPrefix(r.Name, "_launchready.") {
+			// The apex mark lists the rule kinds launchready manages (and settings).
+			if !strings.Contains(r.Content, " rules=") {
+				fw.t.Errorf("an ownership mark without a rules list after converging: %+v", r)
+			}
+			continue
+		}
 		if strings.HasSuffix(r.Comment, ownMarker) {
 			got = append(got, r.Name+" "+r.Type+" "+r.Content)
 		}
@@ -648,4 +655,75 @@ func TestFaultFreeZoneQuota190(t *testing.T) {
 		t.Errorf("apply over the quota changed the zone: %d records, was %d", after, before)
 	}
 	fw.checkSafe("after the refused plan")
+}
+
+// A rule phase is read only while launch.hcl declares it or the apex mark lists it.
+// Removing the last redirect block deletes launchready's rule before the record batch
+// that drops the kind from the mark; when that batch is refused, the mark still lists
+// the kind, so the next apply still finds and finishes the phase; afterwards plan
+// reads no ruleset at all.
+func TestFaultLastRuleBlockRemoved(t *testing.T) {
+	withRedirect := "zone \"example.com\" {\n  record \"@\" \"A\" {\n    value = \"192.0.2.1\"\n    proxied = true\n  }\n  redirect \"www\" {\n    from = \"https://www.example.com/*\"\n    to = \"https://example.com/$${1}\"\n  }\n}\n"
+	recordsOnly := "zone \"example.com\" {\n  record \"@\" \"A\" {\n    value = \"192.0.2.1\"\n    proxied = true\n  }\n}\n"
+	fw := newFaultWorld(t, withRedirect)
+	fw.converges("example.com A 192.0.2.1")
+	mark := func() string {
+		for _, r := range fw.api.records(fw.zid) {
+			if r.Name == "_launchready.example.com" {
+				return r.Content
+			}
+		}
+		return ""
+	}
+	ours := func() int {
+		n := 0
+		for _, r := range fw.api.entrypoint(fw.zid, "http_request_dynamic_redirect") {
+			if strings.HasPrefix(fmt.Sprint(r["ref"]), "launchready:") {
+				n++
+			}
+		}
+		return n
+	}
+	if got := mark(); !strings.Contains(got, "rules=redirect") || ours() != 1 {
+		t.Fatalf("after the redirect: apex mark %q, %d rules of launchready's", got, ours())
+	}
+
+	fw.write("launch.hcl", recordsOnly)
+	// The rule's delete fails: nothing else is written, the mark still lists the kind.
+	fw.fault(`{"method":"DELETE","path_prefix":"/client/v4/zones/` + fw.zid + `/rulesets/","status":500,"count":6}`)
+	if r := fw.run(nil, "apply", "--auto-approve", "--no-verify"); r.code == 0 {
+		t.Fatalf("apply with its rule delete failing: exit 0\n%s", r.stdout)
+	}
+	fw.checkSafe("after the rule delete failed")
+	if got := mark(); !strings.Contains(got, "rules=redirect") || ours() != 1 {
+		t.Fatalf("after the failed rule delete: apex mark %q (want it to still list redirect), %d rules of launchready's (want 1)", got, ours())
+	}
+	fw.clearFaults()
+	fw.run(nil, "unlock", "example.com", "--force")
+
+	batch := "/client/v4/zones/" + fw.zid + "/dns_records/batch"
+	// The lock's batch passes; the record batch (dropping the kind) fails, retries
+	// included.
+	fw.fault(`{"method":"POST","path_prefix":"`+batch+`","latency":"1ms","count":1}`, `{"method":"POST","path_prefix":"`+batch+`","status":500,"count":6}`)
+	if r := fw.run(nil, "apply", "--auto-approve", "--no-verify"); r.code == 0 {
+		t.Fatalf("apply with its record batch refused: exit 0\n%s", r.stdout)
+	}
+	fw.checkSafe("after the record batch was refused")
+	fw.clearFaults()
+	fw.run(nil, "unlock", "example.com", "--force")
+	if got := mark(); !strings.Contains(got, "rules=redirect") || ours() != 0 {
+		t.Fatalf("after the refused batch: apex mark %q (want it to still list redirect), %d rules of launchready's (want 0: deleted first)", got, ours())
+	}
+	fw.converges("example.com A 192.0.2.1")
+	if got := mark(); got != "" {
+		t.Errorf("apex mark %q left after the last rule went", got)
+	}
+	before := simStats(t, fw.base)
+	fw.mustRun(0, "plan", "--detailed-exitcode", "--no-email-check")
+	after := simStats(t, fw.base)
+	for k, n := range after {
+		if strings.Contains(k, "rulesets") && n != before[k] {
+			t.Errorf("a records-only plan sent %d × %s", n-before[k], k)
+		}
+	}
 }

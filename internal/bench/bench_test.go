@@ -6,11 +6,12 @@ import (
 )
 
 // TestBenchRequestCounts runs the bench's API rows without added latency and holds
-// the request counts this code guarantees, endpoint by endpoint (counts, never time):
-// one listing of the account's zones serves every zone of a run, each zone's records
-// are read in one request, and 31 mixed changes go in one batch (plus one each to take and release the lock). The rows' totals
-// against issue 13's targets are the bench command's job (BENCHMARKS.md): the
-// ruleset reads and ownership marks they also count are other features' business.
+// the request counts against issue 13's targets, endpoint by endpoint (counts, never
+// time). A records-only zone is read with one listing of the account's zones for the
+// whole run and one records read per zone (no ruleset, settings or DNSSEC request);
+// an apply of 31 changes costs, beyond the plan's reads, the lock, the re-read after
+// confirmation and one batch that also releases the lock. Creating 1,000 records on a
+// Free zone (200 per batch) is held to its floor with the lock: see BENCHMARKS.md.
 func TestBenchRequestCounts(t *testing.T) {
 	cwd, err := os.Getwd()
 	if err != nil {
@@ -20,22 +21,33 @@ func TestBenchRequestCounts(t *testing.T) {
 	for k, v := range map[string]string{"CLOUDFLARE_BASE_URL": "", "CLOUDFLARE_API_TOKEN": "", "NO_COLOR": "", "LAUNCHREADY_CLOUDFLARE_RECORD_QUOTA": ""} {
 		t.Setenv(k, v)
 	}
+	const (
+		zones   = "GET /zones"
+		records = "GET /zones/{zone_id}/dns_records"
+		batch   = "POST /zones/{zone_id}/dns_records/batch"
+	)
+	only := func(t *testing.T, what string, stats map[string]int, want map[string]int) {
+		t.Helper()
+		for k, n := range stats {
+			if want[k] != n {
+				t.Errorf("%s: %d × %s, want %d (stats %v)", what, n, k, want[k], stats)
+			}
+		}
+		for k, n := range want {
+			if stats[k] != n {
+				t.Errorf("%s: %d × %s, want %d (stats %v)", what, stats[k], k, n, stats)
+			}
+		}
+	}
 
-	for _, zones := range []int{1, 9} {
-		r, err := rowPlan(0, zones, 10, 0)
+	for _, n := range []int{1, 9} {
+		r, err := rowPlan(0, n, 10, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := r.Stats["GET /zones"]; got != 1 {
-			t.Errorf("plan of %d zone(s): %d zone lookups, want 1 listing (stats %v)", zones, got, r.Stats)
-		}
-		if got := r.Stats["GET /zones/{zone_id}/dns_records"]; got != zones {
-			t.Errorf("plan of %d zone(s): %d record reads, want %d (stats %v)", zones, got, zones, r.Stats)
-		}
-		for k, n := range r.Stats {
-			if k != "GET /zones" && k != "GET /zones/{zone_id}/dns_records" && k != "GET /zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint" {
-				t.Errorf("plan of %d zone(s) sent %d × %s", zones, n, k)
-			}
+		only(t, "plan", r.Stats, map[string]int{zones: 1, records: n})
+		if target := map[int]int{1: 2, 9: 10}[n]; r.Requests > target {
+			t.Errorf("plan of %d zone(s): %d requests, target %d", n, r.Requests, target)
 		}
 	}
 
@@ -43,14 +55,20 @@ func TestBenchRequestCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// One batch carries the 31 changes; the zone's apply lock is taken and released
-	// with one batch each (ownership: the lock lives with the zone).
-	if got := r.Stats["POST /zones/{zone_id}/dns_records/batch"]; got != 3 {
-		t.Errorf("31 mixed changes took %d batches, want 3 (lock, the changes, unlock) (stats %v)", got, r.Stats)
+	// apply = the plan's reads (listing, records) + lock + re-read + one batch that
+	// carries the 31 changes and the lock's release.
+	only(t, "apply of 31 changes", r.Stats, map[string]int{zones: 1, records: 2, batch: 2})
+	if r.Requests > 3 {
+		t.Errorf("31 mixed changes: %d requests beyond the plan's reads, target 3 (%s)", r.Requests, r.Note)
 	}
-	if got := r.Stats["GET /zones"]; got != 1 {
-		t.Errorf("apply looked zones up %d times, want 1 (stats %v)", got, r.Stats)
+
+	r, err = rowCreate(0)
+	if err != nil {
+		t.Fatal(err)
 	}
+	// listing, records, lock, re-read, 5 batches of 200 changes, and the lock's
+	// release (no room in the fifth batch): the issue's 7 plus the lock's 3.
+	only(t, "create 1,000", r.Stats, map[string]int{zones: 1, records: 2, batch: 7})
 
 	if r, err := rowBigFile(); err != nil || r.Note == "" {
 		t.Errorf("10 MB file row: %v (%q)", err, r.Note)

@@ -18,8 +18,9 @@ type api interface {
 	zoneIDs(ctx context.Context, name string) ([]wireZone, error)
 	// listRecords returns every DNS record of the zone.
 	listRecords(ctx context.Context, zoneID string) ([]wireRecord, error)
-	// batch sends one batch request; it is atomic at the API.
-	batch(ctx context.Context, zoneID string, b wireBatch) error
+	// batch sends one batch request; it is atomic at the API. It answers with the
+	// records the patches and posts left, as stored (ids included).
+	batch(ctx context.Context, zoneID string, b wireBatch) (wireBatchResult, error)
 	// settings returns every zone setting (one request).
 	settings(ctx context.Context, zoneID string) ([]wireSetting, error)
 	// setting returns one zone setting.
@@ -174,6 +175,15 @@ type wireBatch struct {
 	Deletes []string     // record ids
 	Patches []wireRecord // with ID, every field sent
 	Posts   []wireRecord
+}
+
+// wireBatchResult is what a batch answers: the records its patches and posts wrote,
+// as stored. (Its deletes answer with the deleted records, which nothing needs.)
+type wireBatchResult struct {
+	Patches []wireRecord `json:"patches"`
+	Posts   []wireRecord `json:"posts"`
+	// Unread says the batch was applied but its answer could not be decoded.
+	Unread bool `json:"-"`
 }
 
 // size is the number of records the batch touches (what the API's limit counts).

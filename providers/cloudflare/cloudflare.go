@@ -85,6 +85,9 @@ type Provider struct {
 	mu        sync.Mutex
 	zones     map[string]*zoneEntry
 	ruleExtra map[ruleKey]map[string]json.RawMessage
+	// locks maps a zone to the apply lock this process holds there (record id and
+	// token), so it is released without reading the zone.
+	locks map[string]heldLock
 }
 
 type zoneEntry struct {

@@ -77,19 +77,20 @@ func (f *fakeAPI) listRecords(_ context.Context, zoneID string) ([]wireRecord, e
 	return append([]wireRecord(nil), f.records[zoneID]...), nil
 }
 
-func (f *fakeAPI) batch(_ context.Context, zoneID string, b wireBatch) error {
+func (f *fakeAPI) batch(_ context.Context, zoneID string, b wireBatch) (wireBatchResult, error) {
 	f.call("batch")
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.batches = append(f.batches, b)
 	if f.limit > 0 && b.size() > f.limit {
-		return &apiError{Op: "POST batch", Status: http.StatusBadRequest, Errors: []apiMessage{{Code: 81000, Message: "batch too large"}}}
+		return wireBatchResult{}, &apiError{Op: "POST batch", Status: http.StatusBadRequest, Errors: []apiMessage{{Code: 81000, Message: "batch too large"}}}
 	}
 	if f.failBatch != nil {
 		if err := f.failBatch(len(f.batches), b); err != nil {
-			return err
+			return wireBatchResult{}, err
 		}
 	}
+	var res wireBatchResult
 	work := append([]wireRecord(nil), f.records[zoneID]...)
 	find := func(id string) int {
 		for i, r := range work {
@@ -102,24 +103,26 @@ func (f *fakeAPI) batch(_ context.Context, zoneID string, b wireBatch) error {
 	for i, id := range b.Deletes {
 		j := find(id)
 		if j < 0 {
-			return &apiError{Op: "POST batch", Status: 404, Errors: []apiMessage{{Code: 81044, Message: "Record does not exist.", Pointer: fmt.Sprintf("/deletes/%d", i)}}}
+			return wireBatchResult{}, &apiError{Op: "POST batch", Status: 404, Errors: []apiMessage{{Code: 81044, Message: "Record does not exist.", Pointer: fmt.Sprintf("/deletes/%d", i)}}}
 		}
 		work = append(work[:j:j], work[j+1:]...)
 	}
 	for i, p := range b.Patches {
 		j := find(p.ID)
 		if j < 0 {
-			return &apiError{Op: "POST batch", Status: 404, Errors: []apiMessage{{Code: 81044, Message: "Record does not exist.", Pointer: fmt.Sprintf("/patches/%d", i)}}}
+			return wireBatchResult{}, &apiError{Op: "POST batch", Status: 404, Errors: []apiMessage{{Code: 81044, Message: "Record does not exist.", Pointer: fmt.Sprintf("/patches/%d", i)}}}
 		}
 		work[j] = p
+		res.Patches = append(res.Patches, p)
 	}
 	for _, p := range b.Posts {
 		f.nextID++
 		p.ID = fmt.Sprintf("rec%05d", f.nextID)
 		work = append(work, p)
+		res.Posts = append(res.Posts, p)
 	}
 	f.records[zoneID] = work
-	return nil
+	return res, nil
 }
 
 func (f *fakeAPI) zoneSettings(zoneID string) map[string]json.RawMessage {

@@ -15,6 +15,10 @@ import (
 // one (type, name and content): "An identical record already exists." (FACTS.md §9).
 const codeIdentical = 81058
 
+// codeNoRecord is the API's answer to deleting or patching a record id that does not
+// exist: "Record does not exist." (FACTS.md §9).
+const codeNoRecord = 81044
+
 // The zone lock on Cloudflare is a TXT record at ownership.LockName(zone) with the
 // fixed content ownership.LockContent: creating it a second time is refused with code
 // 81058, so exactly one creation wins. The holder is in its comment.
@@ -29,8 +33,11 @@ func (p *Provider) Lock(ctx context.Context, zone string, info ownership.LockInf
 	if err != nil {
 		return err
 	}
-	err = p.api.batch(ctx, id, wireBatch{Posts: []wireRecord{w}})
+	res, err := p.api.batch(ctx, id, wireBatch{Posts: []wireRecord{w}})
 	if err == nil {
+		if len(res.Posts) == 1 && res.Posts[0].ID != "" {
+			p.holdLock(zone, heldLock{id: res.Posts[0].ID, token: info.Token})
+		}
 		return nil
 	}
 	var ae *apiError
@@ -42,7 +49,7 @@ func (p *Provider) Lock(ctx context.Context, zone string, info ownership.LockInf
 		return fmt.Errorf("zone %s: the apply lock is held, and reading who holds it failed: %w", zone, rerr)
 	}
 	if held != nil && held.Token == info.Token {
-		return nil // our own creation, whose answer was lost and retried
+		return nil // our own creation, whose answer was lost and retried (its id unknown: Unlock reads it)
 	}
 	li := ownership.LockInfo{}
 	if held != nil {
@@ -80,15 +87,76 @@ func (p *Provider) ReadLock(ctx context.Context, zone string) (*ownership.LockIn
 	return &li, nil
 }
 
-// Unlock deletes the lock record info's token took.
+// heldLock is an apply lock this process took: its record id and token, and whether
+// a record batch released it already.
+type heldLock struct {
+	id, token string
+	released  bool
+}
+
+func (p *Provider) holdLock(zone string, h heldLock) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.locks == nil {
+		p.locks = map[string]heldLock{}
+	}
+	p.locks[model.CanonicalLiveName(zone)] = h
+}
+
+// heldLock returns the lock info's token took in zone, if this process knows it.
+func (p *Provider) heldLock(zone string, info ownership.LockInfo) (heldLock, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	h, ok := p.locks[model.CanonicalLiveName(zone)]
+	return h, ok && h.token == info.Token
+}
+
+// heldLockID returns the record id of the lock info's token took in zone and has not
+// released ("" when this process does not know it).
+func (p *Provider) heldLockID(zone string, info ownership.LockInfo) string {
+	if h, ok := p.heldLock(zone, info); ok && !h.released {
+		return h.id
+	}
+	return ""
+}
+
+// releasedLock records that zone's lock is gone (released or found gone).
+func (p *Provider) releasedLock(zone string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if h, ok := p.locks[model.CanonicalLiveName(zone)]; ok {
+		h.released = true
+		p.locks[model.CanonicalLiveName(zone)] = h
+	}
+}
+
+// Unlock deletes the lock record info's token took: by the id its creation answered
+// with (one request), else found by reading the zone's records. A lock record already
+// gone (broken with `launchready unlock`) is not an error.
 func (p *Provider) Unlock(ctx context.Context, zone string, info ownership.LockInfo) error {
+	if h, ok := p.heldLock(zone, info); ok && h.released {
+		return nil // released by the last record batch
+	}
+	if lid := p.heldLockID(zone, info); lid != "" {
+		name, id, err := p.zoneID(ctx, zone)
+		if err != nil {
+			return err
+		}
+		_, err = p.api.batch(ctx, id, wireBatch{Deletes: []string{lid}})
+		var ae *apiError
+		if err != nil && !(errors.As(err, &ae) && ae.has(codeNoRecord)) {
+			return fmt.Errorf("zone %s: releasing the apply lock: %w", name, err)
+		}
+		p.releasedLock(zone)
+		return nil
+	}
 	zone, id, ws, err := p.lockRecords(ctx, zone)
 	if err != nil {
 		return err
 	}
 	for _, w := range ws {
 		if ownership.ParseLockInfo(w.Comment).Token == info.Token {
-			if err := p.api.batch(ctx, id, wireBatch{Deletes: []string{w.ID}}); err != nil {
+			if _, err := p.api.batch(ctx, id, wireBatch{Deletes: []string{w.ID}}); err != nil {
 				return fmt.Errorf("zone %s: releasing the apply lock: %w", zone, err)
 			}
 		}
@@ -106,7 +174,7 @@ func (p *Provider) BreakLock(ctx context.Context, zone string) error {
 	for _, w := range ws {
 		ids = append(ids, w.ID)
 	}
-	if err := p.api.batch(ctx, id, wireBatch{Deletes: ids}); err != nil {
+	if _, err := p.api.batch(ctx, id, wireBatch{Deletes: ids}); err != nil {
 		return fmt.Errorf("zone %s: breaking the apply lock: %w", zone, err)
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 
 	"github.com/launchready/launchready/model"
 	"github.com/launchready/launchready/ownership"
+	"github.com/launchready/launchready/providers"
 	"github.com/launchready/launchready/providers/cloudflare/cfplan"
 )
 
@@ -273,38 +274,74 @@ func chunkOps(ops []model.RecordOp, limit int) ([]chunk, error) {
 // as the batch limit allows. Each request is atomic: when one fails, nothing in it is
 // applied, and the error names the failing record and the batches already applied.
 func (p *Provider) ApplyRecords(ctx context.Context, live *model.LiveZone, ops []model.RecordOp) error {
+	_, err := p.ApplyRecordsWith(ctx, live, ops, providers.ApplyOptions{})
+	return err
+}
+
+// ApplyRecordsWith is ApplyRecords answering with the records the batches stored, and
+// releasing the apply lock of opts.Release in the last batch when it has room (a
+// delete of the lock record by the id its creation answered with): the lock is
+// released exactly when the last changes land, in the same atomic request.
+func (p *Provider) ApplyRecordsWith(ctx context.Context, live *model.LiveZone, ops []model.RecordOp, opts providers.ApplyOptions) (providers.ApplyResult, error) {
+	res := providers.ApplyResult{Complete: true}
 	if live == nil {
-		return errors.New("ApplyRecords: no live zone")
+		return res, errors.New("ApplyRecords: no live zone")
 	}
 	if len(ops) == 0 {
-		return nil
+		return res, nil
 	}
 	zone, facts, err := p.zoneInfo(ctx, live.Name)
 	if err != nil {
-		return err
+		return res, err
 	}
 	id := facts.id
 	if live.ID != "" && live.ID != id {
-		return fmt.Errorf("zone %s: the plan was made for zone id %s but the zone's id is now %s", zone, live.ID, id)
+		return res, fmt.Errorf("zone %s: the plan was made for zone id %s but the zone's id is now %s", zone, live.ID, id)
 	}
-	chunks, err := chunkOps(ops, p.BatchLimit(facts.plan))
+	limit := p.BatchLimit(facts.plan)
+	chunks, err := chunkOps(ops, limit)
 	if err != nil {
-		return fmt.Errorf("zone %s: %w", zone, err)
+		return res, fmt.Errorf("zone %s: %w", zone, err)
+	}
+	lockID := ""
+	if opts.Release != nil {
+		lockID = p.heldLockID(zone, *opts.Release)
 	}
 	applied := 0
 	for i, c := range chunks {
+		b := c.batch
+		last := i == len(chunks)-1
+		releasing := last && lockID != "" && b.size() < limit
+		if releasing {
+			// After the batch's own deletes: an index in an error still maps to an op.
+			b.Deletes = append(append([]string(nil), b.Deletes...), lockID)
+		}
 		p.log.Debug("sending DNS batch", "zone", zone, "batch", i+1, "of", len(chunks),
-			"deletes", len(c.batch.Deletes), "patches", len(c.batch.Patches), "posts", len(c.batch.Posts))
-		if err := p.api.batch(ctx, id, c.batch); err != nil {
+			"deletes", len(c.batch.Deletes), "patches", len(c.batch.Patches), "posts", len(c.batch.Posts), "releases_lock", releasing)
+		out, err := p.api.batch(ctx, id, b)
+		if err != nil {
 			if pe, ok := denied(zone, "DNS:Edit", "write DNS records", err).(*PermissionError); ok {
 				pe.Wrote = i > 0
-				return pe
+				return res, pe
 			}
-			return batchFailure(zone, i, chunks, applied, err)
+			return res, batchFailure(zone, i, chunks, applied, err)
 		}
 		applied += len(c.ops)
+		if out.Unread || len(out.Patches) != len(c.batch.Patches) || len(out.Posts) != len(c.batch.Posts) {
+			res.Complete = false
+		}
+		for _, w := range out.Patches {
+			res.Stored = append(res.Stored, toRecord(w, zone))
+		}
+		for _, w := range out.Posts {
+			res.Stored = append(res.Stored, toRecord(w, zone))
+		}
+		if releasing {
+			p.releasedLock(zone)
+			res.Released = true
+		}
 	}
-	return nil
+	return res, nil
 }
 
 // batchFailure explains a failed batch: which record failed (when the API says or the

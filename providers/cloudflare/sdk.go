@@ -113,7 +113,7 @@ func (s *sdkAPI) listRecords(ctx context.Context, zoneID string) ([]wireRecord, 
 	}
 }
 
-func (s *sdkAPI) batch(ctx context.Context, zoneID string, b wireBatch) error {
+func (s *sdkAPI) batch(ctx context.Context, zoneID string, b wireBatch) (wireBatchResult, error) {
 	params := dns.RecordBatchParams{ZoneID: cf.F(zoneID)}
 	if len(b.Deletes) > 0 {
 		ds := make([]dns.RecordBatchParamsDelete, 0, len(b.Deletes))
@@ -127,7 +127,7 @@ func (s *sdkAPI) batch(ctx context.Context, zoneID string, b wireBatch) error {
 		for _, w := range b.Patches {
 			_, patch, err := typedRecord(w)
 			if err != nil {
-				return err
+				return wireBatchResult{}, err
 			}
 			ps = append(ps, patch)
 		}
@@ -138,14 +138,14 @@ func (s *sdkAPI) batch(ctx context.Context, zoneID string, b wireBatch) error {
 		for _, w := range b.Posts {
 			post, _, err := typedRecord(w)
 			if err != nil {
-				return err
+				return wireBatchResult{}, err
 			}
 			ps = append(ps, post)
 		}
 		params.Posts = cf.F(ps)
 	}
-	// The answer (every record touched) is not needed, and the SDK's typed decoding
-	// of it is slow (see listRecords): take the raw body instead.
+	// The answer (every record touched, as stored) is decoded from the raw body with
+	// encoding/json: the SDK's typed decoding of it is slow (see listRecords).
 	//
 	// A batch is not idempotent: when an attempt gets no answer or a 5xx, it may have
 	// been applied, and the SDK's retry may then be refused (e.g. 81058, the records
@@ -165,9 +165,17 @@ func (s *sdkAPI) batch(ctx context.Context, zoneID string, b wireBatch) error {
 		if unknown && errors.As(err, &ae) {
 			ae.Unknown = true
 		}
-		return err
+		return wireBatchResult{}, err
 	}
-	return nil
+	var env struct {
+		Result wireBatchResult `json:"result"`
+	}
+	if err := json.Unmarshal(raw, &env); err != nil {
+		// Applied (the API said so): only the answer is unreadable, and the caller
+		// reads the zone instead of trusting an answer it does not have.
+		return wireBatchResult{Unread: true}, nil
+	}
+	return env.Result, nil
 }
 
 // typedRecord builds the SDK's typed record for a post and, with its ID, for a patch.

@@ -90,7 +90,7 @@ func (e *env) apply(cmd *cobra.Command, f applyFlags, planFile string) error {
 		return exitCode(ExitError, err)
 	}
 	if !p.HasChanges() {
-		return e.afterApply(cmd, f, eng, live, false)
+		return e.afterApply(cmd, f, eng, nil, live, false)
 	}
 	if msgs := p.MassChanges(plan.DefaultMassThreshold, plan.DefaultMassMin); len(msgs) > 0 && !f.allowMassChanges {
 		return exitCode(ExitError, fmt.Errorf("refusing a mass change:\n  %s\nIf this is intended, re-run with --allow-mass-changes", strings.Join(msgs, "\n  ")))
@@ -131,18 +131,19 @@ func (e *env) apply(cmd *cobra.Command, f applyFlags, planFile string) error {
 	if err != nil {
 		return exitCode(ExitError, fmt.Errorf("apply failed: %w\nIf part of the plan was applied, `launchready plan` shows what remains, and `launchready rollback %s` restores the state before this apply", err, snap.Path))
 	}
-	return e.afterApply(cmd, f, eng, nil, true)
+	return e.afterApply(cmd, f, eng, p, live, true)
 }
 
-// afterApply re-reads live state and proves convergence (when something changed;
-// otherwise live is the state just read), then runs the post-apply steps (verify,
-// handover map), which reuse that read.
-func (e *env) afterApply(cmd *cobra.Command, f applyFlags, eng *engine.Engine, live map[string]*model.LiveZone, changed bool) error {
+// afterApply proves convergence when something changed: the live state after apply
+// (from what the writes answered, or read again where they cannot tell) plans no
+// change. Otherwise live is the state just read. Then it runs the post-apply steps
+// (verify, handover map), which use that state.
+func (e *env) afterApply(cmd *cobra.Command, f applyFlags, eng *engine.Engine, applied *plan.Plan, live map[string]*model.LiveZone, changed bool) error {
 	ctx := cmd.Context()
 	if changed {
-		p, after, err := eng.Plan(ctx)
+		p, after, err := eng.PlanAfter(ctx, applied, live)
 		if err != nil {
-			return exitCode(ExitError, fmt.Errorf("re-reading live state after apply: %w", err))
+			return exitCode(ExitError, fmt.Errorf("checking live state after apply: %w", err))
 		}
 		if p.HasChanges() {
 			_ = plan.RenderText(e.stderr, p, plan.TextOptions{}) // best effort: the error below is what matters
@@ -150,7 +151,7 @@ func (e *env) afterApply(cmd *cobra.Command, f applyFlags, eng *engine.Engine, l
 		}
 		live = after
 		s := p.Summary()
-		fmt.Fprintf(e.stdout, "\nApply complete. Re-read live state: converged, no changes remaining (%d unmanaged left alone).\n", s.Unmanaged)
+		fmt.Fprintf(e.stdout, "\nApply complete. Live state after apply: converged, no changes remaining (%d unmanaged left alone).\n", s.Unmanaged)
 	}
 	var verifyErr error
 	if !f.noVerify {
@@ -163,7 +164,7 @@ func (e *env) afterApply(cmd *cobra.Command, f applyFlags, eng *engine.Engine, l
 		verifyErr = e.runVerify(ctx, eng.Config, vf)
 	}
 	if f.mapPath != "" {
-		if err := e.writeHandover(ctx, eng, f.mapPath, live); err != nil {
+		if err := e.writeHandover(ctx, eng, f.mapPath, live, !f.noVerify); err != nil {
 			return exitCode(ExitError, fmt.Errorf("writing the DNS map: %w", err))
 		}
 		fmt.Fprintf(e.stdout, "\nDNS map written to %s.\n", f.mapPath)

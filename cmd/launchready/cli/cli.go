@@ -10,13 +10,16 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
+	"github.com/launchready/launchready/providers"
 	"github.com/launchready/launchready/providers/cloudflare"
+	"github.com/launchready/launchready/schema"
 )
 
 // Exit codes shared by the commands (see the README's table).
@@ -62,6 +65,12 @@ type env struct {
 	// secretEnv names secret variables the loaded config refers to (TSIG secrets,
 	// check headers), redacted like the Cloudflare token.
 	secretEnv []string
+	// provs are the providers the command built for provsCfg (engineFor), shared
+	// with verify's delegation reads; delegations are the zones' delegations read in
+	// this run (zone → *model.Delegation), shared by verify and the DNS map.
+	provs       map[string]providers.Provider
+	provsCfg    *schema.Config
+	delegations sync.Map
 }
 
 func (e *env) getenv(k string) string { v, _ := e.lookup(k); return v }

@@ -38,6 +38,7 @@ func (e *env) engineFor(cfg *schema.Config, zones []string) (*engine.Engine, err
 		}
 		quota = n
 	}
+	e.provs, e.provsCfg = provs, cfg
 	eng := &engine.Engine{Config: cfg, Providers: provs, Logger: e.log, Zones: zones, RecordQuota: quota}
 	if _, err := eng.SelectedZones(); err != nil {
 		return nil, exitCode(ExitError, err)

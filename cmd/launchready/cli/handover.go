@@ -30,7 +30,7 @@ It is also written after every apply. Same inputs give the same bytes, so it dif
 			if err != nil {
 				return err
 			}
-			if err := e.writeHandover(cmd.Context(), eng, out, nil); err != nil {
+			if err := e.writeHandover(cmd.Context(), eng, out, nil, true); err != nil {
 				return exitCode(ExitError, err)
 			}
 			fmt.Fprintf(e.stdout, "Wrote %s.\n", out)
@@ -42,15 +42,18 @@ It is also written after every apply. Same inputs give the same bytes, so it dif
 }
 
 // writeHandover writes the map from live state (read now when live is nil; apply
-// passes the state it has just re-read) and the latest verify report.
-func (e *env) writeHandover(ctx context.Context, eng *engine.Engine, out string, live map[string]*model.LiveZone) error {
+// passes the state after its writes) and the latest verify report. The zones'
+// delegations (name servers, DNSSEC and DS) are the ones verify read in this run, and
+// are read now only when readDelegation is set (apply --no-verify does not: the map
+// then says they were not read).
+func (e *env) writeHandover(ctx context.Context, eng *engine.Engine, out string, live map[string]*model.LiveZone, readDelegation bool) error {
 	if live == nil {
 		var err error
 		if live, err = eng.ReadLive(ctx); err != nil {
 			return err
 		}
 	}
-	in := handover.Input{Config: eng.Config, Live: live, Delegations: e.readDelegations(ctx, eng)}
+	in := handover.Input{Config: eng.Config, Live: live, Delegations: e.readDelegations(ctx, eng, readDelegation)}
 	if f, err := os.Open(verifyReportPath); err == nil {
 		rep, err := handover.ReadVerifyJSON(f)
 		f.Close()
