@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -78,8 +79,7 @@ type zoneState struct {
 	marks    map[string]map[string]bool // record name → marks this owner's live mark there lists
 	markRecs map[string][]model.Record  // record name → this owner's mark records there
 	prevSet  []string                   // settings listed by this owner's apex mark
-	recs     []*liveRec                 // sorted by name, type, value, id
-	byKey    map[model.Key][]*liveRec
+	recs     []*liveRec                 // sorted by name, type, value, id: see atName, atKey
 
 	desired     []model.RRSet                // normalised, declaration order
 	wantMarks   map[string]map[string]string // owner → mark → value, owned after the plan
@@ -119,7 +119,6 @@ func computeZone(z *schema.Zone, lz *model.LiveZone) (*ZonePlan, error) {
 		zp:        &ZonePlan{Zone: z.Name, Provider: z.Provider, Changes: []Change{}},
 		marks:     map[string]map[string]bool{},
 		markRecs:  map[string][]model.Record{},
-		byKey:     make(map[model.Key][]*liveRec, len(lz.Records)),
 		recs:      make([]*liveRec, 0, len(lz.Records)),
 		wantMarks: map[string]map[string]string{},
 		keptMarks: map[string][]string{},
@@ -208,9 +207,31 @@ func (st *zoneState) readLive() error {
 		if l.owned {
 			st.zp.ManagedRecords++
 		}
-		st.byKey[l.key()] = append(st.byKey[l.key()], l)
 	}
 	return nil
+}
+
+// atName returns the live records at name, in st.recs order: st.recs is sorted by
+// name, so they are one run of it, found by binary search.
+func (st *zoneState) atName(name string) []*liveRec {
+	i, _ := slices.BinarySearchFunc(st.recs, name, func(l *liveRec, name string) int { return strings.Compare(l.name, name) })
+	j := i
+	for j < len(st.recs) && st.recs[j].name == name {
+		j++
+	}
+	return st.recs[i:j:j]
+}
+
+// atKey returns the live records of set k, in st.recs order (a run of atName's, which
+// is sorted by type).
+func (st *zoneState) atKey(k model.Key) []*liveRec {
+	recs := st.atName(k.Name)
+	i, _ := slices.BinarySearchFunc(recs, k.Type, func(l *liveRec, typ string) int { return strings.Compare(l.typ, typ) })
+	j := i
+	for j < len(recs) && recs[j].typ == k.Type {
+		j++
+	}
+	return recs[i:j:j]
 }
 
 // leaveAlone records a live record the plan does not touch: another owner's, or
@@ -228,8 +249,8 @@ func (st *zoneState) leaveAlone(l *liveRec) {
 // written: the provider would refuse it (and with it the whole atomic batch), and a
 // record launchready does not own is never rewritten or deleted to make room.
 func (st *zoneState) conflict(d model.RRSet) *liveRec {
-	for _, l := range st.recs {
-		if l.name != d.Name || l.owned {
+	for _, l := range st.atName(d.Name) {
+		if l.owned {
 			continue
 		}
 		if d.Type != "CNAME" && l.typ != "CNAME" {
@@ -324,7 +345,7 @@ func (st *zoneState) planRRSet(d model.RRSet) {
 		return
 	}
 	var live, theirs []*liveRec
-	for _, l := range st.byKey[d.Key()] {
+	for _, l := range st.atKey(d.Key()) {
 		if l.foreign {
 			theirs = append(theirs, l)
 		} else {
@@ -460,7 +481,7 @@ func (st *zoneState) planRRSet(d model.RRSet) {
 // blocks (a CNAME beside other data), and says how to resolve it. Owned records of
 // the set stay as they are (and stay owned).
 func (st *zoneState) planConflict(d model.RRSet, c *liveRec) {
-	for _, l := range st.byKey[d.Key()] {
+	for _, l := range st.atKey(d.Key()) {
 		l.done = true
 		if l.owned && !l.foreign {
 			st.keptMarks[l.name] = append(st.keptMarks[l.name], l.mark)
@@ -483,17 +504,17 @@ func (st *zoneState) planConflict(d model.RRSet, c *liveRec) {
 // everything else is left alone.
 func (st *zoneState) planRemoved() {
 	var keys []model.Key
-	seen := map[model.Key]bool{}
 	for _, l := range st.recs {
-		if !l.done && !seen[l.key()] {
-			seen[l.key()] = true
+		// A set's records are one run of st.recs: comparing with the last key found
+		// is enough to list each key once.
+		if !l.done && (len(keys) == 0 || keys[len(keys)-1] != l.key()) {
 			keys = append(keys, l.key())
 		}
 	}
 	for _, k := range keys {
 		var gone []*liveRec
 		byMark := true
-		for _, l := range st.byKey[k] {
+		for _, l := range st.atKey(k) {
 			if l.done {
 				continue
 			}
