@@ -86,6 +86,9 @@ func ReadLedger(zone string, recs []model.Record) (*Ledger, []model.Record) {
 		}
 		described, reg, ok := ParseRegistryRecord(r)
 		if !ok {
+			if rest == nil {
+				rest = make([]model.Record, 0, len(recs)) // marks are few: room for every record
+			}
 			rest = append(rest, r)
 			continue
 		}

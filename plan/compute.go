@@ -50,8 +50,8 @@ func Compute(cfg *schema.Config, live map[string]*model.LiveZone) (*Plan, error)
 
 // liveRec is a live record (other than an ownership mark) with what planning needs.
 type liveRec struct {
-	rec     model.Record // as the provider reported it (ops carry it unchanged)
-	name    string       // canonical
+	rec     *model.Record // as the provider reported it (ops carry a copy, unchanged)
+	name    string        // canonical
 	typ     string
 	value   string // canonical
 	mark    string // ValueMark(typ, value)
@@ -184,15 +184,18 @@ func (st *zoneState) readLive() error {
 		}
 	}
 	st.prevSet = ledger.Settings[st.owner]
-	for _, r := range rest {
+	all := make([]liveRec, len(rest)) // one allocation for every record's liveRec
+	for i := range rest {
+		r := &rest[i]
 		if r.ReadOnly != "" { // managed by Cloudflare (Email Routing): shown, never written
-			st.zp.ReadOnly = append(st.zp.ReadOnly, r)
+			st.zp.ReadOnly = append(st.zp.ReadOnly, *r)
 			continue
 		}
-		l := &liveRec{rec: r, name: model.CanonicalLiveName(r.Name), typ: strings.ToUpper(r.Type)}
+		l := &all[i]
+		*l = liveRec{rec: r, name: model.CanonicalLiveName(r.Name), typ: strings.ToUpper(r.Type)}
 		l.value = canonicalValue(l.typ, r.Value, apex)
 		l.mark = ValueMark(l.typ, l.value)
-		l.owner, l.legacy = st.style.OwnerOf(r, l.mark, ledger)
+		l.owner, l.legacy = st.style.OwnerOf(*r, l.mark, ledger)
 		ign, err := st.ignored(l.name)
 		if err != nil {
 			return err
@@ -200,7 +203,7 @@ func (st *zoneState) readLive() error {
 		l.ignored = ign || st.ignoredByRule(l)
 		st.recs = append(st.recs, l)
 	}
-	sort.SliceStable(st.recs, func(i, j int) bool { return recLess(st.recs[i], st.recs[j]) })
+	slices.SortStableFunc(st.recs, compareLive)
 	for _, l := range st.recs {
 		l.foreign = l.owner != "" && l.owner != st.owner
 		l.owned = l.owner == st.owner || l.owner == "" && st.z.Authoritative && !l.ignored && st.sweepable(l)
@@ -238,10 +241,10 @@ func (st *zoneState) atKey(k model.Key) []*liveRec {
 // nobody's.
 func (st *zoneState) leaveAlone(l *liveRec) {
 	if l.foreign {
-		st.foreign = append(st.foreign, ForeignRecord{Owner: l.owner, Record: l.rec})
+		st.foreign = append(st.foreign, ForeignRecord{Owner: l.owner, Record: *l.rec})
 		return
 	}
-	st.leftAlone = append(st.leftAlone, l.rec)
+	st.leftAlone = append(st.leftAlone, *l.rec)
 }
 
 // conflict returns a live record this plan leaves alone that makes declared set d
@@ -522,10 +525,10 @@ func (st *zoneState) planRemoved() {
 			switch {
 			case l.owned && l.ignored:
 				// ignore globs protect undeclared records even from their creator
-				st.leftAlone = append(st.leftAlone, l.rec)
+				st.leftAlone = append(st.leftAlone, *l.rec)
 				st.keptMarks[l.name] = append(st.keptMarks[l.name], l.mark)
 				if l.owner == st.owner && st.needsMarker(l) {
-					r := st.style.Dress(l.rec, st.owner)
+					r := st.style.Dress(*l.rec, st.owner)
 					st.updates = append(st.updates, updateOp(l, r))
 					st.migrated++
 				}
@@ -789,12 +792,12 @@ func ttlString(ttl int) string {
 }
 
 func updateOp(l *liveRec, after model.Record) model.RecordOp {
-	b := l.rec
+	b := *l.rec
 	return model.RecordOp{Op: model.OpUpdate, Before: &b, After: &after}
 }
 
 func deleteOp(l *liveRec) model.RecordOp {
-	b := l.rec
+	b := *l.rec
 	return model.RecordOp{Op: model.OpDelete, Before: &b}
 }
 
@@ -873,18 +876,21 @@ func canonicalValue(typ, value, zone string) string {
 	return c
 }
 
-func recLess(a, b *liveRec) bool {
-	if a.name != b.name {
-		return a.name < b.name
+// compareLive orders live records by name, type, canonical value, then id.
+func compareLive(a, b *liveRec) int {
+	if c := strings.Compare(a.name, b.name); c != 0 {
+		return c
 	}
-	if a.typ != b.typ {
-		return a.typ < b.typ
+	if c := strings.Compare(a.typ, b.typ); c != 0 {
+		return c
 	}
-	if a.value != b.value {
-		return a.value < b.value
+	if c := strings.Compare(a.value, b.value); c != 0 {
+		return c
 	}
-	return a.rec.ID < b.rec.ID
+	return strings.Compare(a.rec.ID, b.rec.ID)
 }
+
+func recLess(a, b *liveRec) bool { return compareLive(a, b) < 0 }
 
 // deletesFirst keeps the record changes in declaration order, except that a set being
 // deleted at a name is shown before the first other change at that name: when a name

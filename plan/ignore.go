@@ -28,7 +28,7 @@ func (st *zoneState) ignoredRecords() []model.Record {
 	ign := map[model.Record]bool{}
 	for _, l := range st.recs {
 		if l.ignored {
-			ign[l.rec] = true
+			ign[*l.rec] = true
 		}
 	}
 	var out []model.Record
