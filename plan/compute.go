@@ -347,29 +347,10 @@ func (st *zoneState) planRRSet(d model.RRSet) {
 		st.planConflict(d, c)
 		return
 	}
-	var live, theirs []*liveRec
-	for _, l := range st.atKey(d.Key()) {
-		if l.foreign {
-			theirs = append(theirs, l)
-		} else {
-			live = append(live, l)
-		}
-	}
-	// A declared value another owner already holds stays theirs: it is neither
-	// created twice nor taken over.
-	var values []string
-	for _, v := range d.Values {
-		held := false
-		for _, l := range theirs {
-			if l.value == v {
-				held = true
-				st.warnings = append(st.warnings, fmt.Sprintf("%s %s %s is declared here but owned by %q (another launch.hcl): left to them; remove it from one of the two files", d.Name, d.Type, displayValue(d.Type, v), l.owner))
-				break
-			}
-		}
-		if !held {
-			values = append(values, v)
-		}
+	live, theirs := splitForeign(st.atKey(d.Key()))
+	values := d.Values
+	if len(theirs) > 0 {
+		values = st.unheld(d, theirs)
 	}
 	for _, l := range theirs {
 		l.done = true
@@ -453,31 +434,74 @@ func (st *zoneState) planRRSet(d model.RRSet) {
 		return // every value is another owner's
 	}
 
-	after := d
-	after.Values = values
-	ch := Change{Kind: kindOf(d.Origin), Zone: st.z.Name, Key: d.Key().String(), After: &Object{RRSet: &after}}
+	d.Values = values // the set as planned (d is this call's copy)
 	if len(before) == 0 {
-		ch.Action = ActionCreate
-		ch.Fields = createFields(after)
-		st.recChanges = append(st.recChanges, ch)
+		st.recChanges = append(st.recChanges, st.rrsetChange(ActionCreate, d, nil, createFields(d)))
 		return
 	}
-	ch.Before = &Object{RRSet: rrsetOf(d.Key(), before)}
-	ch.Fields = st.rrsetFields(before, after)
+	// Decided before any Change is built: most sets of a zone are in sync.
+	fields := st.rrsetFields(before, d)
 	switch {
 	case adopted > 0:
-		ch.Action = ActionAdopt
+		ch := st.rrsetChange(ActionAdopt, d, before, fields)
 		if adopted == 1 {
 			ch.Reason = "exists live but was not created by launchready: adopting it"
 		} else {
 			ch.Reason = fmt.Sprintf("%d values exist live but were not created by launchready: adopting them", adopted)
 		}
-	case len(ch.Fields) > 0:
-		ch.Action = ActionUpdate
+		st.recChanges = append(st.recChanges, ch)
+	case len(fields) > 0:
+		st.recChanges = append(st.recChanges, st.rrsetChange(ActionUpdate, d, before, fields))
 	default:
-		return // in sync
+		// in sync
 	}
-	st.recChanges = append(st.recChanges, ch)
+}
+
+// rrsetChange is the change of declared set d (as planned) from the live records
+// before (none for a create).
+func (st *zoneState) rrsetChange(action Action, d model.RRSet, before []*liveRec, fields []FieldChange) Change {
+	ch := Change{Action: action, Kind: kindOf(d.Origin), Zone: st.z.Name, Key: d.Key().String(), After: &Object{RRSet: &d}, Fields: fields}
+	if len(before) > 0 {
+		ch.Before = &Object{RRSet: rrsetOf(d.Key(), before)}
+	}
+	return ch
+}
+
+// unheld returns the values of d that none of another owner's records theirs holds.
+// A declared value another owner already holds stays theirs: it is neither created
+// twice nor taken over, and the plan warns about it.
+func (st *zoneState) unheld(d model.RRSet, theirs []*liveRec) []string {
+	var values []string
+	for _, v := range d.Values {
+		held := false
+		for _, l := range theirs {
+			if l.value == v {
+				held = true
+				st.warnings = append(st.warnings, fmt.Sprintf("%s %s %s is declared here but owned by %q (another launch.hcl): left to them; remove it from one of the two files", d.Name, d.Type, displayValue(d.Type, v), l.owner))
+				break
+			}
+		}
+		if !held {
+			values = append(values, v)
+		}
+	}
+	return values
+}
+
+// splitForeign separates another owner's records (theirs) from recs; mine is recs
+// itself when there are none, the usual case.
+func splitForeign(recs []*liveRec) (mine, theirs []*liveRec) {
+	if !slices.ContainsFunc(recs, func(l *liveRec) bool { return l.foreign }) {
+		return recs, nil
+	}
+	for _, l := range recs {
+		if l.foreign {
+			theirs = append(theirs, l)
+		} else {
+			mine = append(mine, l)
+		}
+	}
+	return mine, theirs
 }
 
 // planConflict leaves a declared set alone that a record launchready does not own
@@ -746,30 +770,40 @@ func (st *zoneState) target(d model.RRSet, v string, from *liveRec) model.Record
 func (st *zoneState) rrsetFields(before []*liveRec, d model.RRSet) []FieldChange {
 	var out []FieldChange
 	bv := valuesOf(before)
-	if strings.Join(bv, "\x00") != strings.Join(d.Values, "\x00") {
+	if !slices.Equal(bv, d.Values) {
 		out = append(out, FieldChange{Field: "values", Before: strings.Join(bv, ", "), After: strings.Join(d.Values, ", ")})
 	}
-	var ttls, proxied, comments []string
+	// Which fields differ is found first; the live side of a field is listed only
+	// when it does (in sync, the usual case, costs nothing).
 	ttlDiff, proxDiff, comDiff := false, false, false
 	for _, l := range before {
-		ttls = append(ttls, ttlString(l.rec.TTL))
-		proxied = append(proxied, strconv.FormatBool(l.rec.Proxied))
-		uc := st.style.UserComment(l.rec.Comment)
-		comments = append(comments, uc)
 		ttlDiff = ttlDiff || l.rec.TTL != d.TTL
 		proxDiff = proxDiff || l.rec.Proxied != d.Proxied
-		comDiff = comDiff || d.Comment != "" && uc != d.Comment
+		comDiff = comDiff || d.Comment != "" && st.style.UserComment(l.rec.Comment) != d.Comment
 	}
 	if ttlDiff {
-		out = append(out, FieldChange{Field: "ttl", Before: strings.Join(ownership.SortedUnique(ttls), ", "), After: ttlString(d.TTL)})
+		ttl := func(l *liveRec) string { return ttlString(l.rec.TTL) }
+		out = append(out, FieldChange{Field: "ttl", Before: liveList(before, ttl), After: ttlString(d.TTL)})
 	}
 	if proxDiff {
-		out = append(out, FieldChange{Field: "proxied", Before: strings.Join(ownership.SortedUnique(proxied), ", "), After: strconv.FormatBool(d.Proxied)})
+		proxied := func(l *liveRec) string { return strconv.FormatBool(l.rec.Proxied) }
+		out = append(out, FieldChange{Field: "proxied", Before: liveList(before, proxied), After: strconv.FormatBool(d.Proxied)})
 	}
 	if comDiff {
-		out = append(out, FieldChange{Field: "comment", Before: strings.Join(ownership.SortedUnique(comments), ", "), After: d.Comment})
+		comment := func(l *liveRec) string { return st.style.UserComment(l.rec.Comment) }
+		out = append(out, FieldChange{Field: "comment", Before: liveList(before, comment), After: d.Comment})
 	}
 	return out
+}
+
+// liveList shows one field of live records: its distinct values, sorted, joined
+// with ", ".
+func liveList(recs []*liveRec, field func(*liveRec) string) string {
+	vs := make([]string, 0, len(recs))
+	for _, l := range recs {
+		vs = append(vs, field(l))
+	}
+	return strings.Join(ownership.SortedUnique(vs), ", ")
 }
 
 func createFields(d model.RRSet) []FieldChange {
