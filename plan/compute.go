@@ -81,10 +81,10 @@ type zoneState struct {
 	prevSet  []string                   // settings listed by this owner's apex mark
 	recs     []*liveRec                 // sorted by name, type, value, id: see atName, atKey
 
-	desired     []model.RRSet                // normalised, declaration order
-	wantMarks   map[string]map[string]string // owner → mark → value, owned after the plan
-	keptMarks   map[string][]string          // owner → marks of owned records left alone
-	settingIDs  []string                     // settings managed after the plan
+	desired     []model.RRSet       // normalised, declaration order
+	wantMarks   map[string][]wanted // owner → values owned there after the plan
+	keptMarks   map[string][]string // owner → marks of owned records left alone
+	settingIDs  []string            // settings managed after the plan
 	recChanges  []Change
 	settingChgs []Change
 	ruleChanges []Change
@@ -120,7 +120,7 @@ func computeZone(z *schema.Zone, lz *model.LiveZone) (*ZonePlan, error) {
 		marks:     map[string]map[string]bool{},
 		markRecs:  map[string][]model.Record{},
 		recs:      make([]*liveRec, 0, len(lz.Records)),
-		wantMarks: map[string]map[string]string{},
+		wantMarks: map[string][]wanted{},
 		keptMarks: map[string][]string{},
 	}
 	noteZoneStatus(st.zp, lz)
@@ -428,7 +428,7 @@ func (st *zoneState) planRRSet(d model.RRSet) {
 	before = append(before, removed...)
 
 	for _, v := range values {
-		st.wantMark(d.Name, ValueMark(d.Type, v), v)
+		st.wantMark(d.Name, d.Type, v)
 	}
 	if len(values) == 0 && len(before) == 0 {
 		return // every value is another owner's
@@ -586,12 +586,39 @@ func (st *zoneState) planRemoved() {
 	}
 }
 
-// wantMark records that mark must be listed at owner after the plan.
-func (st *zoneState) wantMark(owner, mark, value string) {
-	if st.wantMarks[owner] == nil {
-		st.wantMarks[owner] = map[string]string{}
+// wanted is a record value owned after the plan. Its mark (ValueMark) is computed
+// only where a TXT mark lists it or a stale mark is looked up: a zone whose marks are
+// in the records' comments never needs it.
+type wanted struct{ typ, value string }
+
+// wantMark records that the value of type typ must be marked at owner after the plan.
+func (st *zoneState) wantMark(owner, typ, value string) {
+	st.wantMarks[owner] = append(st.wantMarks[owner], wanted{typ, value})
+}
+
+// wantedMarks returns the marks of the values wanted at owner.
+func (st *zoneState) wantedMarks(owner string) []string {
+	var marks []string
+	for _, w := range st.wantMarks[owner] {
+		marks = append(marks, ValueMark(w.typ, w.value))
 	}
-	st.wantMarks[owner][mark] = value
+	return marks
+}
+
+// wantedValue returns the value wanted at owner whose mark is m.
+func (st *zoneState) wantedValue(owner, m string) (string, bool) {
+	ws := st.wantMarks[owner]
+	for i := len(ws) - 1; i >= 0; i-- { // the last one, should two values share a mark
+		if ValueMark(ws[i].typ, ws[i].value) == m {
+			return ws[i].value, true
+		}
+	}
+	return "", false
+}
+
+// liveMark reports whether a live record at name has mark m.
+func (st *zoneState) liveMark(name, m string) bool {
+	return slices.ContainsFunc(st.atName(name), func(l *liveRec) bool { return l.mark == m })
 }
 
 // planMarks reconciles the TXT marks with what this owner owns after the plan. With
@@ -617,13 +644,6 @@ func (st *zoneState) planMarks() error {
 	if len(st.settingIDs) > 0 {
 		owners[apex] = true
 	}
-	liveMarks := map[string]map[string]bool{}
-	for _, l := range st.recs {
-		if liveMarks[l.name] == nil {
-			liveMarks[l.name] = map[string]bool{}
-		}
-		liveMarks[l.name][l.mark] = true
-	}
 	var names []string
 	for o := range owners {
 		names = append(names, o)
@@ -632,14 +652,14 @@ func (st *zoneState) planMarks() error {
 	for _, owner := range names {
 		var stale []string
 		for m := range st.marks[owner] {
-			if !liveMarks[owner][m] {
+			if !st.liveMark(owner, m) {
 				stale = append(stale, m)
 			}
 		}
 		sort.Strings(stale)
 		for _, m := range stale {
 			typ, _, _ := strings.Cut(m, ":")
-			if value, ok := st.wantMarks[owner][m]; ok {
+			if value, ok := st.wantedValue(owner, m); ok {
 				st.warnings = append(st.warnings, fmt.Sprintf("%s %s %s was created by launchready but is no longer live: it was edited or deleted outside launchready; it will be created again", owner, typ, value))
 			} else {
 				st.warnings = append(st.warnings, fmt.Sprintf("%s: the %s record with ownership mark %s is no longer live: it was edited or deleted outside launchready; the mark is dropped", owner, typ, m))
@@ -648,9 +668,7 @@ func (st *zoneState) planMarks() error {
 
 		want := Registry{Owner: st.owner}
 		if !comments {
-			for m := range st.wantMarks[owner] {
-				want.Marks = append(want.Marks, m)
-			}
+			want.Marks = st.wantedMarks(owner)
 			want.Marks = ownership.SortedUnique(append(want.Marks, st.keptMarks[owner]...))
 		}
 		if owner == apex {
