@@ -292,11 +292,10 @@ func (st *zoneState) ignored(name string) (bool, error) {
 // readDesired normalises the zone's desired record sets so that comparing them with
 // live records shows only real differences.
 func (st *zoneState) readDesired() error {
-	sets := st.z.RRSets()
-	seen := make(map[model.Key]bool, len(sets))
-	st.desired = make([]model.RRSet, 0, len(sets))
-	for _, s := range sets {
-		d := s
+	seen := make(map[model.Key]bool, len(st.z.Records))
+	st.desired = make([]model.RRSet, 0, len(st.z.Records))
+	for _, r := range st.z.Records { // as z.RRSets(), without copying them all first
+		d := r.RRSet
 		d.Name = model.CanonicalLiveName(d.Name)
 		d.Type = strings.ToUpper(d.Type)
 		if IsRegistryName(d.Name) {
@@ -787,8 +786,8 @@ func (st *zoneState) target(d model.RRSet, v string, from *liveRec) model.Record
 // rrsetFields lists what differs between the live records before and the set d.
 func (st *zoneState) rrsetFields(before []*liveRec, d model.RRSet) []FieldChange {
 	var out []FieldChange
-	bv := valuesOf(before)
-	if !slices.Equal(bv, d.Values) {
+	if !sameValues(before, d.Values) {
+		bv := valuesOf(before)
 		out = append(out, FieldChange{Field: "values", Before: strings.Join(bv, ", "), After: strings.Join(d.Values, ", ")})
 	}
 	// Which fields differ is found first; the live side of a field is listed only
@@ -866,6 +865,20 @@ func rrsetOf(k model.Key, recs []*liveRec) *model.RRSet {
 		s.TTL, s.Proxied, s.Comment = first.rec.TTL, first.rec.Proxied, first.rec.Comment
 	}
 	return s
+}
+
+// sameValues reports whether the live records recs hold exactly values (sorted). recs
+// are usually in the order of values already, which is checked without sorting.
+func sameValues(recs []*liveRec, values []string) bool {
+	if len(recs) != len(values) {
+		return false
+	}
+	for i, l := range recs {
+		if l.value != values[i] {
+			return slices.Equal(valuesOf(recs), values)
+		}
+	}
+	return true
 }
 
 // valuesOf returns the canonical values of recs, sorted (duplicates kept: they are
