@@ -120,7 +120,7 @@ func computeZone(z *schema.Zone, lz *model.LiveZone) (*ZonePlan, error) {
 		marks:     map[string]map[string]bool{},
 		markRecs:  map[string][]model.Record{},
 		recs:      make([]*liveRec, 0, len(lz.Records)),
-		wantMarks: map[string][]wanted{},
+		wantMarks: make(map[string][]wanted, len(z.Records)),
 		keptMarks: map[string][]string{},
 	}
 	noteZoneStatus(st.zp, lz)
