@@ -54,7 +54,7 @@ type liveRec struct {
 	name    string        // canonical
 	typ     string
 	value   string // canonical
-	mark    string // ValueMark(typ, value)
+	mark    string // ValueMark(typ, value) once computed: see valueMark
 	owner   string // who marked it ("" nobody)
 	legacy  bool   // owner known only from a TXT mark the comment style migrates
 	owned   bool   // owned by this zone's owner before the plan (or swept: authoritative)
@@ -64,6 +64,15 @@ type liveRec struct {
 }
 
 func (l *liveRec) key() model.Key { return model.Key{Name: l.name, Type: l.typ} }
+
+// valueMark returns l's ownership mark (ValueMark), computed on first use: a zone
+// whose marks are in the records' comments needs few or none.
+func (l *liveRec) valueMark() string {
+	if l.mark == "" {
+		l.mark = ValueMark(l.typ, l.value)
+	}
+	return l.mark
+}
 
 // zoneState is one zone's planning in progress.
 type zoneState struct {
@@ -194,8 +203,7 @@ func (st *zoneState) readLive() error {
 		l := &all[i]
 		*l = liveRec{rec: r, name: model.CanonicalLiveName(r.Name), typ: strings.ToUpper(r.Type)}
 		l.value = canonicalValue(l.typ, r.Value, apex)
-		l.mark = ValueMark(l.typ, l.value)
-		l.owner, l.legacy = st.style.OwnerOf(*r, l.mark, ledger)
+		l.owner, l.legacy = st.style.OwnerOf(*r, l.typ, l.value, ledger)
 		ign, err := st.ignored(l.name)
 		if err != nil {
 			return err
@@ -510,7 +518,7 @@ func (st *zoneState) planConflict(d model.RRSet, c *liveRec) {
 	for _, l := range st.atKey(d.Key()) {
 		l.done = true
 		if l.owned && !l.foreign {
-			st.keptMarks[l.name] = append(st.keptMarks[l.name], l.mark)
+			st.keptMarks[l.name] = append(st.keptMarks[l.name], l.valueMark())
 			continue
 		}
 		st.leaveAlone(l)
@@ -549,7 +557,7 @@ func (st *zoneState) planRemoved() {
 			case l.owned && l.ignored:
 				// ignore globs protect undeclared records even from their creator
 				st.leftAlone = append(st.leftAlone, *l.rec)
-				st.keptMarks[l.name] = append(st.keptMarks[l.name], l.mark)
+				st.keptMarks[l.name] = append(st.keptMarks[l.name], l.valueMark())
 				if l.owner == st.owner && st.needsMarker(l) {
 					r := st.style.Dress(*l.rec, st.owner)
 					st.updates = append(st.updates, updateOp(l, r))
@@ -617,7 +625,7 @@ func (st *zoneState) wantedValue(owner, m string) (string, bool) {
 
 // liveMark reports whether a live record at name has mark m.
 func (st *zoneState) liveMark(name, m string) bool {
-	return slices.ContainsFunc(st.atName(name), func(l *liveRec) bool { return l.mark == m })
+	return slices.ContainsFunc(st.atName(name), func(l *liveRec) bool { return l.valueMark() == m })
 }
 
 // planMarks reconciles the TXT marks with what this owner owns after the plan. With

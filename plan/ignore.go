@@ -19,7 +19,7 @@ func (st *zoneState) keepIgnored(l *liveRec) bool {
 	if !l.ignored {
 		return false
 	}
-	st.keptMarks[l.name] = append(st.keptMarks[l.name], l.mark)
+	st.keptMarks[l.name] = append(st.keptMarks[l.name], l.valueMark())
 	return true
 }
 
