@@ -595,7 +595,7 @@ func (st *zoneState) planRemoved() {
 
 // wanted is a record value owned after the plan. Its mark (ValueMark) is computed
 // only where a TXT mark lists it or a stale mark is looked up: a zone whose marks are
-// in the records' comments never needs it.
+// in the records' comments needs it only at names that still have a TXT mark.
 type wanted struct{ typ, value string }
 
 // wantMark records that the value of type typ must be marked at owner after the plan.
