@@ -168,6 +168,10 @@ func CanonicalValue(typ, value, zone string) (string, error) {
 		if typ == "AAAA" && (!a.Is6() || a.Is4In6()) {
 			return "", fmt.Errorf("%q is not an IPv6 address (use an A record)", value)
 		}
+		var buf [64]byte
+		if c := a.AppendTo(buf[:0]); string(c) == value {
+			return value, nil // already canonical, the usual case: no allocation
+		}
 		return a.String(), nil
 	case "CNAME", "NS", "PTR":
 		if strings.ContainsAny(strings.TrimSpace(value), " \t") {

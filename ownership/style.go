@@ -12,8 +12,9 @@ type Style interface {
 	// registry records per name and owner).
 	Comments() bool
 	// OwnerOf returns who owns live record r ("" for nobody) and whether that is known
-	// only from a TXT mark a Comments style has to migrate. mark is r's ValueMark.
-	OwnerOf(r model.Record, mark string, l *Ledger) (owner string, legacy bool)
+	// only from a TXT mark a Comments style has to migrate. typ and value are r's type
+	// and value in canonical form (model.CanonicalValue).
+	OwnerOf(r model.Record, typ, value string, l *Ledger) (owner string, legacy bool)
 	// Dress returns r as written for owner: with the owner's marker in its comment
 	// (Comments), unchanged (TXT).
 	Dress(r model.Record, owner string) model.Record
@@ -33,11 +34,11 @@ type commentStyle struct{}
 
 func (commentStyle) Comments() bool { return true }
 
-func (commentStyle) OwnerOf(r model.Record, mark string, l *Ledger) (string, bool) {
+func (commentStyle) OwnerOf(r model.Record, typ, value string, l *Ledger) (string, bool) {
 	if _, o := SplitComment(r.Comment); o != "" {
 		return o, false
 	}
-	if o := l.ownerOf(model.CanonicalLiveName(r.Name), mark); o != "" {
+	if o := l.ownerOf(model.CanonicalLiveName(r.Name), typ, value); o != "" {
 		return o, true
 	}
 	return "", false
@@ -55,8 +56,8 @@ type txtStyle struct{}
 
 func (txtStyle) Comments() bool { return false }
 
-func (txtStyle) OwnerOf(r model.Record, mark string, l *Ledger) (string, bool) {
-	return l.ownerOf(model.CanonicalLiveName(r.Name), mark), false
+func (txtStyle) OwnerOf(r model.Record, typ, value string, l *Ledger) (string, bool) {
+	return l.ownerOf(model.CanonicalLiveName(r.Name), typ, value), false
 }
 
 func (txtStyle) Dress(r model.Record, owner string) model.Record { return r }
@@ -89,6 +90,9 @@ func ReadLedger(zone string, recs []model.Record) (*Ledger, []model.Record) {
 		}
 		described, reg, ok := ParseRegistryRecord(r)
 		if !ok {
+			if rest == nil {
+				rest = make([]model.Record, 0, len(recs)) // marks are few: room for every record
+			}
 			rest = append(rest, r)
 			continue
 		}
@@ -118,11 +122,17 @@ func ReadLedger(zone string, recs []model.Record) (*Ledger, []model.Record) {
 	return l, rest
 }
 
-// ownerOf returns the owner whose mark at name lists mark ("" none; the smallest
-// owner name if, against the rules, two do).
-func (l *Ledger) ownerOf(name, mark string) string {
+// ownerOf returns the owner whose mark at name lists the value's mark ("" none; the
+// smallest owner name if, against the rules, two do). The value's mark is computed
+// only if there is a mark at name.
+func (l *Ledger) ownerOf(name, typ, value string) string {
+	byOwner := l.Marks[name]
+	if len(byOwner) == 0 {
+		return ""
+	}
+	mark := ValueMark(typ, value)
 	best := ""
-	for o, ms := range l.Marks[name] {
+	for o, ms := range byOwner {
 		if ms[mark] && (best == "" || o < best) {
 			best = o
 		}

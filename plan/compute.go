@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -49,11 +50,11 @@ func Compute(cfg *schema.Config, live map[string]*model.LiveZone) (*Plan, error)
 
 // liveRec is a live record (other than an ownership mark) with what planning needs.
 type liveRec struct {
-	rec     model.Record // as the provider reported it (ops carry it unchanged)
-	name    string       // canonical
+	rec     *model.Record // as the provider reported it (ops carry a copy, unchanged)
+	name    string        // canonical
 	typ     string
 	value   string // canonical
-	mark    string // ValueMark(typ, value)
+	mark    string // ValueMark(typ, value) once computed: see valueMark
 	owner   string // who marked it ("" nobody)
 	legacy  bool   // owner known only from a TXT mark the comment style migrates
 	owned   bool   // owned by this zone's owner before the plan (or swept: authoritative)
@@ -63,6 +64,15 @@ type liveRec struct {
 }
 
 func (l *liveRec) key() model.Key { return model.Key{Name: l.name, Type: l.typ} }
+
+// valueMark returns l's ownership mark (ValueMark), computed on first use: a zone
+// whose marks are in the records' comments needs few or none.
+func (l *liveRec) valueMark() string {
+	if l.mark == "" {
+		l.mark = ValueMark(l.typ, l.value)
+	}
+	return l.mark
+}
 
 // zoneState is one zone's planning in progress.
 type zoneState struct {
@@ -78,15 +88,14 @@ type zoneState struct {
 	marks    map[string]map[string]bool // record name → marks this owner's live mark there lists
 	markRecs map[string][]model.Record  // record name → this owner's mark records there
 	prevSet  []string                   // settings listed by this owner's apex mark
-	recs     []*liveRec                 // sorted by name, type, value, id
-	byKey    map[model.Key][]*liveRec
+	recs     []*liveRec                 // sorted by name, type, value, id: see atName, atKey
 
-	desired     []model.RRSet                // normalised, declaration order
-	wantMarks   map[string]map[string]string // owner → mark → value, owned after the plan
-	keptMarks   map[string][]string          // owner → marks of owned records left alone
-	settingIDs  []string                     // settings managed after the plan
-	ruleKinds   []string                     // rule kinds this owner has rules of after the plan
-	rulesRead   map[string]bool              // rule phases read
+	desired     []model.RRSet       // normalised, declaration order
+	wantMarks   map[string][]wanted // owner → values owned there after the plan
+	keptMarks   map[string][]string // owner → marks of owned records left alone
+	settingIDs  []string            // settings managed after the plan
+	ruleKinds   []string            // rule kinds this owner has rules of after the plan
+	rulesRead   map[string]bool     // rule phases read
 	recChanges  []Change
 	settingChgs []Change
 	ruleChanges []Change
@@ -121,9 +130,8 @@ func computeZone(z *schema.Zone, lz *model.LiveZone) (*ZonePlan, error) {
 		zp:        &ZonePlan{Zone: z.Name, Provider: z.Provider, Changes: []Change{}},
 		marks:     map[string]map[string]bool{},
 		markRecs:  map[string][]model.Record{},
-		byKey:     make(map[model.Key][]*liveRec, len(lz.Records)),
 		recs:      make([]*liveRec, 0, len(lz.Records)),
-		wantMarks: map[string]map[string]string{},
+		wantMarks: make(map[string][]wanted, len(z.Records)),
 		keptMarks: map[string][]string{},
 		rulesRead: map[string]bool{},
 	}
@@ -188,15 +196,17 @@ func (st *zoneState) readLive() error {
 		}
 	}
 	st.prevSet = ledger.Settings[st.owner]
-	for _, r := range rest {
+	all := make([]liveRec, len(rest)) // one allocation for every record's liveRec
+	for i := range rest {
+		r := &rest[i]
 		if r.ReadOnly != "" { // managed by Cloudflare (Email Routing): shown, never written
-			st.zp.ReadOnly = append(st.zp.ReadOnly, r)
+			st.zp.ReadOnly = append(st.zp.ReadOnly, *r)
 			continue
 		}
-		l := &liveRec{rec: r, name: model.CanonicalLiveName(r.Name), typ: strings.ToUpper(r.Type)}
+		l := &all[i]
+		*l = liveRec{rec: r, name: model.CanonicalLiveName(r.Name), typ: strings.ToUpper(r.Type)}
 		l.value = canonicalValue(l.typ, r.Value, apex)
-		l.mark = ValueMark(l.typ, l.value)
-		l.owner, l.legacy = st.style.OwnerOf(r, l.mark, ledger)
+		l.owner, l.legacy = st.style.OwnerOf(*r, l.typ, l.value, ledger)
 		ign, err := st.ignored(l.name)
 		if err != nil {
 			return err
@@ -204,26 +214,48 @@ func (st *zoneState) readLive() error {
 		l.ignored = ign || st.ignoredByRule(l)
 		st.recs = append(st.recs, l)
 	}
-	sort.SliceStable(st.recs, func(i, j int) bool { return recLess(st.recs[i], st.recs[j]) })
+	slices.SortStableFunc(st.recs, compareLive)
 	for _, l := range st.recs {
 		l.foreign = l.owner != "" && l.owner != st.owner
 		l.owned = l.owner == st.owner || l.owner == "" && st.z.Authoritative && !l.ignored && st.sweepable(l)
 		if l.owned {
 			st.zp.ManagedRecords++
 		}
-		st.byKey[l.key()] = append(st.byKey[l.key()], l)
 	}
 	return nil
+}
+
+// atName returns the live records at name, in st.recs order: st.recs is sorted by
+// name, so they are one run of it, found by binary search.
+func (st *zoneState) atName(name string) []*liveRec {
+	i, _ := slices.BinarySearchFunc(st.recs, name, func(l *liveRec, name string) int { return strings.Compare(l.name, name) })
+	j := i
+	for j < len(st.recs) && st.recs[j].name == name {
+		j++
+	}
+	return st.recs[i:j:j]
+}
+
+// atKey returns the live records of set k, in st.recs order (a run of atName's, which
+// is sorted by type).
+func (st *zoneState) atKey(k model.Key) []*liveRec {
+	recs := st.atName(k.Name)
+	i, _ := slices.BinarySearchFunc(recs, k.Type, func(l *liveRec, typ string) int { return strings.Compare(l.typ, typ) })
+	j := i
+	for j < len(recs) && recs[j].typ == k.Type {
+		j++
+	}
+	return recs[i:j:j]
 }
 
 // leaveAlone records a live record the plan does not touch: another owner's, or
 // nobody's.
 func (st *zoneState) leaveAlone(l *liveRec) {
 	if l.foreign {
-		st.foreign = append(st.foreign, ForeignRecord{Owner: l.owner, Record: l.rec})
+		st.foreign = append(st.foreign, ForeignRecord{Owner: l.owner, Record: *l.rec})
 		return
 	}
-	st.leftAlone = append(st.leftAlone, l.rec)
+	st.leftAlone = append(st.leftAlone, *l.rec)
 }
 
 // conflict returns a live record this plan leaves alone that makes declared set d
@@ -231,8 +263,8 @@ func (st *zoneState) leaveAlone(l *liveRec) {
 // written: the provider would refuse it (and with it the whole atomic batch), and a
 // record launchready does not own is never rewritten or deleted to make room.
 func (st *zoneState) conflict(d model.RRSet) *liveRec {
-	for _, l := range st.recs {
-		if l.name != d.Name || l.owned {
+	for _, l := range st.atName(d.Name) {
+		if l.owned {
 			continue
 		}
 		if d.Type != "CNAME" && l.typ != "CNAME" {
@@ -271,11 +303,10 @@ func (st *zoneState) ignored(name string) (bool, error) {
 // readDesired normalises the zone's desired record sets so that comparing them with
 // live records shows only real differences.
 func (st *zoneState) readDesired() error {
-	sets := st.z.RRSets()
-	seen := make(map[model.Key]bool, len(sets))
-	st.desired = make([]model.RRSet, 0, len(sets))
-	for _, s := range sets {
-		d := s
+	seen := make(map[model.Key]bool, len(st.z.Records))
+	st.desired = make([]model.RRSet, 0, len(st.z.Records))
+	for _, r := range st.z.Records { // as z.RRSets(), without copying them all first
+		d := r.RRSet
 		d.Name = model.CanonicalLiveName(d.Name)
 		d.Type = strings.ToUpper(d.Type)
 		if IsRegistryName(d.Name) {
@@ -326,29 +357,10 @@ func (st *zoneState) planRRSet(d model.RRSet) {
 		st.planConflict(d, c)
 		return
 	}
-	var live, theirs []*liveRec
-	for _, l := range st.byKey[d.Key()] {
-		if l.foreign {
-			theirs = append(theirs, l)
-		} else {
-			live = append(live, l)
-		}
-	}
-	// A declared value another owner already holds stays theirs: it is neither
-	// created twice nor taken over.
-	var values []string
-	for _, v := range d.Values {
-		held := false
-		for _, l := range theirs {
-			if l.value == v {
-				held = true
-				st.warnings = append(st.warnings, fmt.Sprintf("%s %s %s is declared here but owned by %q (another launch.hcl): left to them; remove it from one of the two files", d.Name, d.Type, displayValue(d.Type, v), l.owner))
-				break
-			}
-		}
-		if !held {
-			values = append(values, v)
-		}
+	live, theirs := splitForeign(st.atKey(d.Key()))
+	values := d.Values
+	if len(theirs) > 0 {
+		values = st.unheld(d, theirs)
 	}
 	for _, l := range theirs {
 		l.done = true
@@ -426,47 +438,90 @@ func (st *zoneState) planRRSet(d model.RRSet) {
 	before = append(before, removed...)
 
 	for _, v := range values {
-		st.wantMark(d.Name, ValueMark(d.Type, v), v)
+		st.wantMark(d.Name, d.Type, v)
 	}
 	if len(values) == 0 && len(before) == 0 {
 		return // every value is another owner's
 	}
 
-	after := d
-	after.Values = values
-	ch := Change{Kind: kindOf(d.Origin), Zone: st.z.Name, Key: d.Key().String(), After: &Object{RRSet: &after}}
+	d.Values = values // the set as planned (d is this call's copy)
 	if len(before) == 0 {
-		ch.Action = ActionCreate
-		ch.Fields = createFields(after)
-		st.recChanges = append(st.recChanges, ch)
+		st.recChanges = append(st.recChanges, st.rrsetChange(ActionCreate, d, nil, createFields(d)))
 		return
 	}
-	ch.Before = &Object{RRSet: rrsetOf(d.Key(), before)}
-	ch.Fields = st.rrsetFields(before, after)
+	// Decided before any Change is built: most sets of a zone are in sync.
+	fields := st.rrsetFields(before, d)
 	switch {
 	case adopted > 0:
-		ch.Action = ActionAdopt
+		ch := st.rrsetChange(ActionAdopt, d, before, fields)
 		if adopted == 1 {
 			ch.Reason = "exists live but was not created by launchready: adopting it"
 		} else {
 			ch.Reason = fmt.Sprintf("%d values exist live but were not created by launchready: adopting them", adopted)
 		}
-	case len(ch.Fields) > 0:
-		ch.Action = ActionUpdate
+		st.recChanges = append(st.recChanges, ch)
+	case len(fields) > 0:
+		st.recChanges = append(st.recChanges, st.rrsetChange(ActionUpdate, d, before, fields))
 	default:
-		return // in sync
+		// in sync
 	}
-	st.recChanges = append(st.recChanges, ch)
+}
+
+// rrsetChange is the change of declared set d (as planned) from the live records
+// before (none for a create).
+func (st *zoneState) rrsetChange(action Action, d model.RRSet, before []*liveRec, fields []FieldChange) Change {
+	ch := Change{Action: action, Kind: kindOf(d.Origin), Zone: st.z.Name, Key: d.Key().String(), After: &Object{RRSet: &d}, Fields: fields}
+	if len(before) > 0 {
+		ch.Before = &Object{RRSet: rrsetOf(d.Key(), before)}
+	}
+	return ch
+}
+
+// unheld returns the values of d that none of another owner's records theirs holds.
+// A declared value another owner already holds stays theirs: it is neither created
+// twice nor taken over, and the plan warns about it.
+func (st *zoneState) unheld(d model.RRSet, theirs []*liveRec) []string {
+	var values []string
+	for _, v := range d.Values {
+		held := false
+		for _, l := range theirs {
+			if l.value == v {
+				held = true
+				st.warnings = append(st.warnings, fmt.Sprintf("%s %s %s is declared here but owned by %q (another launch.hcl): left to them; remove it from one of the two files", d.Name, d.Type, displayValue(d.Type, v), l.owner))
+				break
+			}
+		}
+		if !held {
+			values = append(values, v)
+		}
+	}
+	return values
+}
+
+// splitForeign separates another owner's records (theirs) from recs; mine is recs
+// itself when there are none, the usual case.
+func splitForeign(recs []*liveRec) (mine, theirs []*liveRec) {
+	if !slices.ContainsFunc(recs, func(l *liveRec) bool { return l.foreign }) {
+		return recs, nil
+	}
+	for _, l := range recs {
+		if l.foreign {
+			theirs = append(theirs, l)
+		} else {
+			mine = append(mine, l)
+		}
+	}
+	return mine, theirs
 }
 
 // planConflict leaves a declared set alone that a record launchready does not own
 // blocks (a CNAME beside other data), and says how to resolve it. Owned records of
 // the set stay as they are (and stay owned).
 func (st *zoneState) planConflict(d model.RRSet, c *liveRec) {
-	for _, l := range st.byKey[d.Key()] {
+	for _, l := range st.atKey(d.Key()) {
 		l.done = true
 		if l.owned && !l.foreign {
-			st.keptMarks[l.name] = append(st.keptMarks[l.name], l.mark)
+			st.keptMarks[l.name] = append(st.keptMarks[l.name], l.valueMark())
 			continue
 		}
 		st.leaveAlone(l)
@@ -486,17 +541,17 @@ func (st *zoneState) planConflict(d model.RRSet, c *liveRec) {
 // everything else is left alone.
 func (st *zoneState) planRemoved() {
 	var keys []model.Key
-	seen := map[model.Key]bool{}
 	for _, l := range st.recs {
-		if !l.done && !seen[l.key()] {
-			seen[l.key()] = true
+		// A set's records are one run of st.recs: comparing with the last key found
+		// is enough to list each key once.
+		if !l.done && (len(keys) == 0 || keys[len(keys)-1] != l.key()) {
 			keys = append(keys, l.key())
 		}
 	}
 	for _, k := range keys {
 		var gone []*liveRec
 		byMark := true
-		for _, l := range st.byKey[k] {
+		for _, l := range st.atKey(k) {
 			if l.done {
 				continue
 			}
@@ -504,10 +559,10 @@ func (st *zoneState) planRemoved() {
 			switch {
 			case l.owned && l.ignored:
 				// ignore globs protect undeclared records even from their creator
-				st.leftAlone = append(st.leftAlone, l.rec)
-				st.keptMarks[l.name] = append(st.keptMarks[l.name], l.mark)
+				st.leftAlone = append(st.leftAlone, *l.rec)
+				st.keptMarks[l.name] = append(st.keptMarks[l.name], l.valueMark())
 				if l.owner == st.owner && st.needsMarker(l) {
-					r := st.style.Dress(l.rec, st.owner)
+					r := st.style.Dress(*l.rec, st.owner)
 					st.updates = append(st.updates, updateOp(l, r))
 					st.migrated++
 				}
@@ -541,12 +596,39 @@ func (st *zoneState) planRemoved() {
 	}
 }
 
-// wantMark records that mark must be listed at owner after the plan.
-func (st *zoneState) wantMark(owner, mark, value string) {
-	if st.wantMarks[owner] == nil {
-		st.wantMarks[owner] = map[string]string{}
+// wanted is a record value owned after the plan. Its mark (ValueMark) is computed
+// only where a TXT mark lists it or a stale mark is looked up: a zone whose marks are
+// in the records' comments needs it only at names that still have a TXT mark.
+type wanted struct{ typ, value string }
+
+// wantMark records that the value of type typ must be marked at owner after the plan.
+func (st *zoneState) wantMark(owner, typ, value string) {
+	st.wantMarks[owner] = append(st.wantMarks[owner], wanted{typ, value})
+}
+
+// wantedMarks returns the marks of the values wanted at owner.
+func (st *zoneState) wantedMarks(owner string) []string {
+	var marks []string
+	for _, w := range st.wantMarks[owner] {
+		marks = append(marks, ValueMark(w.typ, w.value))
 	}
-	st.wantMarks[owner][mark] = value
+	return marks
+}
+
+// wantedValue returns the value wanted at owner whose mark is m.
+func (st *zoneState) wantedValue(owner, m string) (string, bool) {
+	ws := st.wantMarks[owner]
+	for i := len(ws) - 1; i >= 0; i-- { // the last one, should two values share a mark
+		if ValueMark(ws[i].typ, ws[i].value) == m {
+			return ws[i].value, true
+		}
+	}
+	return "", false
+}
+
+// liveMark reports whether a live record at name has mark m.
+func (st *zoneState) liveMark(name, m string) bool {
+	return slices.ContainsFunc(st.atName(name), func(l *liveRec) bool { return l.valueMark() == m })
 }
 
 // planMarks reconciles the TXT marks with what this owner owns after the plan. With
@@ -576,13 +658,6 @@ func (st *zoneState) planMarks() error {
 	if len(st.settingIDs) > 0 || len(ruleKinds) > 0 {
 		owners[apex] = true
 	}
-	liveMarks := map[string]map[string]bool{}
-	for _, l := range st.recs {
-		if liveMarks[l.name] == nil {
-			liveMarks[l.name] = map[string]bool{}
-		}
-		liveMarks[l.name][l.mark] = true
-	}
 	var names []string
 	for o := range owners {
 		names = append(names, o)
@@ -591,14 +666,14 @@ func (st *zoneState) planMarks() error {
 	for _, owner := range names {
 		var stale []string
 		for m := range st.marks[owner] {
-			if !liveMarks[owner][m] {
+			if !st.liveMark(owner, m) {
 				stale = append(stale, m)
 			}
 		}
 		sort.Strings(stale)
 		for _, m := range stale {
 			typ, _, _ := strings.Cut(m, ":")
-			if value, ok := st.wantMarks[owner][m]; ok {
+			if value, ok := st.wantedValue(owner, m); ok {
 				st.warnings = append(st.warnings, fmt.Sprintf("%s %s %s was created by launchready but is no longer live: it was edited or deleted outside launchready; it will be created again", owner, typ, value))
 			} else {
 				st.warnings = append(st.warnings, fmt.Sprintf("%s: the %s record with ownership mark %s is no longer live: it was edited or deleted outside launchready; the mark is dropped", owner, typ, m))
@@ -607,9 +682,7 @@ func (st *zoneState) planMarks() error {
 
 		want := Registry{Owner: st.owner}
 		if !comments {
-			for m := range st.wantMarks[owner] {
-				want.Marks = append(want.Marks, m)
-			}
+			want.Marks = st.wantedMarks(owner)
 			want.Marks = ownership.SortedUnique(append(want.Marks, st.keptMarks[owner]...))
 		}
 		if owner == apex {
@@ -731,31 +804,41 @@ func (st *zoneState) target(d model.RRSet, v string, from *liveRec) model.Record
 // rrsetFields lists what differs between the live records before and the set d.
 func (st *zoneState) rrsetFields(before []*liveRec, d model.RRSet) []FieldChange {
 	var out []FieldChange
-	bv := valuesOf(before)
-	if strings.Join(bv, "\x00") != strings.Join(d.Values, "\x00") {
+	if !sameValues(before, d.Values) {
+		bv := valuesOf(before)
 		out = append(out, FieldChange{Field: "values", Before: strings.Join(bv, ", "), After: strings.Join(d.Values, ", ")})
 	}
-	var ttls, proxied, comments []string
+	// Which fields differ is found first; the live side of a field is listed only
+	// when it does (in sync, the usual case, costs nothing).
 	ttlDiff, proxDiff, comDiff := false, false, false
 	for _, l := range before {
-		ttls = append(ttls, ttlString(l.rec.TTL))
-		proxied = append(proxied, strconv.FormatBool(l.rec.Proxied))
-		uc := st.style.UserComment(l.rec.Comment)
-		comments = append(comments, uc)
 		ttlDiff = ttlDiff || l.rec.TTL != d.TTL
 		proxDiff = proxDiff || l.rec.Proxied != d.Proxied
-		comDiff = comDiff || d.Comment != "" && uc != d.Comment
+		comDiff = comDiff || d.Comment != "" && st.style.UserComment(l.rec.Comment) != d.Comment
 	}
 	if ttlDiff {
-		out = append(out, FieldChange{Field: "ttl", Before: strings.Join(ownership.SortedUnique(ttls), ", "), After: ttlString(d.TTL)})
+		ttl := func(l *liveRec) string { return ttlString(l.rec.TTL) }
+		out = append(out, FieldChange{Field: "ttl", Before: liveList(before, ttl), After: ttlString(d.TTL)})
 	}
 	if proxDiff {
-		out = append(out, FieldChange{Field: "proxied", Before: strings.Join(ownership.SortedUnique(proxied), ", "), After: strconv.FormatBool(d.Proxied)})
+		proxied := func(l *liveRec) string { return strconv.FormatBool(l.rec.Proxied) }
+		out = append(out, FieldChange{Field: "proxied", Before: liveList(before, proxied), After: strconv.FormatBool(d.Proxied)})
 	}
 	if comDiff {
-		out = append(out, FieldChange{Field: "comment", Before: strings.Join(ownership.SortedUnique(comments), ", "), After: d.Comment})
+		comment := func(l *liveRec) string { return st.style.UserComment(l.rec.Comment) }
+		out = append(out, FieldChange{Field: "comment", Before: liveList(before, comment), After: d.Comment})
 	}
 	return out
+}
+
+// liveList shows one field of live records: its distinct values, sorted, joined
+// with ", ".
+func liveList(recs []*liveRec, field func(*liveRec) string) string {
+	vs := make([]string, 0, len(recs))
+	for _, l := range recs {
+		vs = append(vs, field(l))
+	}
+	return strings.Join(ownership.SortedUnique(vs), ", ")
 }
 
 func createFields(d model.RRSet) []FieldChange {
@@ -778,12 +861,12 @@ func ttlString(ttl int) string {
 }
 
 func updateOp(l *liveRec, after model.Record) model.RecordOp {
-	b := l.rec
+	b := *l.rec
 	return model.RecordOp{Op: model.OpUpdate, Before: &b, After: &after}
 }
 
 func deleteOp(l *liveRec) model.RecordOp {
-	b := l.rec
+	b := *l.rec
 	return model.RecordOp{Op: model.OpDelete, Before: &b}
 }
 
@@ -800,6 +883,20 @@ func rrsetOf(k model.Key, recs []*liveRec) *model.RRSet {
 		s.TTL, s.Proxied, s.Comment = first.rec.TTL, first.rec.Proxied, first.rec.Comment
 	}
 	return s
+}
+
+// sameValues reports whether the live records recs hold exactly values (sorted). recs
+// are usually in the order of values already, which is checked without sorting.
+func sameValues(recs []*liveRec, values []string) bool {
+	if len(recs) != len(values) {
+		return false
+	}
+	for i, l := range recs {
+		if l.value != values[i] {
+			return slices.Equal(valuesOf(recs), values)
+		}
+	}
+	return true
 }
 
 // valuesOf returns the canonical values of recs, sorted (duplicates kept: they are
@@ -862,18 +959,21 @@ func canonicalValue(typ, value, zone string) string {
 	return c
 }
 
-func recLess(a, b *liveRec) bool {
-	if a.name != b.name {
-		return a.name < b.name
+// compareLive orders live records by name, type, canonical value, then id.
+func compareLive(a, b *liveRec) int {
+	if c := strings.Compare(a.name, b.name); c != 0 {
+		return c
 	}
-	if a.typ != b.typ {
-		return a.typ < b.typ
+	if c := strings.Compare(a.typ, b.typ); c != 0 {
+		return c
 	}
-	if a.value != b.value {
-		return a.value < b.value
+	if c := strings.Compare(a.value, b.value); c != 0 {
+		return c
 	}
-	return a.rec.ID < b.rec.ID
+	return strings.Compare(a.rec.ID, b.rec.ID)
 }
+
+func recLess(a, b *liveRec) bool { return compareLive(a, b) < 0 }
 
 // deletesFirst keeps the record changes in declaration order, except that a set being
 // deleted at a name is shown before the first other change at that name: when a name

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -62,20 +63,21 @@ func Fingerprint(live map[string]*model.LiveZone) string {
 		buf = append(buf, `,"serial":`...)
 		buf = strconv.AppendUint(buf, uint64(z.Serial), 10)
 		buf = append(buf, `,"records":`...)
-		recs := make([]model.Record, 0, len(z.Records))
-		for _, r := range z.Records {
-			if !ownership.IsLockName(model.CanonicalLiveName(r.Name)) { // an apply's lock is not state
+		// Sorted as model.SortRecords would, through pointers: no copy of the records.
+		recs := make([]*model.Record, 0, len(z.Records))
+		for i := range z.Records {
+			if r := &z.Records[i]; !ownership.IsLockName(model.CanonicalLiveName(r.Name)) { // an apply's lock is not state
 				recs = append(recs, r)
 			}
 		}
-		model.SortRecords(recs)
+		slices.SortStableFunc(recs, func(a, b *model.Record) int { return model.CompareRecords(*a, *b) })
 		{
 			buf = append(buf, '[')
 			for j, r := range recs {
 				if j > 0 {
 					buf = append(buf, ',')
 				}
-				buf = appendRecordJSON(buf, r)
+				buf = appendRecordJSON(buf, *r)
 				if len(buf) > 4096 {
 					flush()
 				}

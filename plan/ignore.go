@@ -19,7 +19,7 @@ func (st *zoneState) keepIgnored(l *liveRec) bool {
 	if !l.ignored {
 		return false
 	}
-	st.keptMarks[l.name] = append(st.keptMarks[l.name], l.mark)
+	st.keptMarks[l.name] = append(st.keptMarks[l.name], l.valueMark())
 	return true
 }
 
@@ -28,7 +28,7 @@ func (st *zoneState) ignoredRecords() []model.Record {
 	ign := map[model.Record]bool{}
 	for _, l := range st.recs {
 		if l.ignored {
-			ign[l.rec] = true
+			ign[*l.rec] = true
 		}
 	}
 	var out []model.Record
