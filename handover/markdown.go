@@ -136,18 +136,20 @@ func orDash(s string) string {
 	return s
 }
 
+// mermaidEscaper escapes what a quoted Mermaid label cannot hold (built once: a
+// Replacer builds its tables on first use, which costs more than the replacing).
+var mermaidEscaper = strings.NewReplacer(
+	"#", "#35;",
+	`"`, "#quot;",
+	"<", "#lt;",
+	">", "#gt;",
+	"`", "#96;",
+	"|", "#124;",
+)
+
 // mermaidLabel escapes a label for a quoted Mermaid node or edge label.
 func mermaidLabel(s string) string {
-	s = oneLine(s)
-	r := strings.NewReplacer(
-		"#", "#35;",
-		`"`, "#quot;",
-		"<", "#lt;",
-		">", "#gt;",
-		"`", "#96;",
-		"|", "#124;",
-	)
-	return r.Replace(s)
+	return mermaidEscaper.Replace(oneLine(s))
 }
 
 // mermaidID turns a label into a node id: letters, digits and underscores, with a

@@ -92,6 +92,11 @@ func posAt(src []byte, offset int) hcl.Pos {
 // parser, which would recurse that deep.
 func checkNesting(filename string, src []byte) hcl.Diagnostics {
 	toks, _ := hclsyntax.LexConfig(src, filename, hcl.InitialPos)
+	return checkNestingTokens(toks)
+}
+
+// checkNestingTokens is checkNesting on a file's tokens, lexed once by the caller.
+func checkNestingTokens(toks hclsyntax.Tokens) hcl.Diagnostics {
 	depth := 0
 	unary := 0           // consecutive unary operators just before the current token
 	ops := []int{0}      // operators chained so far, per open level
@@ -164,8 +169,16 @@ func checkNesting(filename string, src []byte) hcl.Diagnostics {
 // with readLimited holds one byte more than the limit when over it) and, within it,
 // the nesting depth.
 func checkSource(filename string, src []byte) hcl.Diagnostics {
+	_, diags := lexSource(filename, src)
+	return diags
+}
+
+// lexSource is checkSource that also returns the file's tokens (nil when it is over
+// the size limit), so the loader lexes each file once for its own checks.
+func lexSource(filename string, src []byte) (hclsyntax.Tokens, hcl.Diagnostics) {
 	if len(src) > MaxConfigBytes {
-		return hcl.Diagnostics{tooLargeDiag(filename, src)}
+		return nil, hcl.Diagnostics{tooLargeDiag(filename, src)}
 	}
-	return checkNesting(filename, src)
+	toks, _ := hclsyntax.LexConfig(src, filename, hcl.InitialPos)
+	return toks, checkNestingTokens(toks)
 }

@@ -161,7 +161,8 @@ func loadSources(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 	syntaxErrors := false
 	for _, s := range srcs {
 		l.cfg.Files = append(l.cfg.Files, s.name)
-		if diags := checkSource(s.name, s.src); diags.HasErrors() {
+		toks, diags := lexSource(s.name, s.src)
+		if diags.HasErrors() {
 			l.diags = append(l.diags, diags...)
 			syntaxErrors = true
 			continue
@@ -174,7 +175,7 @@ func loadSources(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 		}
 		body := f.Body.(*hclsyntax.Body)
 		bodies = append(bodies, body)
-		l.scanSecrets(s.name, s.src, body)
+		l.scanSecrets(toks, body)
 	}
 	if syntaxErrors {
 		// Syntax errors: the tree is incomplete, and semantic errors on top of it

@@ -220,9 +220,10 @@ func literalString(e hclsyntax.Expression) (string, bool) {
 	return "", false
 }
 
-// scanSecrets applies the rules above to one parsed file: every string literal, every
-// named value, and every comment.
-func (l *loader) scanSecrets(filename string, src []byte, body *hclsyntax.Body) {
+// scanSecrets applies the rules above to one parsed file (its tokens, as the loader
+// lexed them for the input limits, and its body): every string literal, every named
+// value, and every comment.
+func (l *loader) scanSecrets(tokens hclsyntax.Tokens, body *hclsyntax.Body) {
 	report := func(rng hcl.Range, what string) {
 		if l.flagged[flagKey(rng)] {
 			return
@@ -279,7 +280,6 @@ func (l *loader) scanSecrets(filename string, src []byte, body *hclsyntax.Body) 
 	})
 
 	// Comments: a credential pasted into a comment is committed all the same.
-	tokens, _ := hclsyntax.LexConfig(src, filename, hcl.InitialPos)
 	for _, t := range tokens {
 		if t.Type != hclsyntax.TokenComment {
 			continue

@@ -106,7 +106,9 @@ func (w *world) measured(f func() error) (int, time.Duration, uint64, uint64, ma
 	}
 	w.srv.ResetStats()
 	defer w.srv.ClearFaults()
+	stopProfile := startProfile()
 	wall, peak, alloc, err := sample(f)
+	stopProfile()
 	st := w.srv.Stats()
 	n := 0
 	for _, c := range st {
