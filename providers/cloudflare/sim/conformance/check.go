@@ -46,6 +46,10 @@ type Checker struct {
 	// Report, when set, is also called with every failure as it is found (e.g. a
 	// test's Errorf, or a log line). Set it before the first exchange.
 	Report func(Failure)
+	// RequestsOnly, when set, validates requests but not answers: for a scripted
+	// test server whose answers are partial on purpose (a zone without name_servers,
+	// a record without created_on), where only the client's requests are on trial.
+	RequestsOnly bool
 
 	mu       sync.Mutex
 	failures []Failure
@@ -155,7 +159,7 @@ func (c *Checker) check(x exchange) {
 			if !invalid && len(x.body) > 0 && !json.Valid(x.body) {
 				fail("request", errors.New("body is not JSON"))
 			}
-			if x.status != 0 && answerException(nil, req, x.status) == "" {
+			if x.status != 0 && !c.RequestsOnly && answerException(nil, req, x.status) == "" {
 				if err := c.checkEnvelope(x.status, x.answer); err != nil {
 					fail(answerWhat(), err)
 				}
@@ -168,7 +172,7 @@ func (c *Checker) check(x exchange) {
 		}
 		// An undocumented request (sent on purpose): its answer must still be
 		// Cloudflare's failure envelope.
-		if x.status != 0 {
+		if x.status != 0 && !c.RequestsOnly {
 			if err := c.checkEnvelope(x.status, x.answer); err != nil {
 				fail(answerWhat(), err)
 			}
@@ -184,7 +188,7 @@ func (c *Checker) check(x exchange) {
 			fail("request", err)
 		}
 	}
-	if x.status == 0 || answerException(route, req, x.status) != "" {
+	if x.status == 0 || c.RequestsOnly || answerException(route, req, x.status) != "" {
 		return
 	}
 	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: x.status, Header: x.header,

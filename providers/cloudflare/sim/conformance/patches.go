@@ -51,6 +51,9 @@ const (
 	pSetting    = "/zones/{zone_id}/settings/{setting_id}"
 	recordRef   = "#/components/schemas/dns-records_dns-record"
 	requestName = "launchready-dns-record-request"
+	// Schemas the patches add are named launchready-*: never mistaken for upstream's.
+	openpgpkeyName = "launchready-dns-record-openpgpkey"
+	sslAutoName    = "launchready-setting-ssl-automatic-mode"
 )
 
 var schemaPatches = []Patch{
@@ -157,6 +160,81 @@ var schemaPatches = []Patch{
 			}
 			if n == 0 {
 				return errors.New("no contradictory 4XX schema left; remove this patch")
+			}
+			return nil
+		},
+	},
+	{
+		Name: "dns-record-type-openpgpkey",
+		Reason: "The 2024 schema's record union lacks OPENPGPKEY (RFC 7929), which the API and the SDK the tool " +
+			"uses accept (dns.RecordNewParamsBodyOpenpgpkeyRecord; README 'known gaps'; " +
+			"https://developers.cloudflare.com/api/node/resources/dns/subresources/records/methods/create lists " +
+			"DNSRecordsOpenpgpkeyRecord). A variant like TXT's (content: the base64 key) is added to the union; it " +
+			"must come before dns-write-bodies, which copies the union.",
+		apply: func(doc map[string]any) error {
+			schemas, err := digMap(doc, "components", "schemas")
+			if err != nil {
+				return err
+			}
+			rec, err := digMap(schemas, "dns-records_dns-record")
+			if err != nil {
+				return err
+			}
+			variants, _ := rec["oneOf"].([]any)
+			for _, v := range variants {
+				if ref, _ := v.(map[string]any)["$ref"].(string); strings.Contains(ref, "OPENPGPKEY") {
+					return errors.New("the record union has OPENPGPKEY now; remove this patch")
+				}
+			}
+			schemas[openpgpkeyName] = map[string]any{
+				"title":    "OPENPGPKEY Record",
+				"required": []any{"type", "name", "content"},
+				"allOf": []any{
+					map[string]any{"properties": map[string]any{
+						"content": map[string]any{"description": "The public key, base64 (RFC 7929).", "type": "string"},
+						"name":    map[string]any{"$ref": "#/components/schemas/dns-records_name"},
+						"type":    map[string]any{"description": "Record type.", "enum": []any{"OPENPGPKEY"}, "type": "string"},
+					}},
+					map[string]any{"$ref": "#/components/schemas/dns-records_base"},
+				},
+			}
+			rec["oneOf"] = append(variants, map[string]any{"$ref": "#/components/schemas/" + openpgpkeyName})
+			return nil
+		},
+	},
+	{
+		Name: "setting-ssl-automatic-mode",
+		Reason: "The 2024 setting union lacks ssl_automatic_mode (Automatic SSL/TLS), which Cloudflare documents at " +
+			"GET/PATCH /zones/{zone_id}/settings/ssl_automatic_mode with value \"auto\" or \"custom\" and an optional " +
+			"next_scheduled_scan (https://developers.cloudflare.com/api/resources/ssl/subresources/automatic_upgrader/methods/patch). " +
+			"It is added to zones_setting like the other settings.",
+		apply: func(doc map[string]any) error {
+			schemas, err := digMap(doc, "components", "schemas")
+			if err != nil {
+				return err
+			}
+			if _, ok := schemas["zones_ssl_automatic_mode"]; ok {
+				return errors.New("the schema has zones_ssl_automatic_mode now; remove this patch")
+			}
+			schemas[sslAutoName] = map[string]any{
+				"title": "Automatic SSL/TLS",
+				"allOf": []any{
+					map[string]any{"$ref": "#/components/schemas/zones_base"},
+					map[string]any{"properties": map[string]any{
+						"id":                  map[string]any{"description": "ID of the zone setting.", "enum": []any{"ssl_automatic_mode"}},
+						"value":               map[string]any{"enum": []any{"auto", "custom"}, "type": "string"},
+						"next_scheduled_scan": map[string]any{"type": "string"},
+					}},
+				},
+			}
+			// Every setting union (zones_setting; the list answer's items) gains it.
+			n := 0
+			walkUnions(schemas, "#/components/schemas/zones_tls_1_3", func(u []any) []any {
+				n++
+				return append(u, map[string]any{"$ref": "#/components/schemas/" + sslAutoName})
+			})
+			if n == 0 {
+				return errors.New("no setting union found; review this patch")
 			}
 			return nil
 		},
@@ -369,6 +447,31 @@ var schemaPatches = []Patch{
 			return nil
 		},
 	},
+}
+
+// walkUnions calls f on every oneOf or anyOf list under v that holds a $ref to
+// member, and stores what f returns in its place.
+func walkUnions(v any, member string, f func([]any) []any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for _, k := range []string{"oneOf", "anyOf"} {
+			if u, ok := x[k].([]any); ok {
+				for _, m := range u {
+					if ref, _ := m.(map[string]any)["$ref"].(string); ref == member {
+						x[k] = f(u)
+						break
+					}
+				}
+			}
+		}
+		for _, c := range x {
+			walkUnions(c, member, f)
+		}
+	case []any:
+		for _, c := range x {
+			walkUnions(c, member, f)
+		}
+	}
 }
 
 func containsAny(xs []any, s string) bool {
