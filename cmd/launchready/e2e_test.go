@@ -87,6 +87,10 @@ func runCLI(t *testing.T, dir string, env []string, args ...string) result {
 	cmd := exec.CommandContext(ctx, binPath, args...)
 	cmd.Dir = dir
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "NO_COLOR=1"}, env...)
+	if conformanceSchema != "" {
+		// `launchready demo` runs its simulator in process: it checks too.
+		cmd.Env = append(cmd.Env, "LAUNCHREADY_SIM_CONFORMANCE="+conformanceSchema)
+	}
 	var so, se bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &so, &se
 	cmd.Stdin = strings.NewReader("")

@@ -78,7 +78,7 @@ Request counts per endpoint are served at GET /__sim/stats; faults (429, 5xx, la
 			if conformanceSchema != "" {
 				c, err := newSimConformance(conformanceSchema, e.stderr)
 				if err != nil {
-					return exitCode(ExitError, err)
+					return exitCode(ExitError, fmt.Errorf("--conformance: %w", err))
 				}
 				api.Conformance = c
 				fmt.Fprintf(e.stdout, "Validating every /client/v4 request and answer against %s (failures: GET /__sim/conformance)\n", conformanceSchema)
@@ -132,7 +132,7 @@ const envSimConformance = "LAUNCHREADY_SIM_CONFORMANCE"
 func newSimConformance(path string, stderr io.Writer) (*conformance.Checker, error) {
 	spec, err := conformance.Load(path)
 	if err != nil {
-		return nil, fmt.Errorf("--conformance: %w", err)
+		return nil, err
 	}
 	c := conformance.New(spec)
 	var mu sync.Mutex
