@@ -22,6 +22,11 @@ func (c *Checker) Transport(next http.RoundTripper) http.RoundTripper {
 	return transport{c: c, next: next}
 }
 
+var (
+	_ http.RoundTripper   = transport{}
+	_ http.ResponseWriter = (*recorder)(nil)
+)
+
 type transport struct {
 	c    *Checker
 	next http.RoundTripper
