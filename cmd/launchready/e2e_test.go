@@ -54,7 +54,7 @@ func findConformanceSchema() (string, error) {
 func TestMain(m *testing.M) {
 	var err error
 	if conformanceSchema, err = findConformanceSchema(); err != nil {
-		fmt.Fprintf(os.Stderr, "the Cloudflare schema must be present in CI: %v\n", err)
+		fmt.Fprintf(os.Stderr, "the Cloudflare schema (required in CI, CI=true): %v\n", err)
 		os.Exit(1)
 	}
 	dir, err := os.MkdirTemp("", "launchready-e2e-")
