@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -16,12 +17,46 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/launchready/launchready/providers/cloudflare/sim"
+	"github.com/launchready/launchready/providers/cloudflare/sim/conformance"
 )
 
 // binPath is the launchready binary built once for the end-to-end tests.
 var binPath string
 
+// conformanceSchema is the Cloudflare schema every simulator startSim runs validates
+// its API traffic against (`launchready sim --conformance`): launchready's own
+// requests and the simulator's answers. "" only outside CI without ../shared.
+var conformanceSchema string
+
+// findConformanceSchema locates and loads the schema; missing, it is an error in CI
+// and a notice elsewhere.
+func findConformanceSchema() (string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	path, err := conformance.Find(wd)
+	if err != nil {
+		return "", err
+	}
+	if _, err := conformance.Load(path); err != nil {
+		if errors.Is(err, os.ErrNotExist) && !conformance.Required() {
+			fmt.Fprintf(os.Stderr, "Cloudflare schema not found, the simulator's API traffic is not validated: %v\n", err)
+			return "", nil
+		}
+		return "", err
+	}
+	return path, nil
+}
+
 func TestMain(m *testing.M) {
+	var err error
+	if conformanceSchema, err = findConformanceSchema(); err != nil {
+		fmt.Fprintf(os.Stderr, "the Cloudflare schema (required in CI, CI=true): %v\n", err)
+		os.Exit(1)
+	}
 	dir, err := os.MkdirTemp("", "launchready-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -52,6 +87,10 @@ func runCLI(t *testing.T, dir string, env []string, args ...string) result {
 	cmd := exec.CommandContext(ctx, binPath, args...)
 	cmd.Dir = dir
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "NO_COLOR=1"}, env...)
+	if conformanceSchema != "" {
+		// `launchready demo` runs its simulator in process: it checks too.
+		cmd.Env = append(cmd.Env, "LAUNCHREADY_SIM_CONFORMANCE="+conformanceSchema)
+	}
 	var so, se bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &so, &se
 	cmd.Stdin = strings.NewReader("")
@@ -77,11 +116,30 @@ func freePort(t *testing.T) string {
 }
 
 // startSim runs `launchready sim` as a separate process, as a user would, and returns
-// its API base URL.
+// its API base URL. The simulator validates every API request and answer against
+// the Cloudflare schema (conformanceSchema); at the end of the test, any failure it
+// recorded fails the test, naming method, path and what failed.
 func startSim(t *testing.T, args ...string) string {
 	t.Helper()
+	base := startSimUnchecked(t, args...)
+	if conformanceSchema != "" {
+		// Registered after the process's cleanup, so it runs first, while the
+		// simulator still answers.
+		t.Cleanup(func() { checkSimConformance(t, base) })
+	}
+	return base
+}
+
+// startSimUnchecked is startSim without the final conformance check (the simulator
+// still validates, and serves what failed at /__sim/conformance).
+func startSimUnchecked(t *testing.T, args ...string) string {
+	t.Helper()
 	addr := freePort(t)
-	cmd := exec.Command(binPath, append([]string{"sim", "--listen", addr}, args...)...)
+	simArgs := []string{"sim", "--listen", addr}
+	if conformanceSchema != "" {
+		simArgs = append(simArgs, "--conformance", conformanceSchema)
+	}
+	cmd := exec.Command(binPath, append(simArgs, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -122,6 +180,44 @@ func startSim(t *testing.T, args ...string) string {
 		}
 	}
 	return base
+}
+
+// checkSimConformance fails the test for every exchange the simulator at base found
+// not to conform to the Cloudflare schema.
+func checkSimConformance(t *testing.T, base string) {
+	t.Helper()
+	rep, err := simConformance(base)
+	if err != nil {
+		t.Errorf("schema conformance: %v", err)
+		return
+	}
+	if !rep.Enabled {
+		t.Errorf("schema conformance: the simulator was started with --conformance but validated nothing")
+	}
+	for _, f := range rep.Failures {
+		t.Errorf("schema conformance: %s", f)
+	}
+}
+
+// simConformance asks the simulator at base what its conformance check found.
+func simConformance(base string) (sim.ConformanceReport, error) {
+	var rep sim.ConformanceReport
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(base, "/client/v4")+"/__sim/conformance", nil)
+	if err != nil {
+		return rep, err
+	}
+	if tok, ok := simTokens.Load(base); ok {
+		req.Header.Set("Authorization", "Bearer "+tok.(string))
+	}
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		return rep, fmt.Errorf("asking the simulator: %w", err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&rep); err != nil || resp.StatusCode != http.StatusOK {
+		return rep, fmt.Errorf("GET /__sim/conformance: HTTP %d, %v", resp.StatusCode, err)
+	}
+	return rep, nil
 }
 
 // simTokens remembers the --token each simulator started with (by base URL): its

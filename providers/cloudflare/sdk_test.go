@@ -76,13 +76,13 @@ func fail(code int, msg string) map[string]any {
 	return map[string]any{"success": false, "errors": []any{map[string]any{"code": code, "message": msg}}, "messages": []any{}, "result": nil}
 }
 
-// zoneRoute answers the zone lookup for example.com with id z1.
+// zoneRoute answers the zone lookup for example.com with id 023e105f4ecef8ad9ca31a8372d0c353.
 func zoneRoute(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("name") != "example.com" {
 		writeJSON(w, 200, ok([]any{}))
 		return
 	}
-	writeJSON(w, 200, ok([]any{map[string]any{"id": "z1", "name": "example.com", "status": "active",
+	writeJSON(w, 200, ok([]any{map[string]any{"id": "023e105f4ecef8ad9ca31a8372d0c353", "name": "example.com", "status": "active",
 		"name_servers": []any{"Ada.NS.cloudflare.com", "bob.ns.cloudflare.com."}, "original_name_servers": []any{"ns1.old-host.net"}}}))
 }
 
@@ -97,7 +97,14 @@ func newSDKProvider(t *testing.T, routes map[string]http.HandlerFunc, opts Optio
 	if _, ok := routes["GET /zones"]; !ok {
 		routes["GET /zones"] = zoneRoute
 	}
-	srv := httptest.NewServer(s)
+	// The provider's requests are held against the schema; the scripted answers are
+	// partial on purpose (they test what the provider tolerates), so not them.
+	var h http.Handler = s
+	if c := NewConformanceChecker(t); c != nil {
+		c.RequestsOnly = true
+		h = c.Middleware(s)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	var logs bytes.Buffer
 	opts.BaseURL = srv.URL + "/client/v4"
@@ -124,7 +131,7 @@ func TestSDKReadZone(t *testing.T) {
 		map[string]any{"id": "h1", "name": "example.com", "type": "HTTPS", "content": "1 . alpn=\"h2\"", "data": map[string]any{"priority": 1, "target": ".", "value": "alpn=\"h2\""}, "ttl": 1},
 	}
 	routes := map[string]http.HandlerFunc{
-		"GET /zones/z1/dns_records": func(w http.ResponseWriter, r *http.Request) {
+		"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records": func(w http.ResponseWriter, r *http.Request) {
 			page := r.URL.Query().Get("page")
 			res := records
 			if page != "" && page != "1" {
@@ -155,7 +162,7 @@ func TestSDKReadZone(t *testing.T) {
 		t.Errorf("name servers (-want +got):\n%s", diff)
 	}
 	// total_count says everything came in the first page: no empty page is fetched.
-	wantSeen := []string{"GET /zones?name=example.com&per_page=50", "GET /zones/z1/dns_records?per_page=5000"}
+	wantSeen := []string{"GET /zones?name=example.com&per_page=50", "GET /zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records?per_page=5000"}
 	var gotSeen []string
 	for _, s := range srv.requests() {
 		gotSeen = append(gotSeen, s.Method+" "+s.Path+"?"+s.Query)
@@ -179,16 +186,16 @@ func TestSDKZoneNameServers(t *testing.T) {
 	}{
 		{"pending copy and active zone", []any{
 			map[string]any{"id": "zp", "name": "example.com", "status": "pending", "name_servers": []any{"new1.ns.cloudflare.com", "new2.ns.cloudflare.com"}},
-			map[string]any{"id": "z1", "name": "example.com", "status": "active", "name_servers": []any{"ada.ns.cloudflare.com", "bob.ns.cloudflare.com"}},
-		}, "z1", []string{"ada.ns.cloudflare.com", "bob.ns.cloudflare.com"}},
-		{"no name_servers field", []any{map[string]any{"id": "z1", "name": "example.com", "status": "active"}}, "z1", nil},
-		{"null name_servers", []any{map[string]any{"id": "z1", "name": "example.com", "status": "active", "name_servers": nil}}, "z1", nil},
+			map[string]any{"id": "023e105f4ecef8ad9ca31a8372d0c353", "name": "example.com", "status": "active", "name_servers": []any{"ada.ns.cloudflare.com", "bob.ns.cloudflare.com"}},
+		}, "023e105f4ecef8ad9ca31a8372d0c353", []string{"ada.ns.cloudflare.com", "bob.ns.cloudflare.com"}},
+		{"no name_servers field", []any{map[string]any{"id": "023e105f4ecef8ad9ca31a8372d0c353", "name": "example.com", "status": "active"}}, "023e105f4ecef8ad9ca31a8372d0c353", nil},
+		{"null name_servers", []any{map[string]any{"id": "023e105f4ecef8ad9ca31a8372d0c353", "name": "example.com", "status": "active", "name_servers": nil}}, "023e105f4ecef8ad9ca31a8372d0c353", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			routes := map[string]http.HandlerFunc{
 				"GET /zones": func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, ok(tt.zones)) },
-				"GET /zones/z1/dns_records": func(w http.ResponseWriter, r *http.Request) {
+				"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records": func(w http.ResponseWriter, r *http.Request) {
 					writeJSON(w, 200, map[string]any{"success": true, "errors": []any{}, "messages": []any{}, "result": []any{},
 						"result_info": map[string]any{"page": 1, "per_page": 5000, "count": 0, "total_count": 0}})
 				},
@@ -235,7 +242,7 @@ func TestSDKListPaging(t *testing.T) {
 				all = append(all, map[string]any{"id": fmt.Sprint(i), "name": fmt.Sprintf("h%d.example.com", i), "type": "A", "content": "192.0.2.1", "ttl": 1})
 			}
 			routes := map[string]http.HandlerFunc{
-				"GET /zones/z1/dns_records": func(w http.ResponseWriter, r *http.Request) {
+				"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records": func(w http.ResponseWriter, r *http.Request) {
 					page := 1
 					fmt.Sscan(r.URL.Query().Get("page"), &page)
 					lo, hi := min((page-1)*tt.cap, len(all)), min(page*tt.cap, len(all))
@@ -275,7 +282,7 @@ func TestSDKListPaging(t *testing.T) {
 func TestSDKBatchBody(t *testing.T) {
 	var body string
 	routes := map[string]http.HandlerFunc{
-		"POST /zones/z1/dns_records/batch": func(w http.ResponseWriter, r *http.Request) {
+		"POST /zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records/batch": func(w http.ResponseWriter, r *http.Request) {
 			b, _ := io.ReadAll(r.Body)
 			body = string(b)
 			writeJSON(w, 200, ok(map[string]any{"deletes": []any{}, "patches": []any{}, "puts": []any{}, "posts": []any{}}))
@@ -294,7 +301,7 @@ func TestSDKBatchBody(t *testing.T) {
 		model.Record{Name: "example.com", Type: "CAA", Value: `0 issue "letsencrypt.org"`},
 		model.Record{Name: "example.com", Type: "TXT", Value: `a "quoted" value`},
 	)...)
-	if err := p.ApplyRecords(context.Background(), &model.LiveZone{Name: "example.com", ID: "z1"}, ops); err != nil {
+	if err := p.ApplyRecords(context.Background(), &model.LiveZone{Name: "example.com", ID: "023e105f4ecef8ad9ca31a8372d0c353"}, ops); err != nil {
 		t.Fatal(err)
 	}
 	want := `{
@@ -320,7 +327,7 @@ func TestSDKBatchBody(t *testing.T) {
 
 func TestSDKBatchError(t *testing.T) {
 	routes := map[string]http.HandlerFunc{
-		"POST /zones/z1/dns_records/batch": func(w http.ResponseWriter, r *http.Request) {
+		"POST /zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records/batch": func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 400, map[string]any{"success": false, "messages": []any{}, "result": nil, "errors": []any{
 				map[string]any{"code": 1004, "message": "DNS Validation Error", "source": map[string]any{"pointer": "/posts/1/content"},
 					"error_chain": []any{map[string]any{"code": 9003, "message": "Invalid content"}}}}})
@@ -332,7 +339,7 @@ func TestSDKBatchError(t *testing.T) {
 		model.Record{Name: "b.example.com", Type: "A", Value: "192.0.2.2"},
 	))
 	want := "zone example.com: DNS batch failed at create b.example.com A 192.0.2.2; the batch is atomic, so none of its 2 changes were applied: " +
-		"POST zones/z1/dns_records/batch: HTTP 400: DNS Validation Error (code 1004): Invalid content (code 9003) at /posts/1/content"
+		"POST zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records/batch: HTTP 400: DNS Validation Error (code 1004): Invalid content (code 9003) at /posts/1/content"
 	if err == nil || err.Error() != want {
 		t.Fatalf("error = %v\nwant    %s", err, want)
 	}
@@ -351,7 +358,7 @@ func TestSDKBatchRetryAfterServerError(t *testing.T) {
 	var mu sync.Mutex
 	n := 0
 	routes := map[string]http.HandlerFunc{
-		"POST /zones/z1/dns_records/batch": func(w http.ResponseWriter, r *http.Request) {
+		"POST /zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records/batch": func(w http.ResponseWriter, r *http.Request) {
 			mu.Lock()
 			n++
 			first := n == 1
@@ -367,7 +374,7 @@ func TestSDKBatchRetryAfterServerError(t *testing.T) {
 	p, _, _ := newSDKProvider(t, routes, Options{})
 	err := p.ApplyRecords(context.Background(), &model.LiveZone{Name: "example.com"}, creates(model.Record{Name: "a.example.com", Type: "A", Value: "192.0.2.1"}))
 	want := "zone example.com: DNS batch failed at create a.example.com A 192.0.2.1; the batch is atomic (all 1 changes or none), but this failure does not tell whether it was applied: run plan again to see: " +
-		"POST zones/z1/dns_records/batch: HTTP 400: posts[0]: An identical record already exists. (code 81058) (after an earlier attempt got no answer or a server error)"
+		"POST zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records/batch: HTTP 400: posts[0]: An identical record already exists. (code 81058) (after an earlier attempt got no answer or a server error)"
 	if err == nil || err.Error() != want {
 		t.Fatalf("error = %v\nwant    %s", err, want)
 	}
@@ -384,7 +391,7 @@ func TestSDKSettings(t *testing.T) {
 		writeJSON(w, 200, ok(map[string]any{"id": "x", "value": "x", "editable": true}))
 	}
 	routes := map[string]http.HandlerFunc{
-		"GET /zones/z1/settings": func(w http.ResponseWriter, r *http.Request) {
+		"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/settings": func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 200, ok([]any{
 				map[string]any{"id": "ssl", "value": "full", "editable": true},
 				map[string]any{"id": "always_use_https", "value": "on", "editable": true},
@@ -393,8 +400,8 @@ func TestSDKSettings(t *testing.T) {
 				map[string]any{"id": "brotli", "value": "on"},
 			}))
 		},
-		"PATCH /zones/z1/settings/ssl":             patch,
-		"PATCH /zones/z1/settings/security_header": patch,
+		"PATCH /zones/023e105f4ecef8ad9ca31a8372d0c353/settings/ssl":             patch,
+		"PATCH /zones/023e105f4ecef8ad9ca31a8372d0c353/settings/security_header": patch,
 	}
 	p, srv, _ := newSDKProvider(t, routes, Options{})
 	ctx := context.Background()
@@ -416,8 +423,8 @@ func TestSDKSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantPatches := []string{
-		`/client/v4/zones/z1/settings/ssl {"value":"strict"}`,
-		`/client/v4/zones/z1/settings/security_header {"value":{"strict_transport_security":{"enabled":true,"include_subdomains":true,"max_age":31536000,"nosniff":true,"preload":false}}}`,
+		`/client/v4/zones/023e105f4ecef8ad9ca31a8372d0c353/settings/ssl {"value":"strict"}`,
+		`/client/v4/zones/023e105f4ecef8ad9ca31a8372d0c353/settings/security_header {"value":{"strict_transport_security":{"enabled":true,"include_subdomains":true,"max_age":31536000,"nosniff":true,"preload":false}}}`,
 	}
 	if diff := cmp.Diff(wantPatches, patches); diff != "" {
 		t.Errorf("PATCH bodies (-want +got):\n%s", diff)
@@ -427,20 +434,20 @@ func TestSDKSettings(t *testing.T) {
 func TestSDKRules(t *testing.T) {
 	var put string
 	routes := map[string]http.HandlerFunc{
-		"GET /zones/z1/rulesets/phases/http_request_dynamic_redirect/entrypoint": func(w http.ResponseWriter, r *http.Request) {
+		"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/rulesets/phases/http_request_dynamic_redirect/entrypoint": func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 404, fail(10003, "could not find entrypoint ruleset in the http_request_dynamic_redirect phase"))
 		},
-		"GET /zones/z1/rulesets/phases/http_request_cache_settings/entrypoint": func(w http.ResponseWriter, r *http.Request) {
+		"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/rulesets/phases/http_request_cache_settings/entrypoint": func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 200, ok(map[string]any{"id": "rs1", "name": "default", "kind": "zone", "phase": "http_request_cache_settings", "version": "2",
 				"rules": []any{map[string]any{"id": "h1", "version": "1", "action": "set_cache_settings", "expression": "true", "enabled": true,
 					"action_parameters": map[string]any{"cache": true, "serve_stale": map[string]any{"disable_stale_while_updating": true}}, "logging": map[string]any{"enabled": false}}}}))
 		},
-		"POST /zones/z1/rulesets/rs1/rules": func(w http.ResponseWriter, r *http.Request) {
+		"POST /zones/023e105f4ecef8ad9ca31a8372d0c353/rulesets/rs1/rules": func(w http.ResponseWriter, r *http.Request) {
 			b, _ := io.ReadAll(r.Body)
 			put = string(b)
 			writeJSON(w, 200, ok(map[string]any{"id": "rs1", "rules": []any{map[string]any{"id": "h1"}, map[string]any{"id": "n1", "ref": "launchready:cache:assets"}}}))
 		},
-		"GET /zones/z1/rulesets/phases/http_config_settings/entrypoint": func(w http.ResponseWriter, r *http.Request) {
+		"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/rulesets/phases/http_config_settings/entrypoint": func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 403, fail(10000, "Authentication error"))
 		},
 	}
@@ -474,7 +481,7 @@ func TestSDKRetriesHonourRetryAfter(t *testing.T) {
 	var mu sync.Mutex
 	calls := 0
 	routes := map[string]http.HandlerFunc{
-		"GET /zones/z1/settings": func(w http.ResponseWriter, r *http.Request) {
+		"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/settings": func(w http.ResponseWriter, r *http.Request) {
 			mu.Lock()
 			calls++
 			n := calls
@@ -512,7 +519,7 @@ func TestSDKRetriesHonourRetryAfter(t *testing.T) {
 func TestSDKRetryAfterCap(t *testing.T) {
 	attempts := 0
 	routes := map[string]http.HandlerFunc{
-		"GET /zones/z1/settings": func(w http.ResponseWriter, r *http.Request) {
+		"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/settings": func(w http.ResponseWriter, r *http.Request) {
 			attempts++
 			w.Header().Set("Retry-After", "61")
 			writeJSON(w, 429, fail(971, "Please wait and consider throttling your request speed"))
@@ -528,7 +535,7 @@ func TestSDKRetryAfterCap(t *testing.T) {
 	}
 	calls := 0
 	routes = map[string]http.HandlerFunc{
-		"GET /zones/z1/settings": func(w http.ResponseWriter, r *http.Request) {
+		"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/settings": func(w http.ResponseWriter, r *http.Request) {
 			if calls++; calls == 1 {
 				w.Header().Set("Retry-After", "0.05")
 				writeJSON(w, 429, fail(971, "Please wait and consider throttling your request speed"))
@@ -550,7 +557,7 @@ func TestSDKRetryAfterCap(t *testing.T) {
 // rather than sleeping into the deadline.
 func TestSDKRetryAfterBeyondDeadline(t *testing.T) {
 	routes := map[string]http.HandlerFunc{
-		"GET /zones/z1/settings": func(w http.ResponseWriter, r *http.Request) {
+		"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/settings": func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", "300")
 			writeJSON(w, 429, fail(971, "Please wait and consider throttling your request speed"))
 		},
@@ -573,14 +580,14 @@ func TestSDKRetryAfterBeyondDeadline(t *testing.T) {
 
 func TestSDKServerErrorRetriesExhausted(t *testing.T) {
 	routes := map[string]http.HandlerFunc{
-		"GET /zones/z1/dns_records": func(w http.ResponseWriter, r *http.Request) {
+		"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records": func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", "0")
 			writeJSON(w, 502, fail(1000, "Bad gateway"))
 		},
 	}
 	p, _, _ := newSDKProvider(t, routes, Options{MaxRetries: 2})
 	_, err := p.ReadZone(context.Background(), "example.com")
-	if err == nil || !strings.Contains(err.Error(), "listing DNS records of example.com: GET zones/z1/dns_records (page 1): HTTP 502: Bad gateway (code 1000)") {
+	if err == nil || !strings.Contains(err.Error(), "listing DNS records of example.com: GET zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records (page 1): HTTP 502: Bad gateway (code 1000)") {
 		t.Fatalf("error = %v", err)
 	}
 	if p.Requests() != 4 { // lookup + 1 attempt + 2 retries
@@ -590,7 +597,7 @@ func TestSDKServerErrorRetriesExhausted(t *testing.T) {
 
 func TestSDKNoRetries(t *testing.T) {
 	routes := map[string]http.HandlerFunc{
-		"GET /zones/z1/dns_records": func(w http.ResponseWriter, r *http.Request) {
+		"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records": func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 503, fail(1000, "unavailable"))
 		},
 	}
@@ -610,7 +617,7 @@ func TestSDKTokenNeverLogged(t *testing.T) {
 		"GET /user/tokens/verify": func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 200, ok(map[string]any{"id": "tok", "status": "active"}))
 		},
-		"GET /zones/z1/dns_records": func(w http.ResponseWriter, r *http.Request) {
+		"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records": func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", "0")
 			writeJSON(w, 500, fail(1000, "boom"))
 		},

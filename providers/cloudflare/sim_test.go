@@ -36,6 +36,7 @@ func startSim(t testing.TB, opts sim.Options) *simEnv {
 		opts.Zones = []string{"example.com"}
 	}
 	opts.Token = simToken
+	opts.Conformance = cloudflare.NewConformanceChecker(t)
 	s, err := sim.New(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -44,6 +45,8 @@ func startSim(t testing.TB, opts sim.Options) *simEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Registered after NewConformanceChecker's cleanup: the server stops first, so
+	// every exchange is in when the failures are read.
 	t.Cleanup(func() { _ = s.Close() })
 	return &simEnv{srv: s, base: base}
 }

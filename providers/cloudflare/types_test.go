@@ -27,7 +27,7 @@ func TestSDKReadZoneNAPTRAndUnknownType(t *testing.T) {
 		map[string]any{"id": "a1", "name": "example.com", "type": "A", "content": "203.0.113.10", "ttl": 1},
 	}
 	routes := map[string]http.HandlerFunc{
-		"GET /zones/z1/dns_records": func(w http.ResponseWriter, r *http.Request) {
+		"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records": func(w http.ResponseWriter, r *http.Request) {
 			res := records
 			if p := r.URL.Query().Get("page"); p != "" && p != "1" {
 				res = []any{}
@@ -134,7 +134,7 @@ func TestWireRoundTripEveryType(t *testing.T) {
 func TestSDKBatchBodyNewTypes(t *testing.T) {
 	var body string
 	routes := map[string]http.HandlerFunc{
-		"POST /zones/z1/dns_records/batch": func(w http.ResponseWriter, r *http.Request) {
+		"POST /zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records/batch": func(w http.ResponseWriter, r *http.Request) {
 			b, _ := io.ReadAll(r.Body)
 			body = string(b)
 			writeJSON(w, 200, ok(map[string]any{"deletes": []any{}, "patches": []any{}, "puts": []any{}, "posts": []any{}}))
@@ -148,7 +148,7 @@ func TestSDKBatchBodyNewTypes(t *testing.T) {
 		model.Record{Name: "office.example.com", Type: "LOC", Value: "52 22 23.000 N 04 53 32.000 E -2m 1m 10000m 10m"},
 		model.Record{Name: "k.example.com", Type: "OPENPGPKEY", Value: "mDMEZbq2ZBYJKwYBBAHaRw8BAQdA0r5Hz3Lq1A=="},
 	)...)
-	if err := p.ApplyRecords(context.Background(), &model.LiveZone{Name: "example.com", ID: "z1"}, ops); err != nil {
+	if err := p.ApplyRecords(context.Background(), &model.LiveZone{Name: "example.com", ID: "023e105f4ecef8ad9ca31a8372d0c353"}, ops); err != nil {
 		t.Fatal(err)
 	}
 	want := `{

@@ -10,6 +10,7 @@ import (
 
 	"github.com/launchready/launchready/examples"
 	"github.com/launchready/launchready/providers/cloudflare/sim"
+	"github.com/launchready/launchready/providers/cloudflare/sim/conformance"
 )
 
 // demoToken is the simulator's token during the demo: a throwaway, loopback-only value.
@@ -37,7 +38,7 @@ With --break FAULT the demo seeds one launch fault (--break list names them) and
 					return exitCode(ExitError, fmt.Errorf("--break %q: unknown fault; `launchready demo --break list` names them", brk))
 				}
 			}
-			return e.demo(cmd, keep, fault)
+			return e.demoChecked(cmd, keep, fault)
 		},
 	}
 	cmd.Flags().StringVar(&keep, "dir", "", "write the demo's files (config, snapshots, DNS map) here instead of a temporary directory")
@@ -45,7 +46,28 @@ With --break FAULT the demo seeds one launch fault (--break list names them) and
 	return cmd
 }
 
-func (e *env) demo(cmd *cobra.Command, dir string, fault *demoFault) error {
+// demoChecked runs the demo; with LAUNCHREADY_SIM_CONFORMANCE=FILE (the end-to-end
+// tests set it) its simulator validates every exchange against the Cloudflare schema
+// in FILE, and any failure (each printed as it happens) fails the demo.
+func (e *env) demoChecked(cmd *cobra.Command, dir string, fault *demoFault) error {
+	path := e.getenv(envSimConformance)
+	if path == "" {
+		return e.demo(cmd, dir, fault, nil)
+	}
+	c, err := newSimConformance(path, e.stderr)
+	if err != nil {
+		return exitCode(ExitError, fmt.Errorf("%s: %w", envSimConformance, err))
+	}
+	if err := e.demo(cmd, dir, fault, c); err != nil {
+		return err
+	}
+	if fs := c.Failures(); len(fs) > 0 {
+		return exitCode(ExitError, fmt.Errorf("%d exchanges with the demo's simulator do not conform to the Cloudflare schema (listed above)", len(fs)))
+	}
+	return nil
+}
+
+func (e *env) demo(cmd *cobra.Command, dir string, fault *demoFault, checker *conformance.Checker) error {
 	ctx := cmd.Context()
 	keep := dir != ""
 	if dir == "" {
@@ -62,7 +84,7 @@ func (e *env) demo(cmd *cobra.Command, dir string, fault *demoFault) error {
 	if err != nil {
 		return exitCode(ExitError, err)
 	}
-	wo := simWorldOptions{api: sim.Options{Token: demoToken, Zones: []string{"example.com", "mailhost.net"}, Logger: e.log}, logger: e.log}
+	wo := simWorldOptions{api: sim.Options{Token: demoToken, Zones: []string{"example.com", "mailhost.net"}, Logger: e.log, Conformance: checker}, logger: e.log}
 	if fault != nil && fault.world != nil {
 		fault.world(&wo)
 	}

@@ -2,13 +2,16 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/launchready/launchready/providers/cloudflare/cfplan"
 	"github.com/launchready/launchready/providers/cloudflare/sim"
+	"github.com/launchready/launchready/providers/cloudflare/sim/conformance"
 )
 
 func newSimCmd(e *env) *cobra.Command {
@@ -21,6 +24,7 @@ func newSimCmd(e *env) *cobra.Command {
 		plan, permissions     string
 		recordQuota           int
 		emailRouting          []string
+		conformanceSchema     string
 	)
 	cmd := &cobra.Command{
 		Use:   "sim",
@@ -71,6 +75,14 @@ Request counts per endpoint are served at GET /__sim/stats; faults (429, 5xx, la
 				}
 				api.Permissions = append([]string{}, gs...)
 			}
+			if conformanceSchema != "" {
+				c, err := newSimConformance(conformanceSchema, e.stderr)
+				if err != nil {
+					return exitCode(ExitError, fmt.Errorf("--conformance: %w", err))
+				}
+				api.Conformance = c
+				fmt.Fprintf(e.stdout, "Validating every /client/v4 request and answer against %s (failures: GET /__sim/conformance)\n", conformanceSchema)
+			}
 			w, err := startSimWorld(simWorldOptions{
 				api:    api,
 				listen: listen, dns: dns, edgeHTTP: edgeHTTP, edgeTS: edgeTS, origins: om, noEdge: noEdge, logger: e.log,
@@ -107,7 +119,29 @@ Request counts per endpoint are served at GET /__sim/stats; faults (429, 5xx, la
 	cmd.Flags().StringArrayVar(&origins, "origin", nil, "serve a record value's origin from HOST:PORT: VALUE=HOST:PORT (repeatable; default: the built-in demo origin)")
 	cmd.Flags().BoolVar(&noEdge, "no-edge", false, "run the API only")
 	cmd.Flags().BoolVar(&allowRemote, "allow-remote", false, "allow listening on an address outside loopback (prints a warning)")
+	cmd.Flags().StringVar(&conformanceSchema, "conformance", e.getenv(envSimConformance), "validate every API request and answer against the Cloudflare OpenAPI schema in FILE (tests; default $"+envSimConformance+")")
+	_ = cmd.Flags().MarkHidden("conformance")
 	return cmd
+}
+
+// envSimConformance names the schema file `launchready sim --conformance` defaults to.
+const envSimConformance = "LAUNCHREADY_SIM_CONFORMANCE"
+
+// newSimConformance loads the schema at path and returns a checker that prints each
+// failure to stderr as it happens, naming method, path and what failed.
+func newSimConformance(path string, stderr io.Writer) (*conformance.Checker, error) {
+	spec, err := conformance.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	c := conformance.New(spec)
+	var mu sync.Mutex
+	c.Report = func(f conformance.Failure) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(stderr, "SCHEMA CONFORMANCE FAILURE: %s\n", f)
+	}
+	return c, nil
 }
 
 // loopbackListenAddr reports whether a listen address (host:port) binds loopback only.

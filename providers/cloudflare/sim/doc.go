@@ -52,6 +52,7 @@
 //	POST   /__sim/zones         {"name":"example.org"} adds a zone
 //	GET    /__sim/zones/{name}  the zone's LiveZone as JSON
 //	PATCH  /__sim/zones/{name}  {"status","name_servers","original_name_servers","dnssec"} (ZoneDelegation)
+//	GET    /__sim/conformance   what the schema check found (Options.Conformance; see Conformance)
 //
 // Every API request passes, in order: counting (Stats), injected faults, authentication,
 // the rate limit, then the endpoint.
@@ -246,15 +247,36 @@
 //
 // # Conformance
 //
-// conformance_test.go validates every request the tests send and every answer against
+// Package conformance (providers/cloudflare/sim/conformance) holds exchanges against
 // shared/cloudflare-api/openapi-subset.json (Cloudflare's 2024-08-06 schema) with
-// kin-openapi. The schema's known quirks — token security missing on DNS operations,
-// DELETE declaring a body, contradictory 4XX envelopes, answer-only fields required in
-// request bodies, partial PATCH bodies typed as full records, the {value} body of a
-// setting edit, an action pattern that forbids underscores, oneOf branches that are not
-// exclusive, OpenAPI 3.0 null without nullable, and SDK additions (browser_ttl
-// "bypass", edge_ttl needing only mode) — are corrected by named patches, each with its
-// reason and each failing once the quirk is gone. 5xx answers, 429's code 971 and
-// dry_run's null result are the only answers not validated, for the reasons listed
-// there.
+// kin-openapi. With Options.Conformance set (`launchready sim --conformance FILE`, a
+// hidden flag, or LAUNCHREADY_SIM_CONFORMANCE=FILE) its middleware wraps the handler:
+// every /client/v4/ request is validated as it arrives and every answer as written,
+// the request is served whatever the outcome, each failure is printed to stderr
+// ("SCHEMA CONFORMANCE FAILURE: METHOD PATH: what: detail") and GET /__sim/conformance
+// answers {"enabled", "checked", "failures": [{"method","path","what","detail"}]}.
+// /__sim/* is not Cloudflare's API and is not checked. A request sent malformed on
+// purpose carries the header Launchready-Conformance-Invalid-Request: <why>; only its
+// answer is checked.
+//
+// Three suites run with it: this package's tests (the SDK and a raw client send
+// through the checker's RoundTripper), the Cloudflare provider's tests (the simulator
+// with the middleware; the provider's requests to their scripted server too) and the
+// end-to-end tests (every `launchready sim` they start; a test fails for each
+// failure the simulator recorded). So the simulator's answers and launchready's own
+// requests are both held to Cloudflare's schema.
+//
+// The schema's known quirks and gaps are corrected by named patches, each with its
+// reason and each failing once the quirk is gone (conformance.Patches): token security
+// missing on DNS operations, DELETE declaring a body, contradictory 4XX envelopes,
+// answer-only fields required in request bodies, partial PATCH bodies typed as full
+// records, the {value} body of a setting edit, an action pattern that forbids
+// underscores, oneOf branches that are not exclusive, OpenAPI 3.0 null without
+// nullable, and what the 2024 file predates (browser_ttl "bypass", edge_ttl needing
+// only mode, record type OPENPGPKEY, the ssl_automatic_mode setting). Operations
+// launchready uses that the subset lacks — DNSSEC and the per-rule ruleset writes —
+// are listed in conformance.UncoveredOperations with Cloudflare's documentation; their
+// answers must be Cloudflare's envelope. Any other path the schema lacks fails. 5xx
+// answers, 429's code 971 and dry_run's null result are the only answers not
+// validated, for the reasons given there.
 package sim

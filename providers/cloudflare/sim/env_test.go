@@ -14,6 +14,7 @@ import (
 	"github.com/cloudflare/cloudflare-go/v7/option"
 
 	"github.com/launchready/launchready/providers/cloudflare/sim"
+	"github.com/launchready/launchready/providers/cloudflare/sim/conformance"
 )
 
 const (
@@ -31,7 +32,7 @@ func TestMain(m *testing.M) {
 
 // testEnv is a simulator on 127.0.0.1 with one zone, an SDK client and a raw HTTP
 // client; both clients validate every exchange against the schema when it is
-// available (see conformance_test.go).
+// available (package conformance).
 type testEnv struct {
 	t      *testing.T
 	srv    *sim.Server
@@ -39,7 +40,7 @@ type testEnv struct {
 	zoneID string
 	http   *http.Client
 	cf     *cloudflare.Client
-	conf   *conformance // nil when the schema is not available (outside CI only)
+	conf   *conformance.Checker // nil when the schema is not available (outside CI only)
 }
 
 func newEnv(t *testing.T, opts sim.Options, cfOpts ...option.RequestOption) *testEnv {
@@ -65,16 +66,13 @@ func newEnv(t *testing.T, opts sim.Options, cfOpts ...option.RequestOption) *tes
 	})
 	e := &testEnv{t: t, srv: srv, base: base}
 	var rt http.RoundTripper = http.DefaultTransport.(*http.Transport).Clone()
-	doc, err := loadSpec()
+	spec, err := conformance.Default()
 	switch {
 	case err == nil:
-		c, cerr := newConformance(doc, rt)
-		if cerr != nil {
-			t.Fatalf("schema router: %v", cerr)
-		}
-		e.conf = c
-		rt = checkedTransport{t: t, c: c}
-	case errors.Is(err, os.ErrNotExist) && os.Getenv("CI") != "true":
+		e.conf = conformance.New(spec)
+		e.conf.Report = func(f conformance.Failure) { t.Errorf("schema conformance: %s", f) }
+		rt = e.conf.Transport(rt)
+	case errors.Is(err, os.ErrNotExist) && !conformance.Required():
 		t.Logf("schema not found, exchanges not validated: %v", err)
 	default:
 		t.Fatalf("Cloudflare schema: %v", err)

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/providers/cloudflare/sim/conformance"
 )
 
 // apiPrefix is where the API is served, as on api.cloudflare.com.
@@ -66,6 +67,10 @@ type Options struct {
 	// RateLimitWindow is the rate limit's fixed window; 0 means 10 seconds, short so
 	// that Retry-After stays small.
 	RateLimitWindow time.Duration
+	// Conformance, when set, validates every /client/v4/ request and answer against
+	// Cloudflare's schema (package conformance's middleware wraps the handler) and
+	// serves what failed at GET /__sim/conformance. nil checks nothing.
+	Conformance *conformance.Checker
 }
 
 // DefaultBatchLimit is Options.BatchLimit's default.
@@ -148,6 +153,9 @@ func New(opts Options) (*Server, error) {
 		}
 	}
 	s.handler = s.routes()
+	if opts.Conformance != nil {
+		s.handler = opts.Conformance.Middleware(s.handler)
+	}
 	return s, nil
 }
 
@@ -302,6 +310,7 @@ func (s *Server) routes() http.Handler {
 		s.ClearFaults()
 		w.WriteHeader(http.StatusNoContent)
 	})
+	mux.HandleFunc("GET /__sim/conformance", s.handleConformance)
 	mux.HandleFunc("GET /__sim/zones", s.handleSimZones)
 	mux.HandleFunc("POST /__sim/zones", s.handleSimAddZone)
 	mux.HandleFunc("GET /__sim/zones/{name}", s.handleSimLiveZone)
@@ -402,6 +411,23 @@ func (s *Server) noRoute(mux *http.ServeMux) http.HandlerFunc {
 		}
 		writeError(w, errf(http.StatusNotFound, CodeNoRoute, "No route for that URI"))
 	}
+}
+
+// ConformanceReport is what GET /__sim/conformance answers: whether exchanges are
+// validated (Options.Conformance), how many were, and each failure.
+type ConformanceReport struct {
+	Enabled  bool                  `json:"enabled"`
+	Checked  int                   `json:"checked"`
+	Failures []conformance.Failure `json:"failures"`
+}
+
+func (s *Server) handleConformance(w http.ResponseWriter, r *http.Request) {
+	rep := ConformanceReport{Failures: []conformance.Failure{}}
+	if c := s.opts.Conformance; c != nil {
+		rep.Enabled, rep.Checked = true, c.Checked()
+		rep.Failures = append(rep.Failures, c.Failures()...)
+	}
+	writeJSON(w, http.StatusOK, rep)
 }
 
 // handleImport answers the BIND import endpoint, which the simulator does not
