@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -85,6 +86,9 @@ type Provider struct {
 	mu        sync.Mutex
 	zones     map[string]*zoneEntry
 	ruleExtra map[ruleKey]map[string]json.RawMessage
+	// noBulkSettings is set once GET /zones/{id}/settings answered that it is gone
+	// (its end of life was 2026-09-15); settings are then read one at a time.
+	noBulkSettings atomic.Bool
 }
 
 type zoneEntry struct {
