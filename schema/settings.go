@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"slices"
+
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/launchready/launchready/model"
@@ -28,13 +30,24 @@ var hstsSchema = &hcl.BodySchema{
 	},
 }
 
-// Allowed values of the enumerated settings (Cloudflare's API values).
+// Allowed values of the enumerated settings (Cloudflare's API values; the sources are
+// in providers/cloudflare/sim/doc.go, "Settings values and their sources").
+// origin_pull (Strict, SSL-only origin pull) is left out of SSLModes: it is for
+// Enterprise zones only.
 var (
 	SSLModes       = []string{"off", "flexible", "full", "strict"}
 	TLSVersions    = []string{"1.0", "1.1", "1.2", "1.3"}
 	TLS13Modes     = []string{"on", "off", "zrt"}
 	SecurityLevels = []string{"off", "essentially_off", "low", "medium", "high", "under_attack"}
 )
+
+// InertSecurityLevels are the security_level values the API still accepts but that
+// change nothing since 2025-03-17: they chose how high a threat score to challenge,
+// and the threat score is now always 0. Only under_attack (I'm Under Attack mode)
+// still acts. https://developers.cloudflare.com/waf/tools/security-level/,
+// https://developers.cloudflare.com/fundamentals/api/reference/deprecations/
+// ("Security Level and Threat Score are now automated").
+var InertSecurityLevels = []string{"essentially_off", "low", "medium", "high"}
 
 // HSTSMaxAgeLimit is the largest HSTS max_age Cloudflare's dashboard offers (one year,
 // also what preload lists ask for).
@@ -92,6 +105,10 @@ func (l *loader) decodeSettingsBlock(zs *zoneState, b *hcl.Block) {
 	enum(model.SettingTLS13, "TLS 1.3 mode", TLS13Modes)
 	onOff(model.SettingAutomaticHTTPSRewrites)
 	enum(model.SettingSecurityLevel, "security level", SecurityLevels)
+	if v, ok := s.Values[model.SettingSecurityLevel]; ok && slices.Contains(InertSecurityLevels, v) {
+		l.warnf(c.Attributes[model.SettingSecurityLevel].Expr.Range(), "Security level has no effect",
+			"security_level = %q changes nothing at Cloudflare since 2025-03-17: the levels chose which threat scores to challenge, and the threat score is now always 0. Only \"under_attack\" (I'm Under Attack mode) still acts. Remove the line unless you mean to record the value (https://developers.cloudflare.com/waf/tools/security-level/).", v)
+	}
 
 	if hb := l.singleBlock(c.Blocks, "hsts"); hb != nil {
 		if h := l.decodeHSTSBlock(hb); h != nil {

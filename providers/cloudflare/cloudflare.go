@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -88,6 +89,9 @@ type Provider struct {
 	// locks maps a zone to the apply lock this process holds there (record id and
 	// token), so it is released without reading the zone.
 	locks map[string]heldLock
+	// noBulkSettings is set once GET /zones/{id}/settings answered that it is gone
+	// (its end of life was 2026-09-15); settings are then read one at a time.
+	noBulkSettings atomic.Bool
 }
 
 type zoneEntry struct {

@@ -22,7 +22,7 @@
 //	err = p.VerifyToken(ctx)                                     // 1 request
 //	live, err := p.ReadZone(ctx, "example.com")                  // zone lookup (once) + 1 page per 5,000 records; live.Nameservers = name_servers
 //	err = p.ApplyRecords(ctx, live, ops)                         // ceil(len(ops)/BatchLimit) batches
-//	s, err := p.ReadSettings(ctx, "example.com", ids)            // 1 request
+//	s, err := p.ReadSettings(ctx, "example.com", ids)            // 1 request (1 per setting once the bulk endpoint is gone)
 //	err = p.WriteSettings(ctx, "example.com", s)                 // 1 PATCH per setting
 //	rules, err := p.ReadRules(ctx, "example.com", model.PhaseRedirect) // 1 request
 //	err = p.WriteRules(ctx, "example.com", model.PhaseRedirect, rules)  // 1 PUT
@@ -60,8 +60,12 @@
 //     with a 4xx; after a lost connection or a 5xx (which the SDK retries) the batch
 //     may have been applied, and the error says so.
 //   - ReadSettings reads GET /zones/{id}/settings once; switches are "on"/"off", and
-//     security_header fills model.Settings.HSTS. WriteSettings PATCHes each setting
-//     given (zones.Settings.Edit).
+//     security_header fills model.Settings.HSTS. That bulk endpoint reached its end
+//     of life on 2026-09-15 (Cloudflare's API deprecations page, "Zone Settings
+//     Batch API"): once it answers 404/405/410 or code 7000, each setting is read with
+//     GET /zones/{id}/settings/{setting_id} (one request per setting, plus
+//     ssl_automatic_mode with ssl). WriteSettings PATCHes each setting given
+//     (zones.Settings.Edit).
 //   - ReadRules reads the phase's entrypoint; a phase never configured (404, code
 //     10003) has no rules. Redirect and set_cache_settings parameters map to
 //     model.RedirectAction and model.CacheAction; a rule launchready does not own

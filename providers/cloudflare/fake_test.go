@@ -28,6 +28,8 @@ type fakeAPI struct {
 	limit   int // batch limit the fake enforces (0 = none)
 	// failBatch, when set, is asked before a batch is applied; an error fails it.
 	failBatch func(n int, b wireBatch) error
+	// noBulkSettings makes GET /zones/{id}/settings answer as after its end of life.
+	noBulkSettings bool
 }
 
 func newFake(zones ...string) *fakeAPI {
@@ -133,6 +135,9 @@ func (f *fakeAPI) zoneSettings(zoneID string) map[string]json.RawMessage {
 
 func (f *fakeAPI) settings(_ context.Context, zoneID string) ([]wireSetting, error) {
 	f.call("settings")
+	if f.noBulkSettings {
+		return nil, &apiError{Op: "GET settings", Status: 404, Errors: []apiMessage{{Code: 7000, Message: "No route for that URI"}}}
+	}
 	var out []wireSetting
 	for id, v := range f.zoneSettings(zoneID) {
 		out = append(out, wireSetting{ID: id, Value: v})

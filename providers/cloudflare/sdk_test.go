@@ -741,3 +741,38 @@ func TestNewOptions(t *testing.T) {
 		}
 	}
 }
+
+// Against an API without the bulk settings endpoint (end of life 2026-09-15), each
+// setting is read on its own over HTTP; ssl_automatic_mode too, when ssl is read.
+func TestSDKSettingsWithoutBulk(t *testing.T) {
+	one := func(id string, v any) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, ok(map[string]any{"id": id, "value": v, "editable": true}))
+		}
+	}
+	routes := map[string]http.HandlerFunc{
+		"GET /zones/z1/settings/ssl":                one("ssl", "full"),
+		"GET /zones/z1/settings/ssl_automatic_mode": one("ssl_automatic_mode", "custom"),
+		"GET /zones/z1/settings/security_header": one("security_header", map[string]any{"strict_transport_security": map[string]any{
+			"enabled": true, "max_age": 86400, "include_subdomains": false, "preload": false, "nosniff": true}}),
+	}
+	p, srv, _ := newSDKProvider(t, routes, Options{})
+	got, err := p.ReadSettings(context.Background(), "example.com", []string{"ssl", "security_header"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &model.Settings{Values: map[string]string{"ssl": "full"}, HSTS: &model.HSTS{Enabled: true, MaxAge: 86400, Nosniff: true}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("settings (-want +got):\n%s", diff)
+	}
+	var paths []string
+	for _, s := range srv.requests() {
+		if strings.Contains(s.Path, "/settings") {
+			paths = append(paths, s.Method+" "+s.Path)
+		}
+	}
+	wantPaths := []string{"GET /zones/z1/settings", "GET /zones/z1/settings/ssl", "GET /zones/z1/settings/security_header", "GET /zones/z1/settings/ssl_automatic_mode"}
+	if diff := cmp.Diff(wantPaths, paths); diff != "" {
+		t.Errorf("settings requests (-want +got):\n%s", diff)
+	}
+}

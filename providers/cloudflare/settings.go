@@ -3,11 +3,14 @@ package cloudflare
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
 	"sort"
 	"strconv"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/providers/cloudflare/cfplan"
 )
 
 // allSettings are the setting ids launchready manages (ReadSettings with no ids reads
@@ -76,6 +79,13 @@ func fromHSTS(h *model.HSTS) hstsWire {
 // ReadSettings returns the live value of the named settings (all the settings
 // launchready manages when ids is empty), read with one request for the whole zone.
 // A setting the bulk answer lacks is read on its own.
+//
+// Cloudflare deprecated the bulk GET /zones/{id}/settings on 2025-04-23, end of
+// life 2026-09-15 ("Zone Settings Batch API",
+// https://developers.cloudflare.com/fundamentals/api/reference/deprecations/). When
+// it answers that it is gone (404, 405, 410, or code 7000 "No route for that URI"),
+// every setting is read with GET /zones/{id}/settings/{id} instead, from then on for
+// the life of the Provider, ssl_automatic_mode included when ssl is asked for.
 func (p *Provider) ReadSettings(ctx context.Context, zone string, ids []string) (*model.Settings, error) {
 	zone, zid, err := p.zoneID(ctx, zone)
 	if err != nil {
@@ -84,22 +94,34 @@ func (p *Provider) ReadSettings(ctx context.Context, zone string, ids []string) 
 	if len(ids) == 0 {
 		ids = allSettings
 	}
-	all, err := p.api.settings(ctx, zid)
-	if err != nil {
-		if pe := denied(zone, "Zone Settings:Edit", "read and change zone settings", err); pe != err {
-			return nil, pe
+	byID := map[string]wireSetting{}
+	bulk := !p.noBulkSettings.Load()
+	if bulk {
+		all, err := p.api.settings(ctx, zid)
+		switch {
+		case err == nil:
+			for _, s := range all {
+				byID[s.ID] = s
+			}
+		case bulkSettingsGone(err):
+			p.noBulkSettings.Store(true)
+			bulk = false
+			p.log.Debug("the bulk zone settings endpoint is gone; reading settings one at a time", "zone", zone, "error", err)
+		default:
+			if pe := denied(zone, cfplan.SettingsEdit, "read and change zone settings", err); pe != err {
+				return nil, pe
+			}
+			return nil, fmt.Errorf("reading settings of %s: %w", zone, err)
 		}
-		return nil, fmt.Errorf("reading settings of %s: %w", zone, err)
-	}
-	byID := make(map[string]wireSetting, len(all))
-	for _, s := range all {
-		byID[s.ID] = s
 	}
 	out := &model.Settings{}
 	for _, id := range ids {
 		s, ok := byID[id]
 		if !ok {
 			if s, err = p.api.setting(ctx, zid, id); err != nil {
+				if pe := denied(zone, cfplan.SettingsEdit, "read and change zone settings", err); pe != err {
+					return nil, pe
+				}
 				return nil, fmt.Errorf("reading setting %s of %s: %w", id, zone, err)
 			}
 		}
@@ -119,15 +141,39 @@ func (p *Provider) ReadSettings(ctx context.Context, zone string, ids []string) 
 		out.Values[id] = v
 	}
 	// Automatic SSL/TLS: whether Cloudflare chooses the ssl value itself, from the
-	// same bulk read (no extra request); absent, the mode is taken as custom.
+	// same bulk read (no extra request), or read on its own when there is no bulk
+	// read; absent or unreadable, the mode is taken as custom.
 	if _, ok := out.Values[model.SettingSSL]; ok {
-		if s, ok := byID[model.SettingSSLAutomaticMode]; ok {
+		s, ok := byID[model.SettingSSLAutomaticMode]
+		if !ok && !bulk {
+			var err error
+			s, err = p.api.setting(ctx, zid, model.SettingSSLAutomaticMode)
+			if err != nil && ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			ok = err == nil
+		}
+		if ok {
 			if v, err := settingValue(model.SettingSSLAutomaticMode, s.Value); err == nil && v == "auto" {
 				out.Values[model.SettingSSLAutomaticMode] = v
 			}
 		}
 	}
 	return out, nil
+}
+
+// bulkSettingsGone reports whether err says the bulk settings endpoint no longer
+// exists, as opposed to a refusal or a failure of this request.
+func bulkSettingsGone(err error) bool {
+	var ae *apiError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	switch ae.Status {
+	case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusGone:
+		return true
+	}
+	return ae.Status == http.StatusBadRequest && ae.has(7000)
 }
 
 // WriteSettings changes each setting present in s, one PATCH per setting, in id

@@ -62,6 +62,40 @@ func TestReadSettingsFallback(t *testing.T) {
 	}
 }
 
+// GET /zones/{id}/settings reached its end of life on 2026-09-15 (Cloudflare's API
+// deprecations page): when it answers 404, each setting is read on its own, and the
+// bulk endpoint is not asked again.
+func TestReadSettingsWithoutBulk(t *testing.T) {
+	ctx := context.Background()
+	p, f := newFakeProvider(t, Options{}, "example.com")
+	f.noBulkSettings = true
+	f.sets["zone01"]["ssl"] = json.RawMessage(`"strict"`)
+	f.sets["zone01"]["ssl_automatic_mode"] = json.RawMessage(`"auto"`)
+	want := &model.Settings{Values: map[string]string{"ssl": "strict", "ssl_automatic_mode": "auto", "tls_1_3": "off"}}
+	for round := 1; round <= 2; round++ {
+		got, err := p.ReadSettings(ctx, "example.com", []string{"ssl", "tls_1_3"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("round %d (-want +got):\n%s", round, diff)
+		}
+		// ssl, tls_1_3 and ssl_automatic_mode, each round
+		if n := f.calls["setting"]; n != 3*round {
+			t.Errorf("round %d: single-setting reads = %d, want %d", round, n, 3*round)
+		}
+	}
+	if n := f.calls["settings"]; n != 1 {
+		t.Errorf("bulk reads = %d, want 1 (not asked again once gone)", n)
+	}
+	// a zone without ssl_automatic_mode is custom
+	delete(f.sets["zone01"], "ssl_automatic_mode")
+	got, err := p.ReadSettings(ctx, "example.com", []string{"ssl"})
+	if err != nil || got.Values["ssl_automatic_mode"] != "" {
+		t.Errorf("without ssl_automatic_mode: %v, %v", got, err)
+	}
+}
+
 func TestSettingValue(t *testing.T) {
 	tests := []struct {
 		raw, want string

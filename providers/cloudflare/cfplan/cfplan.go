@@ -93,9 +93,15 @@ func Parse(plan string) (string, error) {
 // Permission groups, written as the dashboard's token editor shows them ("Zone >
 // DNS > Edit" is "DNS:Edit"). Edit includes Read.
 // https://developers.cloudflare.com/fundamentals/api/reference/permissions/ lists the
-// zone permission groups (the API names them "DNS Write", "Dynamic URL Redirects
-// Write" — the dashboard's "Single Redirect" — and "Cache Settings Write" — the
-// dashboard's "Cache Rules").
+// zone permission groups: Zone, DNS, Zone Settings, "Single Redirect" ("zone-level
+// Single Redirects") and "Cache Rules" (source: cloudflare-docs
+// src/content/partials/fundamentals/zone-permissions-table.mdx). The API reference
+// names the last two "Dynamic URL Redirects Write" and "Cache Settings Write"
+// (https://developers.cloudflare.com/rules/url-forwarding/single-redirects/create-api/,
+// "Required API token permissions"); a third-party docs fix,
+// techieforfun/cloudflare-docs#1, says the token editor itself shows "Dynamic URL
+// Redirects". Which endpoint needs which group, with sources, is in
+// providers/cloudflare/sim/doc.go.
 const (
 	ZoneRead           = "Zone:Read"
 	ZoneEdit           = "Zone:Edit"
@@ -118,7 +124,8 @@ var Groups = []string{ZoneRead, ZoneEdit, DNSRead, DNSEdit, SettingsRead, Settin
 
 // ParseGroups parses a comma-separated list of permission groups
 // ("Zone:Read,DNS:Edit"); names are matched case-insensitively, "Write" is accepted
-// for "Edit", and each Edit group brings its Read group.
+// for "Edit", the API reference's "Dynamic URL Redirects" and "Cache Settings" for
+// "Single Redirect" and "Cache Rules", and each Edit group brings its Read group.
 func ParseGroups(list string) ([]string, error) {
 	set := map[string]bool{}
 	for _, raw := range strings.Split(list, permissionGroupSep) {
@@ -144,6 +151,12 @@ func ParseGroups(list string) ([]string, error) {
 	return out, nil
 }
 
+// apiGroupNames maps the API reference's names of two groups to the token editor's.
+var apiGroupNames = map[string]string{
+	"dynamic url redirects": "single redirect",
+	"cache settings":        "cache rules",
+}
+
 func canonicalGroup(g string) (string, bool) {
 	res, level, ok := strings.Cut(g, ":")
 	if !ok {
@@ -153,7 +166,11 @@ func canonicalGroup(g string) (string, bool) {
 	if strings.EqualFold(level, "write") {
 		level = "Edit"
 	}
-	want := strings.ToLower(strings.TrimSpace(res)) + ":" + strings.ToLower(level)
+	res = strings.ToLower(strings.TrimSpace(res))
+	if n, ok := apiGroupNames[res]; ok {
+		res = n
+	}
+	want := res + ":" + strings.ToLower(level)
 	for _, c := range Groups {
 		if strings.ToLower(c) == want {
 			return c, true
@@ -192,7 +209,10 @@ func PhaseGroup(phase string, edit bool) string {
 
 // ZonePermission is the entry of the zone object's "permissions" list that a
 // permission group grants ("#dns_records:edit"). The zone object's list uses the
-// legacy "#resource:level" form; the ruleset entries are inferred.
+// legacy "#resource:level" form, the one of the 2024 schema's
+// x-cfPermissionsRequired ("#zone:read", "#dns_records:edit", "#zone_settings:edit");
+// the ruleset entries ("#single_redirect:…", "#cache_rules:…") are [inferred]: the
+// schema gives ruleset endpoints no such key.
 func ZonePermission(group string) string {
 	res, level, _ := strings.Cut(group, ":")
 	key := map[string]string{

@@ -81,12 +81,15 @@ func (s *Server) groups(c credential) []string {
 }
 
 // requiredGroups returns the permission groups of which a request needs one (nil:
-// none), following the "Accepted Permissions" of each operation in Cloudflare's API
-// reference (https://developers.cloudflare.com/api/): zones need Zone Read, DNS reads
-// DNS Read, DNS writes DNS Write, settings Zone Settings Read/Write, and a ruleset
-// phase the group of its product (Single Redirect = "Dynamic URL Redirects", Cache
-// Rules = "Cache Settings"). The groups for rulesets listed or addressed by id are
-// inferred: any of the rule groups.
+// none). Zones need Zone Read, DNS reads DNS Read, DNS writes DNS Write, settings
+// Zone Settings Read/Write: the 2024 schema's x-cfPermissionsRequired and the API
+// reference's "Accepted Permissions" (https://developers.cloudflare.com/api/).
+// Rulesets listed or addressed by id accept any rule group: the API reference lists
+// the rule-product groups as alternatives ("at least one required"). A phase's
+// entrypoint needs the group of its product (Single Redirect = API "Dynamic URL
+// Redirects", Cache Rules = API "Cache Settings"): [inferred] from the permission
+// table tying each group to one product, since the API reference lists the same
+// alternatives for every phase (sim/doc.go has the table of sources).
 func requiredGroups(pattern string, r *http.Request) []string {
 	method, path, _ := strings.Cut(pattern, " ")
 	write := method != http.MethodGet

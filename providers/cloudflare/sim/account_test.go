@@ -74,11 +74,11 @@ func TestPlanLimits(t *testing.T) {
 	}
 	long := strings.Repeat("x", 101)
 	env = e.call(ctx, "PATCH", z+"/dns_records/"+e.records()[0].ID, map[string]any{"comment": long}, http.StatusBadRequest, nil)
-	if c := env.Errors[0].ErrorChain; len(c) != 1 || c[0].Code != sim.CodeCommentTooLong || !strings.Contains(c[0].Message, "allows 100") {
+	if c := env.Errors; len(c) != 1 || c[0].Code != sim.CodeCommentTooLong || !strings.Contains(c[0].Message, "allows 100") {
 		t.Errorf("comment: %+v", env.Errors)
 	}
 	env = e.call(ctx, "PATCH", z+"/dns_records/"+e.records()[0].ID, map[string]any{"tags": []string{"team:web"}}, http.StatusBadRequest, nil)
-	if c := env.Errors[0].ErrorChain; len(c) != 1 || c[0].Code != sim.CodeTagsUnavailable {
+	if c := env.Errors; len(c) != 1 || c[0].Code != sim.CodeTagsUnavailable {
 		t.Errorf("tags: %+v", env.Errors)
 	}
 	rule := func(expr string, ttl int) map[string]any {

@@ -109,14 +109,16 @@
 //     The result lists the deleted records as they were, and the written ones.
 //   - Export: a BIND zone file grouped by type, proxied records tagged
 //     "cf_tags=cf-proxied:true". Import is not implemented (404).
-//   - Settings: ssl (off|flexible|full|strict|origin_pull, default off),
-//     always_use_https (on|off, off), min_tls_version ("1.0"…"1.3", "1.0"), tls_1_3
-//     (on|off|zrt, off), automatic_https_rewrites (on|off, on), security_level
-//     (off|essentially_off|low|medium|high|under_attack, medium) and security_header
-//     (HSTS; starts disabled, max_age 0–31536000; fields not sent keep their value).
-//     Answers are {id, value, editable: true, modified_on} with modified_on null until
-//     first changed. PATCH /settings takes {"items":[{id,value}…]} or a bare array and
-//     applies nothing unless every value is valid.
+//   - Settings: ssl (default off), always_use_https (off), min_tls_version ("1.0"),
+//     tls_1_3 (off), automatic_https_rewrites (on), security_level (medium) and
+//     security_header (HSTS; starts disabled, max_age 0–31536000; fields not sent keep
+//     their value), taking the values of "Settings values and their sources" below;
+//     ssl = origin_pull only on an Enterprise plan (400 1007 otherwise). Answers are {id, value, editable: true, modified_on} with
+//     modified_on null until first changed. PATCH /settings takes
+//     {"items":[{id,value}…]} or a bare array and applies nothing unless every value
+//     is valid. (Cloudflare deprecated GET and PATCH /zones/{id}/settings on
+//     2025-04-23, end of life 2026-09-15, for the per-setting endpoints: API
+//     deprecations page, "Zone Settings Batch API". The simulator still serves them.)
 //   - Rulesets: each zone lists a read-only managed ruleset (ddos_l7) and one entrypoint
 //     (kind "zone", name "default" unless given) per configured phase. GET of a phase
 //     never configured answers 404 code 10003 "could not find entrypoint ruleset in the
@@ -169,29 +171,97 @@
 //   - State: with StatePath, state is JSON written atomically after every write; a
 //     write that cannot be saved is rolled back and answered 500 code 10002.
 //
+// # Settings values and their sources
+//
+// Checked in December 2026 for a Free zone against Cloudflare's docs
+// (developers.cloudflare.com, source github.com/cloudflare/cloudflare-docs), the API
+// deprecations page (https://developers.cloudflare.com/fundamentals/api/reference/deprecations/,
+// "deprecations" below) and cloudflare-go v7.9.0's enums (zones/setting.go). The
+// simulator accepts exactly the API's values; launch.hcl's schema
+// (schema/settings.go) accepts the same less origin_pull. "Free" says whether a Free
+// zone may set the value.
+//
+//	setting / value               Free  verdict                                    source
+//	ssl off|flexible|full|strict  yes   accepted; "strict" is Full (strict)        https://developers.cloudflare.com/ssl/origin-configuration/ssl-modes/
+//	ssl origin_pull               no    Enterprise only ("Strict (SSL-Only         https://developers.cloudflare.com/ssl/origin-configuration/ssl-modes/ssl-only-origin-pull/
+//	                                    Origin Pull)"); the sim refuses it on
+//	                                    other plans (its 1007 answer is inferred)
+//	ssl_automatic_mode auto|custom yes  Automatic SSL/TLS may change ssl by        https://developers.cloudflare.com/ssl/origin-configuration/ssl-modes/#automatic-ssltls-default
+//	                                    itself; PATCH {"value":"custom"} opts out
+//	always_use_https on|off       yes   accepted; needs ssl not off                https://developers.cloudflare.com/ssl/edge-certificates/additional-options/always-use-https/
+//	min_tls_version 1.0…1.3       yes   accepted (zone level on every plan;        https://developers.cloudflare.com/ssl/edge-certificates/additional-options/minimum-tls/
+//	                                    per-hostname needs ACM)
+//	tls_1_3 on|off|zrt            yes   accepted; zrt = TLS 1.3 with 0-RTT         https://developers.cloudflare.com/ssl/edge-certificates/additional-options/tls-13/
+//	                                    (0-RTT also has its own setting, 0rtt,     https://developers.cloudflare.com/speed/optimization/protocol/0-rtt-connection-resumption/
+//	                                    available on Free; 3p
+//	                                    terraform-provider-cloudflare#7118
+//	                                    reports the two interfere)
+//	automatic_https_rewrites on|off yes accepted                                   https://developers.cloudflare.com/ssl/edge-certificates/additional-options/automatic-https-rewrites/
+//	security_header (HSTS)        yes   accepted; dashboard offers max-age 0       https://developers.cloudflare.com/ssl/edge-certificates/additional-options/http-strict-transport-security/
+//	                                    (disable) or 1–12 months, preload lists
+//	                                    need 12 months; the API's own upper
+//	                                    bound is not published (31536000 here is
+//	                                    the dashboard's: inferred)
+//	security_level under_attack   yes   accepted and acts (I'm Under Attack mode)  https://developers.cloudflare.com/waf/tools/security-level/
+//	security_level essentially_off, yes accepted but no effect since 2025-03-17:  https://developers.cloudflare.com/waf/tools/security-level/ and
+//	  low, medium, high                 thresholds on a threat score that is now   deprecations ("Security Center: Security level and Threat
+//	                                    always 0; the dashboard shows "Always      Score are now automated"); github.com/cloudflare/cloudflare-docs/pull/20794
+//	                                    protected". launch.hcl warns.
+//	security_level off            yes?  accepted by the schema and SDK; older      https://support.cloudflare.com/hc/en-us/articles/200170056 (old);
+//	                                    docs said "Enterprise customers only",     3p alex-feel/terraform-cloudflare-zone#6
+//	                                    today's do not say; not re-verified, so
+//	                                    the simulator accepts it on every plan
+//
+// The zone settings API itself: per-setting GET/PATCH need Zone Settings Read/Write
+// (https://developers.cloudflare.com/api/resources/zones/subresources/settings/methods/edit/,
+// "Accepted Permissions"); the bulk GET/PATCH /zones/{id}/settings reached end of life
+// on 2026-09-15 (deprecations, "Zone Settings Batch API"). The 2024 schema marks the
+// per-setting operations x-cfPlanAvailability free: false, which the docs above
+// contradict (every setting here is available on Free): a schema quirk.
+//
 // # The account: permissions, plans, records Cloudflare owns
 //
 // Options.Permissions (`sim --token-permissions "Zone:Read,DNS:Edit"`) gives the
 // accepted token only those permission groups, named as the dashboard's token editor
-// names them (cfplan.Groups; Edit includes Read; nil = all). Each endpoint needs the
-// group Cloudflare's API reference lists under "Accepted Permissions"
-// (https://developers.cloudflare.com/api/): zones Zone Read; DNS reads DNS Read,
-// writes DNS Write; settings Zone Settings Read/Write; the redirect phase Single
-// Redirect ("Dynamic URL Redirects"), the cache phase Cache Rules ("Cache Settings");
-// rulesets listed or addressed by id any rule group (inferred). A missing group
-// answers 403 {"code":10000,"message":"Authentication error"} (FACTS.md §9 row 3, 3p
-// terraform-provider-cloudflare#913). The zone object's permissions list
-// ("#dns_records:edit"…) shows the token's groups (the rule entries are inferred).
+// names them (cfplan.Groups; Edit includes Read; nil = all). A missing group answers
+// 403 {"code":10000,"message":"Authentication error"} (3p
+// terraform-provider-cloudflare#913, #1533; favonia/cloudflare-ddns#897). What each
+// endpoint needs, and where that comes from:
+//
+//	endpoints                           group (token editor)      source
+//	GET /zones, /zones/{id}             Zone Read                 2024 schema x-cfPermissionsRequired "#zone:read"
+//	GET dns_records, export             DNS Read                  2024 schema "#dns_records:read"; API reference "Accepted Permissions"
+//	POST/PUT/PATCH/DELETE dns_records   DNS Write ("DNS:Edit")    2024 schema "#dns_records:edit"
+//	POST dns_records/batch              DNS Write                 2024 schema names a separate key "#dns_records:batch"; that DNS
+//	                                                              Write grants it is inferred (no separate group is listed)
+//	GET/PATCH settings[/{id}]           Zone Settings Read/Write  2024 schema "#zone_settings:read|edit"; API reference (edit zone setting);
+//	                                                              the SSL modes page's opt-out token (Zone Read, Zone Settings Read/Edit)
+//	entrypoint of http_request_         Single Redirect           permission table: "Single Redirect … zone-level Single Redirects"
+//	dynamic_redirect                    ("Dynamic URL Redirects"  (cloudflare-docs src/content/partials/fundamentals/zone-permissions-table.mdx);
+//	                                    in the API)               the API name from https://developers.cloudflare.com/rules/url-forwarding/single-redirects/create-api/
+//	entrypoint of http_request_         Cache Rules ("Cache       permission table: "Cache Rules … Cache Rules"; API name from the
+//	cache_settings                      Settings" in the API)     same create-api list
+//	rulesets listed or by id, per-rule  any rule group            API reference (rulesets get, phases get, create-api pages): "at least
+//	endpoints                                                     one" of a long list of rule-product groups
+//
+// [inferred] That a phase's entrypoint refuses a token holding only another
+// product's rule group: the API reference lists the rule groups as alternatives for
+// every ruleset endpoint, without saying which phase each one opens; the permission
+// table ties each group to one product, and the simulator enforces that pairing.
+// The zone object's permissions list ("#dns_records:edit"…) shows the token's groups
+// in the legacy "#resource:level" form of x-cfPermissionsRequired;
+// "#single_redirect:…" and "#cache_rules:…" are [inferred] (the schema gives
+// the ruleset endpoints no such key).
 //
 // Options.Plan (free, pro, business, enterprise; `--plan`) is the zone object's
 // plan ({id, name "Free Website", legacy_id "free", …}; the paid plans' ids are the
 // simulator's own) and sets the limits (package cfplan, each with its docs URL):
 // records per zone (Free 200, paid 3,500; Options.RecordQuota overrides; over it 400
 // code 81045 "Record quota exceeded.", 3p), batch size (81100, sim), comment length
-// (Free 100, paid 500; 1004 + 9155, sim code), tags (paid only; 1004 + 9156, sim
-// code), rules per phase (Free 10, Pro 25, Business 50, Enterprise 300; 20024, sim
-// code), the minimum edge TTL of a cache rule (Free 7200 s, Pro 3600, Business and
-// Enterprise 1; 20025, sim code) and the matches operator (Business and up; 20025).
+// (Free 100, paid 500; 9155, sim code), tags (paid only; 9156, sim code), rules
+// per phase (Free 10, Pro 25, Business 50, Enterprise 300; 20024, sim code), the
+// minimum edge TTL of a cache rule (Free 7200 s, Pro 3600, Business and Enterprise
+// 1; 20025, sim code) and the matches operator (Business and up; 20025).
 // Rules and their action_parameters with a field the Rulesets API does not know
 // answer 20021 with the field's pointer (the API's exact answer is inferred).
 //
@@ -210,40 +280,65 @@
 // # Error codes
 //
 // Codes Cloudflare is known to send are used as is; where Cloudflare's code is unknown
-// the simulator picks a stable one (all are the Code* constants):
+// the simulator picks a stable one, marked "sim" (all are the Code* constants). The
+// source column says where each real code and answer shape was seen: Cloudflare's
+// docs, or third-party (3p) threads quoting real answers; FACTS = the numbered rows of
+// shared/cloudflare-api/FACTS.md §9, which name several. A status the sources do not
+// show is [inferred].
 //
-//	status code          when
-//	400    9106          no Authorization / X-Auth-* header
-//	400    6003 (+6111, 6102, 6103 in error_chain)  malformed auth header
-//	401    9109          token not accepted (401 1000 "Invalid API Token" on /user/tokens/verify)
-//	403    9103          legacy key not accepted
-//	400/404 7003 + 7000  malformed / unknown zone id
-//	404    7000          no such endpoint (405 7001: endpoint exists with another method)
-//	400    9207          body is not valid JSON
-//	400    1001          query parameter out of range (sim)
-//	400    1004          "DNS Validation Error" with error_chain: 9005 bad content (sim), 9003 proxied
-//	                     not a boolean, 9150 comment with a line break (sim), 9151 bad tag (sim),
-//	                     9152 TXT over 2,048 characters (sim), 9153 TXT over 8,192 on one name (sim),
-//	                     9154 field of the wrong type (sim), 9020 unsupported type (sim)
-//	400    9000          invalid name (label over 63, name over 253, bad characters)
-//	400    9004          proxied on a type other than A, AAAA, CNAME
-//	400    9021          TTL not 1 and not 60–86400 (sim, FACTS' guess)
-//	400    9101          "<field> is a required data field." (MX priority, SRV/CAA data)
-//	400    81053         CNAME on a name with A/AAAA/CNAME
-//	400    81054         A/AAAA on a CNAME's name
-//	400    81055         NS sharing a name with another type (sim)
-//	400    81058         identical record (type, name, content and priority)
-//	404    81044         record does not exist (400 inside a batch)
-//	400    81100         batch over BatchLimit operations (sim)
-//	400    1007          "Invalid value for zone setting <id>"
-//	404    1003          unknown zone setting (sim)
-//	404    10003         entrypoint never configured
-//	404    10005         unknown ruleset id (sim)
-//	400    20003         unknown phase (sim)
-//	400    20021         rule validation, with source.pointer (sim)
-//	400    20022         PUT of the managed ruleset (sim)
-//	429    971           rate limit or injected 429
-//	5xx    10001         injected fault (sim); 500 10002 state not saved (sim)
+//	status code     when                                          source
+//	400  9106       no Authorization / X-Auth-* header            FACTS row 1 (3p, many)
+//	400  6003       malformed auth header, error_chain 6111       3p kissgyorgy/cloudflare-dyndns#40, Ultimate-Multisite/ultimate-multisite#73
+//	                (Authorization) or 6102/6103 (X-Auth-*)       (2025), NewFuture/DDNS#152, acmesh-official/acme.sh#6435 (2025)
+//	401  9109       token not accepted                            code: 3p octodns/octodns-cloudflare#60, jeessy2/ddns-go#1341 (403 there,
+//	                                                              for a token refused by its IP filter); 401 for an unknown token [inferred]
+//	401  1000       "Invalid API Token" on /user/tokens/verify    FACTS row 4 (3p); status [inferred]
+//	403  9103       legacy key not accepted                       message "Unknown X-Auth-Key or X-Auth-Email": 3p netcccyun/dnsmgr#245 (2025)
+//	403  10000      "Authentication error": the token lacks the   3p terraform-provider-cloudflare#913, #1533, hieunc229/mailflare#1 (2026,
+//	                permission group                              403), sebdesign/artisan-cloudflare#16
+//	400/404 7003    malformed / unknown zone id (+7000)           FACTS row 5 (3p, many)
+//	404  7000       no such endpoint (405 7001, sim: endpoint     FACTS row 5
+//	                exists with another method)
+//	400  9207       body is not valid JSON                        FACTS (3p) "Request body is invalid."
+//	400  1001       query parameter out of range                  sim
+//	400  9000       invalid name (label over 63, name over 253,   message "DNS name is invalid.": 3p cisagov/manage.get.gov#5244 (2026);
+//	                bad characters)                               the simulator appends why
+//	400  9003       proxied not a boolean                         FACTS (3p, then inside 1004)
+//	400  9004       proxied on a type other than A, AAAA, CNAME   FACTS row 9 (docs + 3p)
+//	400  9005       content invalid for the type                  3p yulewang/cloudflare-api-v4-ddns#16 ("Content for A record must be a
+//	                                                              valid IPv4 address.")
+//	400  9021       TTL not 1 and not 60–86400                    3p timothymiller/cloudflare-ddns#179 (2024): "TTL must be between 60 and
+//	                                                              86400 seconds, or 1 for Automatic."
+//	400  9101       "<field> is a required data field."           3p apache/libcloud#1512, cloudflare/salt-cloudflare#14
+//	400  9020       unsupported type; 9150 comment with a line    sim (Cloudflare's codes not found; a 3p mock, cisagov/manage.get.gov,
+//	                break; 9151 bad tag; 9152 TXT over 2,048      answers 81061 "Combined content length of records with this name and
+//	                characters; 9153 TXT over 8,192 on one name;  type must not exceed 8192 characters." for 9153's case, and its issue
+//	                9154 field of the wrong type; 9155 comment    #5244 quotes 9015 "Record content exceeds the allowed length of 4096
+//	                too long; 9156 tags on Free                   wire format bytes." — neither is a verbatim API answer, so kept as sim)
+//	400  81053      CNAME on a name with A/AAAA/CNAME             https://developers.cloudflare.com/dns/manage-dns-records/troubleshooting/records-with-same-name/; FACTS row 7
+//	400  81054      A/AAAA on a CNAME's name                      same page; FACTS row 7
+//	400  81055      NS sharing a name with another type           sim (the 2024 schema states the rule, not the code)
+//	400  81058      identical record (type, name, content and     3p cisagov/manage.get.gov#5244 (2026) "An identical record already
+//	                priority); older answers said 81057           exists."; 81057: 3p NewFuture/DDNS#21, joshuaavalon/docker-cloudflare#76
+//	404  81044      record does not exist (400 inside a batch)    code and message: 3p zanjie1999/cloudflare-api-v4-ddns#5; status [inferred]
+//	400  81045      "Record quota exceeded."                      3p js-org/js.org#2873 ("(Code: 81045)"), ZoneABC/ZoneABC#30 (2025)
+//	400  81100      batch over BatchLimit operations              sim
+//	400  1007       "Invalid value for zone setting <id>"         FACTS row 19, 3p terraform-provider-cloudflare#5423
+//	404  1003       unknown zone setting                          sim
+//	404  10003      entrypoint never configured                   FACTS row 21 (3p, several)
+//	404  10005/10006 unknown ruleset / rule id                    sim
+//	400  20003      unknown phase; 20021 rule validation, with    sim (source.pointer itself: 2024 schema rulesets_Message)
+//	                source.pointer; 20022 PUT of the managed
+//	                ruleset; 20024/20025 plan limits (below)
+//	429  971        rate limit or injected 429                    https://developers.cloudflare.com/fundamentals/api/reference/limits/; FACTS row 23
+//	5xx  10001      injected fault; 500 10002 state not saved     sim
+//
+// DNS validation failures answer the cause itself. Until 2024-10-01 Cloudflare
+// wrapped it as {"code":1004,"message":"DNS Validation Error","error_chain":[cause]}
+// (the 3p answers from before that date show it); since then "the error_chain will
+// be omitted, returning the root cause directly" (API deprecations page, "DNS
+// Records: Error chains for DNS validation errors"). The authentication 6003 answer
+// keeps its error_chain (3p answers of 2025 and 2026 above).
 //
 // # Conformance
 //

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cloudflare/cloudflare-go/v7"
@@ -145,6 +146,43 @@ func TestSettingsErrors(t *testing.T) {
 	lz, _ := e.srv.LiveZone(testZone)
 	if lz.Settings.Values["ssl"] != "off" || lz.Settings.HSTS.Enabled {
 		t.Errorf("failed edits changed settings: %+v %+v", lz.Settings.Values, lz.Settings.HSTS)
+	}
+}
+
+// ssl = origin_pull ("Strict (SSL-Only Origin Pull)") is for Enterprise zones only
+// (https://developers.cloudflare.com/ssl/origin-configuration/ssl-modes/ssl-only-origin-pull/).
+func TestSettingsEnterpriseOnly(t *testing.T) {
+	ctx := withInvalidRequest(context.Background(), "origin_pull is missing from the 2024 schema's enum (SDK v7.9.0 has it)")
+	for _, tt := range []struct {
+		plan     string
+		wantCode int // 0: accepted
+	}{
+		{"free", 1007}, {"pro", 1007}, {"business", 1007}, {"enterprise", 0},
+	} {
+		e := newEnv(t, sim.Options{Plan: tt.plan})
+		if tt.wantCode == 0 {
+			// Sent without the conformance check: the 2024 schema cannot describe the
+			// answer (its ssl enum lacks origin_pull).
+			req, _ := http.NewRequest(http.MethodPatch, e.base+"/zones/"+e.zoneID+"/settings/ssl", strings.NewReader(`{"value":"origin_pull"}`))
+			req.Header.Set("Authorization", "Bearer "+testToken)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			lz, _ := e.srv.LiveZone(testZone)
+			if resp.StatusCode != 200 || lz.Settings.Values["ssl"] != "origin_pull" {
+				t.Errorf("%s: ssl=origin_pull: HTTP %d, live %q", tt.plan, resp.StatusCode, lz.Settings.Values["ssl"])
+			}
+			continue
+		}
+		_, err := e.cf.Zones.Settings.Edit(ctx, "ssl", zones.SettingEditParams{ZoneID: cloudflare.F(e.zoneID), Body: zones.SettingEditParamsBody{Value: cloudflare.F[any]("origin_pull")}})
+		lz, _ := e.srv.LiveZone(testZone)
+		ae := asAPIError(t, err)
+		if ae.StatusCode != 400 || len(ae.Errors) != 1 || int(ae.Errors[0].Code) != tt.wantCode || lz.Settings.Values["ssl"] != "off" {
+			t.Errorf("%s: ssl=origin_pull: %d %+v, live %q; want 400 %d and ssl still off", tt.plan, ae.StatusCode, ae.Errors, lz.Settings.Values["ssl"], tt.wantCode)
+		}
 	}
 }
 

@@ -28,19 +28,19 @@ const (
 	CodeInjectedServerError = 10001 // sim: a 5xx injected with a Fault
 	CodeBadRequestBody      = 9207  // real: "Request body is invalid." (malformed JSON)
 
-	CodeDNSValidation     = 1004  // real: "DNS Validation Error", details in error_chain
+	CodeDNSValidation     = 1004  // real until 2024-10-01: "DNS Validation Error" wrapping the cause in error_chain; no longer sent (see dnsValidation)
 	CodeNameInvalid       = 9000  // real: "DNS name is invalid."
-	CodeProxiedNotBool    = 9003  // real: chain of 1004, "Invalid 'proxied' value, must be a boolean"
+	CodeProxiedNotBool    = 9003  // real: "Invalid 'proxied' value, must be a boolean" (3p, once chained under 1004)
 	CodeNotProxiable      = 9004  // real: "This record type cannot be proxied."
-	CodeContentInvalid    = 9005  // sim: chain of 1004, content not valid for the type
+	CodeContentInvalid    = 9005  // real: content not valid for the type, e.g. "Content for A record must be a valid IPv4 address." (3p yulewang/cloudflare-api-v4-ddns#16)
 	CodeTypeInvalid       = 9020  // sim: missing or unsupported record type
-	CodeTTLInvalid        = 9021  // sim (FACTS §9 row 11 guess): TTL not 1 and not 60–86400
+	CodeTTLInvalid        = 9021  // real: "TTL must be between 60 and 86400 seconds, or 1 for Automatic." (3p timothymiller/cloudflare-ddns#179)
 	CodeDataFieldRequired = 9101  // real: "<field> is a required data field."
-	CodeCommentInvalid    = 9150  // sim: chain of 1004, comment with a line break
-	CodeTagInvalid        = 9151  // sim: chain of 1004, tag not name or name:value
-	CodeTXTTooLong        = 9152  // sim: chain of 1004, TXT content over 2,048 characters
-	CodeTXTNameTooLong    = 9153  // sim: chain of 1004, TXT content on one name over 8,192 characters
-	CodeFieldType         = 9154  // sim: chain of 1004, a field of the wrong JSON type
+	CodeCommentInvalid    = 9150  // sim: comment with a line break
+	CodeTagInvalid        = 9151  // sim: tag not name or name:value
+	CodeTXTTooLong        = 9152  // sim: TXT content over 2,048 characters
+	CodeTXTNameTooLong    = 9153  // sim: TXT content on one name over 8,192 characters
+	CodeFieldType         = 9154  // sim: a field of the wrong JSON type
 	CodeRecordNotFound    = 81044 // real: "Record does not exist."
 	CodeCNAMEConflict     = 81053 // real: CNAME on a name with A/AAAA/CNAME
 	CodeHostIsCNAME       = 81054 // real: A/AAAA (or CNAME) on a CNAME's name
@@ -91,13 +91,16 @@ func errf(status, code int, format string, args ...any) *apiError {
 	return &apiError{Status: status, Errors: []apiMessage{{Code: code, Message: fmt.Sprintf(format, args...)}}}
 }
 
-// dnsValidation builds Cloudflare's "DNS Validation Error" wrapper around one detail.
+// dnsValidation builds a DNS record validation failure: 400 with the root cause as
+// the error itself. Cloudflare used to wrap it as {"code":1004,"message":"DNS
+// Validation Error","error_chain":[cause]} and stopped on 2024-10-01: "the
+// error_chain will be omitted, returning the root cause directly without wrapping it
+// in another "DNS Validation Error" error"
+// (https://developers.cloudflare.com/fundamentals/api/reference/deprecations/, "DNS
+// Records: Error chains for DNS validation errors"). Clients, launchready included,
+// still read both shapes.
 func dnsValidation(code int, format string, args ...any) *apiError {
-	return &apiError{Status: http.StatusBadRequest, Errors: []apiMessage{{
-		Code:       CodeDNSValidation,
-		Message:    "DNS Validation Error",
-		ErrorChain: []apiMessage{{Code: code, Message: fmt.Sprintf(format, args...)}},
-	}}}
+	return errf(http.StatusBadRequest, code, format, args...)
 }
 
 // withPrefix returns a copy of e whose first message names the batch sub-request that

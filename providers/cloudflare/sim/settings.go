@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/providers/cloudflare/cfplan"
 )
 
 // setting is a zone setting changed from its default.
@@ -37,12 +39,16 @@ type settingDef struct {
 	def any
 	// enum lists the accepted string values; nil for security_header.
 	enum []string
+	// enterprise lists the values of enum only Enterprise zones may set.
+	enterprise []string
 }
 
 // settingDefs are the settings the simulator serves, with FACTS.md §5's defaults. Real
 // zones start with HSTS disabled.
 var settingDefs = map[string]settingDef{
-	model.SettingSSL:                    {def: "off", enum: []string{"off", "flexible", "full", "strict", "origin_pull"}},
+	// origin_pull is "Strict (SSL-Only Origin Pull)": "only available for Enterprise
+	// zones" (https://developers.cloudflare.com/ssl/origin-configuration/ssl-modes/ssl-only-origin-pull/).
+	model.SettingSSL:                    {def: "off", enum: []string{"off", "flexible", "full", "strict", "origin_pull"}, enterprise: []string{"origin_pull"}},
 	model.SettingAlwaysUseHTTPS:         {def: "off", enum: []string{"on", "off"}},
 	model.SettingMinTLSVersion:          {def: "1.0", enum: []string{"1.0", "1.1", "1.2", "1.3"}},
 	model.SettingTLS13:                  {def: "off", enum: []string{"on", "off", "zrt"}},
@@ -99,8 +105,10 @@ func invalidSetting(id string) *apiError {
 }
 
 // parseSetting validates a new value for setting id against the current one (HSTS
-// fields not given keep their value) and returns it in stored form.
-func parseSetting(z *zone, id string, raw json.RawMessage) (json.RawMessage, *apiError) {
+// fields not given keep their value) and the zone's plan, and returns it in stored
+// form. A value the plan does not offer answers 400 code 1007 like any invalid value
+// (Cloudflare's answer to it is not published: inferred).
+func parseSetting(z *zone, plan, id string, raw json.RawMessage) (json.RawMessage, *apiError) {
 	def, ok := settingDefs[id]
 	if !ok {
 		return nil, errf(http.StatusNotFound, CodeSettingNotFound, "Invalid or missing zone setting %q (the simulator serves %v)", id, settingOrder)
@@ -113,13 +121,14 @@ func parseSetting(z *zone, id string, raw json.RawMessage) (json.RawMessage, *ap
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return nil, invalidSetting(id)
 		}
-		for _, v := range def.enum {
-			if s == v {
-				b, _ := json.Marshal(s)
-				return b, nil
-			}
+		if !slices.Contains(def.enum, s) {
+			return nil, invalidSetting(id)
 		}
-		return nil, invalidSetting(id)
+		if slices.Contains(def.enterprise, s) && plan != cfplan.Enterprise {
+			return nil, errf(http.StatusBadRequest, CodeSettingInvalid, "Invalid value for zone setting %s: %q is available on Enterprise zones only", id, s)
+		}
+		b, _ := json.Marshal(s)
+		return b, nil
 	}
 	// security_header: {"strict_transport_security": {...}} merged over the current value
 	var outer map[string]json.RawMessage
@@ -217,7 +226,7 @@ func (s *Server) handlePatchSetting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("setting_id")
-	v, e := parseSetting(z, id, body["value"])
+	v, e := parseSetting(z, s.limits().Plan, id, body["value"])
 	if e != nil {
 		writeError(w, e)
 		return
@@ -268,7 +277,7 @@ func (s *Server) handlePatchSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	values := make([]json.RawMessage, len(items))
 	for i, it := range items {
-		v, e := parseSetting(z, it.ID, it.Value)
+		v, e := parseSetting(z, s.limits().Plan, it.ID, it.Value)
 		if e != nil {
 			writeError(w, e)
 			return

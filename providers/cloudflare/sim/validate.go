@@ -102,10 +102,9 @@ func buildRecord(z *zone, base *record, body map[string]json.RawMessage, mode wr
 	if n, ok, null := str("name"); ok && !null {
 		full, err := resolveName(n, z.Name)
 		if err != nil {
-			return nil, &apiError{Status: http.StatusBadRequest, Errors: []apiMessage{{
-				Code: CodeNameInvalid, Message: "DNS name is invalid.",
-				ErrorChain: []apiMessage{{Code: CodeNameInvalid, Message: err.Error()}},
-			}}}
+			// Cloudflare answers only "DNS name is invalid." (3p
+			// cisagov/manage.get.gov#5244); the simulator adds why, after it.
+			return nil, errf(http.StatusBadRequest, CodeNameInvalid, "DNS name is invalid. (%v)", err)
 		}
 		r.Name = full
 	}
@@ -127,7 +126,8 @@ func buildRecord(z *zone, base *record, body map[string]json.RawMessage, mode wr
 	// ttl
 	if f, ok := num("ttl"); ok {
 		if f != math.Trunc(f) || !(f == 1 || f >= 60 && f <= 86400) {
-			return nil, errf(http.StatusBadRequest, CodeTTLInvalid, "Invalid TTL %v. Must be between 60 and 86400 seconds, or 1 for Automatic.", f)
+			// Cloudflare's words (3p timothymiller/cloudflare-ddns#179, 2024).
+			return nil, dnsValidation(CodeTTLInvalid, "TTL must be between 60 and 86400 seconds, or 1 for Automatic.")
 		}
 		r.TTL = int(f)
 	}
@@ -235,7 +235,7 @@ func applyValue(r *record, z *zone, body map[string]json.RawMessage, content str
 			if r.Type == "AAAA" {
 				v = "IPv6"
 			}
-			return dnsValidation(CodeContentInvalid, "Content for %s record is invalid. Must be a valid %s address.", r.Type, v)
+			return dnsValidation(CodeContentInvalid, "Content for %s record must be a valid %s address.", r.Type, v)
 		}
 		r.Content = a.String()
 	case "CNAME", "NS", "PTR":

@@ -46,7 +46,7 @@ func TestNormalizeTXT(t *testing.T) {
 	if _, e := normalizeTXT(""); e == nil {
 		t.Error("empty TXT accepted")
 	}
-	if _, e := normalizeTXT(strings.Repeat("x", 2049)); e == nil || e.Errors[0].ErrorChain[0].Code != CodeTXTTooLong {
+	if _, e := normalizeTXT(strings.Repeat("x", 2049)); e == nil || e.Errors[0].Code != CodeTXTTooLong {
 		t.Errorf("2049 characters: %v", e)
 	}
 	if _, e := normalizeTXT(strings.Repeat("é", 2048)); e != nil {
