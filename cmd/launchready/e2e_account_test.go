@@ -37,6 +37,12 @@ func TestDNSOnlyTokenRecordsOnly(t *testing.T) {
 	t.Parallel()
 	w := newWorkspaceWith(t, []string{"--token-permissions", "Zone:Read,DNS:Edit", "--no-edge"}, recordsOnlyConfig, "example.com")
 	w.converge()
+	// Not even tried: a records-only zone sends no ruleset or settings request.
+	for k, n := range simStats(t, w.base) {
+		if strings.Contains(k, "rulesets") || strings.Contains(k, "settings") {
+			t.Errorf("a records-only plan and apply sent %d × %s", n, k)
+		}
+	}
 	lz := w.api.liveZone("example.com")
 	var names []string
 	for _, r := range lz.Records {

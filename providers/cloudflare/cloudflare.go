@@ -90,7 +90,7 @@ type Provider struct {
 	// token), so it is released without reading the zone.
 	locks map[string]heldLock
 	// noBulkSettings is set once GET /zones/{id}/settings answered that it is gone
-	// (its end of life was 2026-09-15); settings are then read one at a time.
+	// (deprecated, end of life 2027-03-31); settings are then read one at a time.
 	noBulkSettings atomic.Bool
 }
 

@@ -60,9 +60,9 @@
 //     with a 4xx; after a lost connection or a 5xx (which the SDK retries) the batch
 //     may have been applied, and the error says so.
 //   - ReadSettings reads GET /zones/{id}/settings once; switches are "on"/"off", and
-//     security_header fills model.Settings.HSTS. That bulk endpoint reached its end
-//     of life on 2026-09-15 (Cloudflare's API deprecations page, "Zone Settings
-//     Batch API"): once it answers 404/405/410 or code 7000, each setting is read with
+//     security_header fills model.Settings.HSTS. That bulk endpoint is deprecated,
+//     end of life 2027-03-31 (Cloudflare's API deprecations page, "Zone Settings
+//     Batch API", extended from 2026-09-15): once it answers 404/405/410 or code 7000, each setting is read with
 //     GET /zones/{id}/settings/{setting_id} (one request per setting, plus
 //     ssl_automatic_mode with ssl). WriteSettings PATCHes each setting given
 //     (zones.Settings.Edit).

@@ -742,7 +742,7 @@ func TestNewOptions(t *testing.T) {
 	}
 }
 
-// Against an API without the bulk settings endpoint (end of life 2026-09-15), each
+// Against an API without the bulk settings endpoint (end of life 2027-03-31), each
 // setting is read on its own over HTTP; ssl_automatic_mode too, when ssl is read.
 func TestSDKSettingsWithoutBulk(t *testing.T) {
 	one := func(id string, v any) http.HandlerFunc {
@@ -751,9 +751,9 @@ func TestSDKSettingsWithoutBulk(t *testing.T) {
 		}
 	}
 	routes := map[string]http.HandlerFunc{
-		"GET /zones/z1/settings/ssl":                one("ssl", "full"),
-		"GET /zones/z1/settings/ssl_automatic_mode": one("ssl_automatic_mode", "custom"),
-		"GET /zones/z1/settings/security_header": one("security_header", map[string]any{"strict_transport_security": map[string]any{
+		"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/settings/ssl":                one("ssl", "full"),
+		"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/settings/ssl_automatic_mode": one("ssl_automatic_mode", "custom"),
+		"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/settings/security_header": one("security_header", map[string]any{"strict_transport_security": map[string]any{
 			"enabled": true, "max_age": 86400, "include_subdomains": false, "preload": false, "nosniff": true}}),
 	}
 	p, srv, _ := newSDKProvider(t, routes, Options{})
@@ -771,7 +771,7 @@ func TestSDKSettingsWithoutBulk(t *testing.T) {
 			paths = append(paths, s.Method+" "+s.Path)
 		}
 	}
-	wantPaths := []string{"GET /zones/z1/settings", "GET /zones/z1/settings/ssl", "GET /zones/z1/settings/security_header", "GET /zones/z1/settings/ssl_automatic_mode"}
+	wantPaths := []string{"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/settings", "GET /zones/023e105f4ecef8ad9ca31a8372d0c353/settings/ssl", "GET /zones/023e105f4ecef8ad9ca31a8372d0c353/settings/security_header", "GET /zones/023e105f4ecef8ad9ca31a8372d0c353/settings/ssl_automatic_mode"}
 	if diff := cmp.Diff(wantPaths, paths); diff != "" {
 		t.Errorf("settings requests (-want +got):\n%s", diff)
 	}

@@ -81,7 +81,7 @@ func fromHSTS(h *model.HSTS) hstsWire {
 // A setting the bulk answer lacks is read on its own.
 //
 // Cloudflare deprecated the bulk GET /zones/{id}/settings on 2025-04-23, end of
-// life 2026-09-15 ("Zone Settings Batch API",
+// life 2027-03-31 (extended on 2026-07-27 from 2026-09-15; "Zone Settings Batch API",
 // https://developers.cloudflare.com/fundamentals/api/reference/deprecations/). When
 // it answers that it is gone (404, 405, 410, or code 7000 "No route for that URI"),
 // every setting is read with GET /zones/{id}/settings/{id} instead, from then on for

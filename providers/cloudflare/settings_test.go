@@ -62,7 +62,7 @@ func TestReadSettingsFallback(t *testing.T) {
 	}
 }
 
-// GET /zones/{id}/settings reached its end of life on 2026-09-15 (Cloudflare's API
+// GET /zones/{id}/settings is deprecated, end of life 2027-03-31 (Cloudflare's API
 // deprecations page): when it answers 404, each setting is read on its own, and the
 // bulk endpoint is not asked again.
 func TestReadSettingsWithoutBulk(t *testing.T) {

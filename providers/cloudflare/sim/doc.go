@@ -117,7 +117,7 @@
 //     modified_on null until first changed. PATCH /settings takes
 //     {"items":[{id,value}…]} or a bare array and applies nothing unless every value
 //     is valid. (Cloudflare deprecated GET and PATCH /zones/{id}/settings on
-//     2025-04-23, end of life 2026-09-15, for the per-setting endpoints: API
+//     2025-04-23, end of life 2027-03-31 (was 2026-09-15), for the per-setting endpoints: API
 //     deprecations page, "Zone Settings Batch API". The simulator still serves them.)
 //   - Rulesets: each zone lists a read-only managed ruleset (ddos_l7) and one entrypoint
 //     (kind "zone", name "default" unless given) per configured phase. GET of a phase
@@ -214,8 +214,9 @@
 //
 // The zone settings API itself: per-setting GET/PATCH need Zone Settings Read/Write
 // (https://developers.cloudflare.com/api/resources/zones/subresources/settings/methods/edit/,
-// "Accepted Permissions"); the bulk GET/PATCH /zones/{id}/settings reached end of life
-// on 2026-09-15 (deprecations, "Zone Settings Batch API"). The 2024 schema marks the
+// "Accepted Permissions"); the bulk GET/PATCH /zones/{id}/settings are deprecated, end
+// of life 2027-03-31, extended on 2026-07-27 from 2026-09-15 (deprecations, "Zone
+// Settings Batch API"). The 2024 schema marks the
 // per-setting operations x-cfPlanAvailability free: false, which the docs above
 // contradict (every setting here is available on Free): a schema quirk.
 //
