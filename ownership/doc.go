@@ -20,8 +20,10 @@
 //   - Comments (Cloudflare): the mark is a marker inside the record's own comment,
 //     "[launchready:<owner>]" (Marker), so a record and its mark are one object,
 //     written in one operation and never apart. A marker removed by hand makes the
-//     record unowned. Zone-wide facts (the settings an owner manages) live in one TXT
-//     record per zone and owner at the apex registry name.
+//     record unowned. Zone-wide facts (the settings an owner manages and the rule
+//     kinds it has rules of, "settings=ssl rules=redirect") live in one TXT record per
+//     zone and owner at the apex registry name; ReadsRules decides from it which rule
+//     phases a plan reads (rules.go).
 //   - TXT (RFC 2136, which has no comment field): one TXT record per owned name and
 //     owner at RegistryName(name) lists the values that owner owns there
 //     ("v=launchready1 owner=app A:1a2b3c4d"), written in the same DNS UPDATE as the
