@@ -19,7 +19,11 @@
 // ones it assigned, as Cloudflare does, else the zone's apex NS records; apex NS
 // records that differ from the assigned ones are listed after them), records made by
 // hand, ownership and whether each object is in sync: ownership and sync are
-// plan.Compute's verdict, so the map says exactly what `launchready plan` would do. Input.Verify is the latest verify report
+// plan.Compute's verdict, so the map says exactly what `launchready plan` would do.
+// Records and rules another launch.hcl manages in the same zone (another owner: its
+// marker in the record's comment or its TXT mark, plan's ZonePlan.Foreign; its name
+// in the rule's ref, ownership.RuleOwner) are shown as that owner's, left alone:
+// neither as this file's nor as made by hand. Input.Verify is the latest verify report
 // in its JSON form (verify.RenderJSON → ReadVerifyJSON); nil renders "not verified
 // yet". Input.VerifiedAt overrides the report's started_at as the time shown.
 //

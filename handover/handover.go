@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 	"github.com/launchready/launchready/schema"
 )
 
@@ -284,11 +285,23 @@ func renderRecords(d *md, v *zoneView) {
 			vals[i] = shorten(x, displayValueLen)
 			shortened = shortened || vals[i] != x
 		}
-		cell := codeList(vals)
+		for i, x := range s.values {
+			if o := s.heldBy[x]; o != "" {
+				vals[i] = code(vals[i]) + " (owner " + code(o) + ")"
+			} else {
+				vals[i] = code(vals[i])
+			}
+		}
+		cell := strings.Join(vals, "<br>")
 		for _, x := range s.handValues {
 			sx := shorten(x, displayValueLen)
 			shortened = shortened || sx != x
 			cell += "<br>" + code(sx) + " (by hand)"
+		}
+		for _, x := range s.otherValues {
+			sx := shorten(x.value, displayValueLen)
+			shortened = shortened || sx != x.value
+			cell += "<br>" + code(sx) + " (owner " + code(x.owner) + ")"
 		}
 		row := []string{code(s.name), s.typ, cell, text(s.ttl)}
 		if v.caps.Proxied {
@@ -298,7 +311,7 @@ func renderRecords(d *md, v *zoneView) {
 			}
 			row = append(row, p)
 		}
-		row = append(row, orDash(text(s.purpose)), text(s.owner))
+		row = append(row, orDash(text(s.purpose)), s.owner)
 		if v.hasState() {
 			row = append(row, orDash(text(s.state)))
 		}
@@ -310,10 +323,18 @@ func renderRecords(d *md, v *zoneView) {
 		notes = append(notes, "Values longer than "+strconv.Itoa(displayValueLen)+" characters are shortened here; launch.hcl holds them in full.")
 	}
 	own := "launchready owns a record when its ownership registry (a TXT record at `_launchready.<name>`) lists the record's value"
+	if v.style.Comments() {
+		own = "launchready owns a record when its comment ends with this file's marker " + code(ownership.Marker(v.owner)) +
+			" (or, for records marked before comment markers, when the TXT record at `_launchready.<name>` lists its value: the next apply moves that mark into the comment)"
+	}
 	if v.z.Authoritative {
 		own += ", and, because this zone is authoritative, every record of a type launch.hcl can declare that no `ignore` pattern matches"
 	}
 	own += ". It never changes or deletes a record it does not own."
+	if len(v.others) > 0 {
+		own += " This file manages the zone as owner " + code(v.owner) + "; other launch.hcl files manage it too, as " + ownerList(v.others) +
+			": records they marked are theirs, and this file never changes or deletes them."
+	}
 	if v.marks > 0 {
 		own += " The zone's " + strconv.Itoa(v.marks) + " registry record(s) are not listed."
 	}
@@ -342,7 +363,7 @@ func renderRules(d *md, v *zoneView, rows []ruleRow, cols []string, none string)
 	out := make([][]string, 0, len(rows))
 	for i, r := range rows {
 		row := append([]string{strconv.Itoa(i + 1), text(r.name)}, r.cells...)
-		row = append(row, text(r.owner))
+		row = append(row, r.owner)
 		if v.hasState() {
 			row = append(row, orDash(text(r.state)))
 		}
@@ -353,6 +374,12 @@ func renderRules(d *md, v *zoneView, rows []ruleRow, cols []string, none string)
 		d.para("launchready's rules run in the order shown; rules made by hand (not shown without live state) keep their content and place around them.")
 	} else {
 		d.para("Rules run in the order shown. Rules made by hand keep their content and place; launchready changes only its own.")
+		for _, r := range rows {
+			if r.other {
+				d.para("Rules of other launch.hcl files (other owners) keep their content and place too: only the file that made a rule changes or deletes it.")
+				break
+			}
+		}
 	}
 }
 
@@ -438,4 +465,13 @@ func zoneNames(views []*zoneView, kind string) []string {
 		}
 	}
 	return out
+}
+
+// ownerList names owners as code spans: "`marketing`, `shop`".
+func ownerList(owners []string) string {
+	names := make([]string, len(owners))
+	for i, o := range owners {
+		names[i] = code(o)
+	}
+	return strings.Join(names, ", ")
 }

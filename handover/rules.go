@@ -74,6 +74,22 @@ func (v *zoneView) phaseRows(phase string, kind plan.Kind, declared map[string]*
 		row.state = v.ruleState(kind, ref)
 		return row
 	}
+	// liveRow shows a live rule no block of this file declares: made by hand, this
+	// owner's (no longer declared) or another owner's, as ownership.RuleOwner says.
+	liveRow := func(r model.Rule) (ruleRow, string) {
+		row := v.row(phase, r, ruleName(r), "", "")
+		o := ownership.RuleOwner(r.Ref)
+		switch {
+		case o == "":
+			row.owner = "by hand"
+		case o == v.owner:
+			row.owner = "launchready"
+		default:
+			row.owner, row.other = otherOwners([]string{o}), true
+			v.others = append(v.others, o)
+		}
+		return row, o
+	}
 	var live []model.Rule
 	if v.live != nil {
 		live = v.live.Rules[phase]
@@ -88,11 +104,7 @@ func (v *zoneView) phaseRows(phase string, kind plan.Kind, declared map[string]*
 				rows = append(rows, declaredRow(sr, r.Ref))
 				continue
 			}
-			row := v.row(phase, r, ruleName(r), "", "")
-			row.owner = "by hand"
-			if r.Owned() {
-				row.owner = "launchready"
-			}
+			row, _ := liveRow(r)
 			rows = append(rows, row)
 		}
 		for _, sr := range inFile {
@@ -111,10 +123,10 @@ func (v *zoneView) phaseRows(phase string, kind plan.Kind, declared map[string]*
 			rows = append(rows, declaredRow(sr, r.Ref))
 			continue
 		}
-		row := v.row(phase, r, ruleName(r), "", "")
-		row.owner, row.state = "by hand", "left alone"
-		if r.Owned() {
-			row.owner, row.state = "launchready", "owned, not declared"
+		row, o := liveRow(r)
+		row.state = "left alone"
+		if o == v.owner {
+			row.state = "owned, not declared"
 		}
 		if !r.Enabled {
 			row.state += " (disabled)"
@@ -122,9 +134,10 @@ func (v *zoneView) phaseRows(phase string, kind plan.Kind, declared map[string]*
 		rows = append(rows, row)
 	}
 	for _, r := range live {
-		if r.Owned() && declared[r.Ref] == nil && writes {
-			row := v.row(phase, r, ruleName(r), "", "")
-			row.owner, row.state = "launchready", "no longer declared: the next apply deletes it"
+		// Only this owner's rules are deleted; other owners' stay in the order above.
+		if ownership.RuleOwner(r.Ref) == v.owner && declared[r.Ref] == nil && writes {
+			row, _ := liveRow(r)
+			row.state = "no longer declared: the next apply deletes it"
 			rows = append(rows, row)
 		}
 	}
@@ -147,13 +160,11 @@ func refOf(r model.Rule, kind, name string) string {
 }
 
 // ruleName is how a live rule is named in the map: its block name for launchready's
-// rules, else its description, else its id.
+// rules (whichever owner's: the owner has its own column), else its description,
+// else its id.
 func ruleName(r model.Rule) string {
-	if r.Owned() {
-		parts := strings.SplitN(r.Ref, ":", 3)
-		if len(parts) == 3 {
-			return parts[2]
-		}
+	if name := ownership.RuleName(r.Ref); name != "" {
+		return name
 	}
 	if r.Description != "" {
 		return r.Description

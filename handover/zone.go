@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 	"github.com/launchready/launchready/plan"
 	"github.com/launchready/launchready/schema"
 )
@@ -18,6 +19,11 @@ type zoneView struct {
 	z    *schema.Zone
 	caps model.Capabilities
 	kind string
+	// owner is the zone block's owner (ownership.DefaultOwner when it names none);
+	// style is how the provider kind marks records, and tells a user's comment from
+	// the ownership marker.
+	owner string
+	style ownership.Style
 	// live is nil when the map is drawn from the config only.
 	live *model.LiveZone
 	// planErr is set when live state was given but could not be compared with the
@@ -32,11 +38,14 @@ type zoneView struct {
 	// nameservers are the values of the apex NS records read (sorted).
 	nameservers []string
 	marks       int // ownership mark records in the live zone
-	sets        []*setView
-	settings    [][]string // table rows
-	redirects   []ruleRow
-	caches      []ruleRow
-	matrix      *sendingMatrix
+	// others are the other owners (other launch.hcl files) whose records or rules
+	// the map shows, sorted.
+	others    []string
+	sets      []*setView
+	settings  [][]string // table rows
+	redirects []ruleRow
+	caches    []ruleRow
+	matrix    *sendingMatrix
 }
 
 // hasState reports whether the map can say whether objects are in sync.
@@ -49,17 +58,28 @@ type setView struct {
 	ttl       string
 	proxied   bool
 	purpose   string
-	owner     string
-	state     string
+	// owner is Markdown (already escaped): it may name other owners as code.
+	owner string
+	state string
 	// handValues are values made by hand beside a declared set's (left alone).
 	handValues []string
+	// otherValues are values another owner marked beside a declared set's (left
+	// alone), with their owner.
+	otherValues []ownedValue
+	// heldBy maps the declared values another owner holds (their record, left to
+	// them) to that owner.
+	heldBy map[string]string
 }
+
+// ownedValue is a live value and the other owner who marked it.
+type ownedValue struct{ value, owner string }
 
 // ruleRow is one redirect or cache rule.
 type ruleRow struct {
 	name   string
 	cells  []string // kind-specific cells, escaped
-	owner  string
+	owner  string   // Markdown (already escaped)
+	other  bool     // another owner's rule
 	state  string
 	hosts  []string // redirect: source and target host (for the diagram)
 	status string
@@ -69,11 +89,15 @@ type ruleRow struct {
 const displayValueLen = 80
 
 func newZoneView(cfg *schema.Config, z *schema.Zone, live *model.LiveZone) *zoneView {
-	v := &zoneView{z: z, live: live, kind: z.ProviderKind, changes: map[string]plan.Change{}}
+	v := &zoneView{z: z, live: live, kind: z.ProviderKind, owner: z.Owner, changes: map[string]plan.Change{}}
 	if v.kind == "" {
 		v.kind, _, _ = strings.Cut(z.Provider, ".")
 	}
+	if v.owner == "" {
+		v.owner = ownership.DefaultOwner
+	}
 	v.caps = model.ProviderKinds[v.kind]
+	v.style = ownership.StyleFor(v.caps)
 	if live != nil {
 		one := &schema.Config{Providers: cfg.Providers, Zones: []*schema.Zone{z}, Fingerprint: cfg.Fingerprint}
 		p, err := plan.Compute(one, map[string]*model.LiveZone{z.Name: live})
@@ -91,6 +115,7 @@ func newZoneView(cfg *schema.Config, z *schema.Zone, live *model.LiveZone) *zone
 	v.buildSets()
 	v.buildSettings()
 	v.buildRules()
+	v.others = sortedUnique(v.others)
 	if z.Email != nil {
 		v.matrix = matrixFromPolicy(z.Email, z.Name)
 	} else {
@@ -162,10 +187,16 @@ func (v *zoneView) buildSets() {
 	}
 	liveSets := map[model.Key][]model.Record{}
 	unmanaged := map[string]bool{}
+	// foreign maps a live record another owner marked to that owner: plan's verdict
+	// (ZonePlan.Foreign), whatever the provider's marking style.
+	foreign := map[string]string{}
 	if v.live != nil {
 		if v.zp != nil {
 			for _, r := range v.zp.Unmanaged {
 				unmanaged[recordID(r, zone)] = true
+			}
+			for _, f := range v.zp.Foreign {
+				foreign[recordID(f.Record, zone)] = f.Owner
 			}
 		}
 		for _, r := range v.live.Records {
@@ -230,8 +261,45 @@ func (v *zoneView) buildSets() {
 				s.handValues = sortedUnique(byHand)
 				s.owner += "; values marked (by hand) are left alone"
 			}
+			// Values another launch.hcl (another owner) marked are served too, and
+			// stay theirs, declared here as well or not (plan warns about the former).
+			var theirOwners []string
+			for _, r := range recs {
+				o := foreign[recordID(r, zone)]
+				if o == "" {
+					continue
+				}
+				theirOwners = append(theirOwners, o)
+				if slices.Contains(s.values, r.Value) {
+					if s.heldBy == nil {
+						s.heldBy = map[string]string{}
+					}
+					s.heldBy[r.Value] = o
+				} else {
+					s.otherValues = append(s.otherValues, ownedValue{r.Value, o})
+				}
+			}
+			slices.SortFunc(s.otherValues, func(a, b ownedValue) int {
+				return strings.Compare(a.value+"\x00"+a.owner, b.value+"\x00"+b.owner)
+			})
+			s.otherValues = slices.Compact(s.otherValues)
+			theirOwners = sortedUnique(theirOwners)
+			v.others = append(v.others, theirOwners...)
+			switch {
+			case len(s.heldBy) == len(s.values) && len(s.heldBy) > 0:
+				// Every declared value is another owner's: the set is theirs.
+				s.owner = otherOwners(theirOwners) + "; declared here too (see the plan's warnings)"
+				if len(s.handValues) > 0 {
+					s.owner += "; values marked (by hand) are left alone"
+				}
+				if s.state == "in sync" {
+					s.state = "left alone"
+				}
+			case len(theirOwners) > 0:
+				s.owner += "; values marked (owner …) belong to another launch.hcl and are left alone"
+			}
 		} else {
-			v.describeLive(s, recs, unmanaged)
+			v.describeLive(s, recs, unmanaged, foreign)
 		}
 		v.sets = append(v.sets, s)
 	}
@@ -292,20 +360,26 @@ func changeState(a plan.Action) string {
 }
 
 // describeLive fills a row for a set that exists only in the live zone.
-func (v *zoneView) describeLive(s *setView, recs []model.Record, unmanaged map[string]bool) {
+func (v *zoneView) describeLive(s *setView, recs []model.Record, unmanaged map[string]bool, foreign map[string]string) {
 	model.SortRecords(recs)
-	var vals, ttls, comments []string
+	var vals, ttls, comments, owners []string
 	proxied := 0
-	byHand := 0
+	byHand, theirs := 0, 0
 	for _, r := range recs {
 		vals = append(vals, r.Value)
 		ttls = append(ttls, v.ttlString(r.TTL, r.Proxied))
-		comments = append(comments, r.Comment)
+		// The purpose is what a person wrote, not the ownership marker.
+		comments = append(comments, v.style.UserComment(r.Comment))
 		if r.Proxied {
 			proxied++
 		}
-		if v.zp == nil || unmanaged[recordID(r, v.z.Name)] {
+		id := recordID(r, v.z.Name)
+		switch {
+		case v.zp == nil || unmanaged[id]:
 			byHand++
+		case foreign[id] != "":
+			theirs++
+			owners = append(owners, foreign[id])
 		}
 	}
 	s.values = sortedUnique(vals)
@@ -314,19 +388,31 @@ func (v *zoneView) describeLive(s *setView, recs []model.Record, unmanaged map[s
 	if c := sortedUnique(comments); len(c) == 1 {
 		s.purpose = c[0]
 	}
+	owners = sortedUnique(owners)
+	v.others = append(v.others, owners...)
+	mine := len(recs) - byHand - theirs
 	switch {
 	case v.zp == nil:
 		s.owner = "not declared"
-	case byHand == len(recs):
+	case mine == 0 && theirs == 0:
 		s.owner = "by hand (not in launch.hcl)"
 		if v.ignored(s.name) || v.ignoredValues(s.name, s.typ, s.values) {
 			s.owner = "by hand (ignored)"
 		}
 		s.state = "left alone"
+	case mine == 0:
+		s.owner = otherOwners(owners)
+		if byHand > 0 {
+			s.owner += fmt.Sprintf(" (%d of %d records; the others by hand)", theirs, len(recs))
+		}
+		s.state = "left alone"
 	default:
 		s.owner = "launchready"
-		if byHand > 0 {
-			s.owner = fmt.Sprintf("launchready (%d of %d records)", len(recs)-byHand, len(recs))
+		if byHand+theirs > 0 {
+			s.owner = fmt.Sprintf("launchready (%d of %d records)", mine, len(recs))
+		}
+		if theirs > 0 {
+			s.owner += fmt.Sprintf("; %d left alone: %s", theirs, otherOwners(owners))
 		}
 		s.state = "no longer declared: the next apply deletes it"
 		if _, ok := v.changes[string(plan.KindRecord)+" "+model.Key{Name: s.name, Type: s.typ}.String()]; !ok {
@@ -335,6 +421,16 @@ func (v *zoneView) describeLive(s *setView, recs []model.Record, unmanaged map[s
 			}
 		}
 	}
+}
+
+// otherOwners names other owners (other launch.hcl files) as Markdown:
+// "other launch.hcl (owner `marketing`)".
+func otherOwners(owners []string) string {
+	noun := "owner"
+	if len(owners) > 1 {
+		noun = "owners"
+	}
+	return "other launch.hcl (" + noun + " " + ownerList(owners) + ")"
 }
 
 // settingLabels explain each setting id.

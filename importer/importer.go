@@ -2,6 +2,8 @@ package importer
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,6 +37,9 @@ type Options struct {
 	// rfc2136 zone needs one). It holds only the name of the environment variable that
 	// carries the TSIG secret, never the secret. Its Ref() must equal Provider.
 	ProviderBlock *schema.Provider
+	// Owner is the owner whose file the import writes (`owner = "<Owner>"` unless it
+	// is ownership.DefaultOwner). "" chooses it from the zone's marks: see Owner.
+	Owner string
 }
 
 // maxCommentValue is how many characters of a value a comment shows.
@@ -53,16 +58,20 @@ type omitted struct {
 	sweepable bool
 }
 
-// Zone renders HCL that declares the live zone: see the package documentation for
-// what is written and what is left out. The output is canonical (hclwrite.Format
-// leaves it unchanged) and depends only on live and o.
-func Zone(live *model.LiveZone, o Options) ([]byte, error) {
+// target is what an import writes to: the zone, its provider and what the provider
+// kind can do.
+type target struct {
+	zone, provider, kind, pname string
+	caps                        model.Capabilities
+}
+
+func resolve(live *model.LiveZone, o Options) (target, error) {
 	if live == nil {
-		return nil, fmt.Errorf("importing: no live zone")
+		return target{}, fmt.Errorf("importing: no live zone")
 	}
 	zone, err := model.CanonicalZone(live.Name)
 	if err != nil {
-		return nil, fmt.Errorf("importing zone %q: %w", live.Name, err)
+		return target{}, fmt.Errorf("importing zone %q: %w", live.Name, err)
 	}
 	provider := o.Provider
 	if provider == "" {
@@ -72,15 +81,159 @@ func Zone(live *model.LiveZone, o Options) ([]byte, error) {
 	caps, known := model.ProviderKinds[kind]
 	switch {
 	case !known:
-		return nil, fmt.Errorf("importing zone %s: unknown provider %q (want \"cloudflare\" or \"rfc2136.<name>\")", zone, provider)
+		return target{}, fmt.Errorf("importing zone %s: unknown provider %q (want \"cloudflare\" or \"rfc2136.<name>\")", zone, provider)
 	case kind == "cloudflare" && hasName:
-		return nil, fmt.Errorf("importing zone %s: provider %q: cloudflare takes no name", zone, provider)
+		return target{}, fmt.Errorf("importing zone %s: provider %q: cloudflare takes no name", zone, provider)
 	case kind != "cloudflare" && (!hasName || pname == ""):
-		return nil, fmt.Errorf("importing zone %s: provider %q needs a name, as in %q", zone, provider, kind+".corp")
+		return target{}, fmt.Errorf("importing zone %s: provider %q needs a name, as in %q", zone, provider, kind+".corp")
 	}
 	if o.ProviderBlock != nil && o.ProviderBlock.Ref() != provider {
-		return nil, fmt.Errorf("importing zone %s: provider block %q does not match provider %q", zone, o.ProviderBlock.Ref(), provider)
+		return target{}, fmt.Errorf("importing zone %s: provider block %q does not match provider %q", zone, o.ProviderBlock.Ref(), provider)
 	}
+	return target{zone: zone, provider: provider, kind: kind, pname: pname, caps: caps}, nil
+}
+
+// Owner returns the owner whose file an import of live writes: o.Owner when set, else
+// the one owner whose marks the zone's records and rules carry (ownership decides whose
+// each mark is: a comment marker, a TXT mark, a rule's ref), else DefaultOwner when
+// nothing is marked. Marks of several owners without o.Owner are an error that names
+// them, since one file cannot declare what another owner manages.
+func Owner(live *model.LiveZone, o Options) (string, error) {
+	t, err := resolve(live, o)
+	if err != nil {
+		return "", err
+	}
+	return t.owner(live, o)
+}
+
+func (t target) owner(live *model.LiveZone, o Options) (string, error) {
+	if o.Owner != "" {
+		if err := ownership.CheckOwner(o.Owner); err != nil {
+			return "", fmt.Errorf("importing zone %s: %w", t.zone, err)
+		}
+		return o.Owner, nil
+	}
+	counts := markedOwners(live, t.zone, t.caps)
+	switch len(counts) {
+	case 0:
+		return ownership.DefaultOwner, nil
+	case 1:
+		for o := range counts {
+			return o, nil
+		}
+	}
+	return "", fmt.Errorf("importing zone %s: several launch.hcl files manage it (owners, with the records, rules and settings each marked: %s): import one owner's file with --owner NAME; what the other owners marked is then listed as left out", t.zone, ownerCounts(counts))
+}
+
+// markedOwners counts, per owner, the live records, rules and zone settings
+// launchready marked as that owner's.
+func markedOwners(live *model.LiveZone, zone string, caps model.Capabilities) map[string]int {
+	counts := map[string]int{}
+	ledger, rest := ownership.ReadLedger(zone, live.Records)
+	for o, ids := range ledger.Settings {
+		if len(ids) > 0 {
+			counts[o] += len(ids)
+		}
+	}
+	style := ownership.StyleFor(caps)
+	for _, r := range rest {
+		if o := recordOwner(r, zone, style, ledger); o != "" {
+			counts[o]++
+		}
+	}
+	for _, rules := range live.Rules {
+		for _, r := range rules {
+			if o := ownership.RuleOwner(r.Ref); o != "" {
+				counts[o]++
+			}
+		}
+	}
+	return counts
+}
+
+// recordOwner returns the owner whose mark r carries ("" for none, and for records
+// import leaves out anyway: registry names, types launch.hcl cannot declare, invalid
+// values).
+func recordOwner(r model.Record, zone string, style ownership.Style, ledger *ownership.Ledger) string {
+	typ := strings.ToUpper(r.Type)
+	if plan.IsRegistryName(model.CanonicalLiveName(r.Name)) || !model.IsRecordType(typ) {
+		return ""
+	}
+	v, err := model.CanonicalValue(typ, r.Value, zone)
+	if err != nil {
+		return ""
+	}
+	o, _ := style.OwnerOf(r, typ, v, ledger)
+	return o
+}
+
+// settingsOf splits the live settings: the ones another owner's apex mark lists (and
+// owner's does not) are that owner's, left out; the rest are written.
+func settingsOf(live *model.LiveZone, zone, owner string) (*model.Settings, []omitted) {
+	ledger, _ := ownership.ReadLedger(zone, live.Records)
+	theirs := map[string]string{}
+	for o, ids := range ledger.Settings {
+		if o == owner {
+			continue
+		}
+		for _, id := range ids {
+			if !slices.Contains(ledger.Settings[owner], id) && (theirs[id] == "" || o < theirs[id]) {
+				theirs[id] = o
+			}
+		}
+	}
+	if len(theirs) == 0 {
+		return live.Settings, nil
+	}
+	mine := &model.Settings{Values: map[string]string{}, HSTS: live.Settings.HSTS}
+	for id, v := range live.Settings.Values {
+		if theirs[id] == "" {
+			mine.Values[id] = v
+		}
+	}
+	if theirs[model.SettingSecurityHeader] != "" {
+		mine.HSTS = nil
+	}
+	var left []omitted
+	for _, id := range slices.Sorted(maps.Keys(theirs)) {
+		left = append(left, omitted{what: "setting " + id, reason: fmt.Sprintf("managed by launch.hcl owner %q, whose file declares it", theirs[id])})
+	}
+	return mine, left
+}
+
+// ownerCounts lists owners with their counts, sorted: "default (3), marketing (2)".
+func ownerCounts(counts map[string]int) string {
+	owners := make([]string, 0, len(counts))
+	for o := range counts {
+		owners = append(owners, o)
+	}
+	sort.Strings(owners)
+	for i, o := range owners {
+		owners[i] = fmt.Sprintf("%s (%d)", o, counts[o])
+	}
+	return strings.Join(owners, ", ")
+}
+
+// Zone renders HCL that declares the live zone: see the package documentation for
+// what is written and what is left out. The output is canonical (hclwrite.Format
+// leaves it unchanged) and depends only on live and o.
+func Zone(live *model.LiveZone, o Options) ([]byte, error) {
+	t, err := resolve(live, o)
+	if err != nil {
+		return nil, err
+	}
+	owner, err := t.owner(live, o)
+	if err != nil {
+		return nil, err
+	}
+	zone, provider, kind, pname, caps := t.zone, t.provider, t.kind, t.pname, t.caps
+	var others []string
+	for o := range markedOwners(live, zone, caps) {
+		if o != owner {
+			others = append(others, o)
+		}
+	}
+	sort.Strings(others)
 
 	f := hclwrite.NewFile()
 	body := f.Body()
@@ -89,6 +242,15 @@ func Zone(live *model.LiveZone, o Options) ([]byte, error) {
 		"Review it, then run `launchready plan`: existing records become launchready's",
 		"only when you apply, and the plan shows each adoption.",
 	)
+	if len(others) > 0 {
+		all := ownership.SortedUnique(append([]string{owner}, others...))
+		appendComments(body,
+			"The zone is managed by several launch.hcl files (owners "+strings.Join(all, ", ")+"); this is owner "+owner+"'s.",
+			"What the other owners marked is theirs: it is listed as not imported, and their files declare it.",
+		)
+	} else if owner != ownership.DefaultOwner {
+		appendComments(body, "launchready's records and rules here carry owner "+owner+"'s marks ("+ownership.Marker(owner)+"): this is that owner's file.")
+	}
 	if kind != "cloudflare" && o.ProviderBlock == nil {
 		appendComments(body, fmt.Sprintf("The zone uses provider %q: put it in the file that declares provider %q %q.", provider, kind, pname))
 	}
@@ -100,14 +262,19 @@ func Zone(live *model.LiveZone, o Options) ([]byte, error) {
 
 	zb := body.AppendNewBlock("zone", []string{zone}).Body()
 	zb.SetAttributeValue("provider", cty.StringVal(provider))
+	if owner != ownership.DefaultOwner {
+		zb.SetAttributeValue("owner", cty.StringVal(owner))
+	}
 	zb.SetAttributeValue("authoritative", cty.BoolVal(o.Authoritative))
 
 	var left []omitted
 	if o.Settings && caps.Settings && live.Settings != nil {
-		left = append(left, writeSettings(zb, live.Settings)...)
+		mine, theirs := settingsOf(live, zone, owner)
+		left = append(left, theirs...)
+		left = append(left, writeSettings(zb, mine)...)
 	}
 
-	sets, skipped := groupRecords(live.Records, zone, caps)
+	sets, skipped := groupRecords(live.Records, zone, caps, owner)
 	left = append(left, skipped...)
 	for _, s := range sets {
 		zb.AppendNewline()
@@ -115,7 +282,7 @@ func Zone(live *model.LiveZone, o Options) ([]byte, error) {
 	}
 
 	if caps.Redirects || caps.Cache {
-		left = append(left, writeRules(zb, live, zone)...)
+		left = append(left, writeRules(zb, live, zone, owner)...)
 	}
 
 	if len(left) > 0 {
@@ -197,13 +364,16 @@ type rrset struct {
 }
 
 // groupRecords turns live records into record sets, and says which records it left out.
-func groupRecords(records []model.Record, zone string, caps model.Capabilities) ([]*rrset, []omitted) {
+// Records another owner marked are left out: that owner's file declares them.
+func groupRecords(records []model.Record, zone string, caps model.Capabilities, owner string) ([]*rrset, []omitted) {
 	type group struct {
 		set     *rrset
 		records []model.Record
 	}
 	groups := map[model.Key]*group{}
 	var left []omitted
+	ledger, _ := ownership.ReadLedger(zone, records)
+	style := ownership.StyleFor(caps)
 	for _, r := range records {
 		name := model.CanonicalLiveName(r.Name)
 		typ := strings.ToUpper(r.Type)
@@ -235,6 +405,10 @@ func groupRecords(records []model.Record, zone string, caps model.Capabilities) 
 		v, err := model.CanonicalValue(typ, r.Value, zone)
 		if err != nil {
 			left = append(left, omitted{show(), "invalid value: " + err.Error(), true})
+			continue
+		}
+		if o, _ := style.OwnerOf(r, typ, v, ledger); o != "" && o != owner {
+			left = append(left, omitted{show(), fmt.Sprintf("marked by launch.hcl owner %q, whose file declares it; launchready never changes it from this file", o), false})
 			continue
 		}
 		r.Value = v

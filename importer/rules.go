@@ -11,6 +11,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 	"github.com/launchready/launchready/schema"
 )
 
@@ -27,7 +28,9 @@ type ruleBlock struct {
 
 // writeRules writes the zone's redirect and cache rules as blocks, in phase order, and
 // returns the rules it could not express.
-func writeRules(zb *hclwrite.Body, live *model.LiveZone, zone string) []omitted {
+// Rules another owner made (ownership.RuleOwner) are left out: that owner's file
+// declares them.
+func writeRules(zb *hclwrite.Body, live *model.LiveZone, zone, owner string) []omitted {
 	var blocks []*ruleBlock
 	var left []omitted
 	phases := make([]string, 0, len(live.Rules))
@@ -37,6 +40,10 @@ func writeRules(zb *hclwrite.Body, live *model.LiveZone, zone string) []omitted 
 	sort.Strings(phases)
 	for _, ph := range []string{model.PhaseRedirect, model.PhaseCache} {
 		for _, r := range live.Rules[ph] {
+			if o := ownership.RuleOwner(r.Ref); o != "" && o != owner {
+				left = append(left, omitted{what: ruleLabel(ph, r), reason: fmt.Sprintf("made by launch.hcl owner %q, whose file declares it; launchready never changes it from this file", o)})
+				continue
+			}
 			var b *ruleBlock
 			var why string
 			if ph == model.PhaseRedirect {
@@ -108,10 +115,14 @@ func ruleLabel(phase string, r model.Rule) string {
 	return kind + " " + commentValue(r.Expression)
 }
 
-// ownedName returns the block name in a launchready rule's ref, if it has one of kind.
+// ownedName returns the block name in a launchready rule's ref (without the owner
+// the ref may carry: ownership.RuleName), if it has one of kind.
 func ownedName(r model.Rule, kind string) (string, bool) {
-	name, ok := strings.CutPrefix(r.Ref, model.RefPrefix+kind+":")
-	return name, ok && name != ""
+	if !strings.HasPrefix(r.Ref, model.RefPrefix+kind+":") {
+		return "", false
+	}
+	name := ownership.RuleName(r.Ref)
+	return name, name != ""
 }
 
 // redirectBlock turns a live redirect rule into a block, or says why it cannot.

@@ -55,3 +55,21 @@ func RuleOwner(ref string) string {
 	}
 	return DefaultOwner
 }
+
+// RuleName returns the block name a rule's ref carries, without its owner
+// ("launchready:redirect:www@marketing" → "www"), or "" when launchready did not make
+// the rule.
+func RuleName(ref string) string {
+	owner := RuleOwner(ref)
+	if owner == "" {
+		return ""
+	}
+	_, name, ok := strings.Cut(strings.TrimPrefix(ref, model.RefPrefix), ":")
+	if !ok {
+		return ""
+	}
+	if owner != DefaultOwner {
+		name = strings.TrimSuffix(name, "@"+owner)
+	}
+	return name
+}

@@ -117,3 +117,35 @@ func TestBatchesKeepNamesWhole(t *testing.T) {
 		t.Errorf("heavy name: %d batches, split %v, first op %s", len(batches), split, batches[0][0].Op)
 	}
 }
+
+func TestRuleRef(t *testing.T) {
+	tests := []struct {
+		kind, name, owner string
+		wantRef           string
+	}{
+		{"redirect", "www", DefaultOwner, "launchready:redirect:www"},
+		{"redirect", "www", "", "launchready:redirect:www"},
+		{"cache", "assets", "marketing", "launchready:cache:assets@marketing"},
+	}
+	for _, tt := range tests {
+		ref := RuleRef(tt.kind, tt.name, tt.owner)
+		if ref != tt.wantRef {
+			t.Errorf("RuleRef(%q, %q, %q) = %q, want %q", tt.kind, tt.name, tt.owner, ref, tt.wantRef)
+		}
+		wantOwner := tt.owner
+		if wantOwner == "" {
+			wantOwner = DefaultOwner
+		}
+		if got := RuleOwner(ref); got != wantOwner {
+			t.Errorf("RuleOwner(%q) = %q, want %q", ref, got, wantOwner)
+		}
+		if got := RuleName(ref); got != tt.name {
+			t.Errorf("RuleName(%q) = %q, want %q", ref, got, tt.name)
+		}
+	}
+	for _, ref := range []string{"", "hand-made", "cf-rule-1"} {
+		if o, n := RuleOwner(ref), RuleName(ref); o != "" || n != "" {
+			t.Errorf("rule %q not made by launchready: owner %q, name %q, want none", ref, o, n)
+		}
+	}
+}

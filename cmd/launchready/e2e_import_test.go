@@ -185,3 +185,53 @@ func withDefaults(params any) any {
 	}
 	return m
 }
+
+// TestImportOwners: two launch.hcl files (owners app and marketing) manage one zone.
+// An import refuses to guess whose file to write, names both owners, and with --owner
+// writes that owner's file: `owner = "marketing"`, its records and rules, the other
+// owner's listed as not imported; a plan of it changes nothing. The DNS map of each
+// file shows the other file's records and rules as that owner's.
+func TestImportOwners(t *testing.T) {
+	t.Parallel()
+	w := newWorkspace(t, "", "example.com")
+	w.write("app.hcl", "zone \"example.com\" {\n  owner = \"app\"\n  record \"api\" \"A\" { value = \"192.0.2.1\" }\n  redirect \"www\" {\n    from = \"https://www.example.com/*\"\n    to   = \"https://example.com/$${1}\"\n  }\n}\n")
+	w.write("marketing.hcl", "zone \"example.com\" {\n  owner = \"marketing\"\n  record \"blog\" \"A\" {\n    value   = \"192.0.2.9\"\n    proxied = true\n    comment = \"the blog\"\n  }\n  redirect \"promo\" {\n    from = \"https://promo.example.com/*\"\n    to   = \"https://example.com/promo/$${1}\"\n  }\n}\n")
+	w.mustRun(0, "apply", "--config", "app.hcl", "--auto-approve", "--no-verify")
+	w.mustRun(0, "apply", "--config", "marketing.hcl", "--auto-approve", "--no-verify")
+
+	r := w.run(nil, "import", "example.com")
+	if r.code != 1 || !strings.Contains(r.stderr, "app (2), marketing (2)") || !strings.Contains(r.stderr, "--owner") {
+		t.Errorf("import of a zone two owners manage: exit %d, want 1 naming the owners and --owner\n%s", r.code, r.stderr)
+	}
+
+	r = w.mustRun(0, "import", "example.com", "--owner", "marketing", "--out", "imported.hcl")
+	if !strings.Contains(r.stdout, "owner marketing") {
+		t.Errorf("import does not say whose file it wrote:\n%s", r.stdout)
+	}
+	imported := w.read("imported.hcl")
+	for _, want := range []string{
+		`owner         = "marketing"`, `record "blog" "A"`, `comment = "the blog"`, `redirect "promo" {`,
+		`#   api A "192.0.2.1" (marked by launch.hcl owner "app"`,
+		`#   redirect rule launchready:redirect:www@app (made by launch.hcl owner "app"`,
+	} {
+		if !strings.Contains(imported, want) {
+			t.Errorf("imported.hcl lacks %s:\n%s", want, imported)
+		}
+	}
+	if strings.Contains(imported, `record "api"`) || strings.Contains(imported, "[launchready:") {
+		t.Errorf("imported.hcl declares the app's record or keeps a marker:\n%s", imported)
+	}
+	w.mustRun(0, "plan", "--config", "imported.hcl", "--detailed-exitcode")
+
+	w.mustRun(0, "handover", "--config", "app.hcl", "--out", "DNS-MAP.md")
+	m := w.read("DNS-MAP.md")
+	for _, want := range []string{
+		"| `blog.example.com` | A | `192.0.2.9` | auto | yes | the blog | other launch.hcl (owner `marketing`) | left alone |",
+		"| promo | `https://promo.example.com/*` | `https://example.com/promo/${1}` | 301 | dropped | other launch.hcl (owner `marketing`) | left alone |",
+		"| www | `https://www.example.com/*` | `https://example.com/${1}` | 301 | dropped | launchready | in sync |",
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("the app's DNS map lacks %q:\n%s", want, m)
+		}
+	}
+}

@@ -21,6 +21,7 @@ func newImportCmd(e *env) *cobra.Command {
 		out, provider           string
 		authoritative, settings bool
 		force                   bool
+		owner                   string
 	)
 	cmd := &cobra.Command{
 		Use:   "import ZONE",
@@ -28,6 +29,8 @@ func newImportCmd(e *env) *cobra.Command {
 		Long: `import reads a live zone and writes HCL that reproduces it: records grouped into record sets, the settings launchready manages there (all settings with --settings), and redirect and cache rules — launchready's and hand-made ones — as blocks.
 
 Nothing becomes launchready's by importing: the next plan shows every imported record set as "adopt" (no change to the record itself), and ownership is taken only when you apply it.
+
+The file is written for the owner whose marks the zone's records and rules carry (owner = "NAME" when it is not "default"). When several launch.hcl files (several owners) manage the zone, name the one to import with --owner NAME: what the other owners marked is listed as not imported.
 
 For an RFC 2136 zone, name the provider (--provider rfc2136.NAME) and keep its provider block in --config.`,
 		Args: cobra.ExactArgs(1),
@@ -72,7 +75,12 @@ For an RFC 2136 zone, name the provider (--provider rfc2136.NAME) and keep its p
 					return exitCode(ExitError, err)
 				}
 			}
-			src, err := importer.Zone(live, importer.Options{Provider: provider, Authoritative: authoritative, Settings: len(ids) > 0, ProviderBlock: pblock})
+			opts := importer.Options{Provider: provider, Authoritative: authoritative, Settings: len(ids) > 0, ProviderBlock: pblock, Owner: owner}
+			who, err := importer.Owner(live, opts)
+			if err != nil {
+				return exitCode(ExitError, err)
+			}
+			src, err := importer.Zone(live, opts)
 			if err != nil {
 				return exitCode(ExitError, err)
 			}
@@ -83,7 +91,7 @@ For an RFC 2136 zone, name the provider (--provider rfc2136.NAME) and keep its p
 			if err := writeFileAtomic(out, src, 0o644); err != nil {
 				return exitCode(ExitError, err)
 			}
-			fmt.Fprintf(e.stdout, "Wrote %s (%d records read). Next: launchready plan --config %s — imported record sets show as \"adopt\" until you apply.\n", out, len(live.Records), out)
+			fmt.Fprintf(e.stdout, "Wrote %s (%d records read; owner %s). Next: launchready plan --config %s — imported record sets show as \"adopt\" until you apply.\n", out, len(live.Records), who, out)
 			return nil
 		},
 	}
@@ -92,5 +100,6 @@ For an RFC 2136 zone, name the provider (--provider rfc2136.NAME) and keep its p
 	cmd.Flags().BoolVar(&authoritative, "authoritative", false, "write authoritative = true (records later removed from the file are deleted)")
 	cmd.Flags().BoolVar(&settings, "settings", false, "import every zone setting launch.hcl can manage, not only those launchready already manages")
 	cmd.Flags().BoolVar(&force, "force", false, "overwrite --out if it exists")
+	cmd.Flags().StringVar(&owner, "owner", "", `import the file of this owner (default: the one owner whose marks the zone carries, else "default"); needed when several launch.hcl files manage the zone`)
 	return cmd
 }
