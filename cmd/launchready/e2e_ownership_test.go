@@ -322,6 +322,12 @@ func TestFaultHandRuleDuringConfirmation(t *testing.T) {
 // shows, answers yes, and returns the screen.
 func (fw *faultWorld) interactive(edit func(), args ...string) string {
 	fw.t.Helper()
+	return fw.interactiveAt("Do you want to apply", edit, args...)
+}
+
+// interactiveAt is interactive for a command whose confirmation prompt is prompt.
+func (fw *faultWorld) interactiveAt(prompt string, edit func(), args ...string) string {
+	fw.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binPath, args...)
@@ -338,7 +344,7 @@ func (fw *faultWorld) interactive(edit func(), args ...string) string {
 	for {
 		n, err := tty.Read(buf)
 		screen.Write(buf[:n])
-		if !answered && strings.Contains(screen.String(), "Do you want to apply") {
+		if !answered && strings.Contains(screen.String(), prompt) {
 			answered = true
 			edit()
 			io.WriteString(tty, "yes\n")
