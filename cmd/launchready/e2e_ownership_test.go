@@ -553,7 +553,11 @@ func TestFaultRuleWriteReplyLost(t *testing.T) {
 	fw.converges("example.com A 192.0.2.1")
 	fw.write("launch.hcl", "zone \"example.com\" {\n  record \"@\" \"A\" {\n    value = \"192.0.2.1\"\n    proxied = true\n  }\n  redirect \"www\" {\n    from = \"https://www.example.com/*\"\n    to = \"https://example.com/$${1}\"\n  }\n}\n")
 	fw.fault(`{"method":"POST","path_prefix":"/client/v4/zones/` + fw.zid + `/rulesets/","reply_lost":true,"count":1}`)
-	fw.run(nil, "apply", "--auto-approve", "--no-verify")
+	// The create was applied; its retry is refused (the ref is taken), and apply
+	// finds the rule it made instead of failing.
+	if r := fw.run(nil, "apply", "--auto-approve", "--no-verify"); r.code != 0 {
+		t.Errorf("apply after a lost reply to its rule create: exit %d\n%s", r.code, r.stderr)
+	}
 	fw.checkSafe("after a lost rule reply")
 	fw.run(nil, "unlock", "example.com", "--force")
 	fw.converges("example.com A 192.0.2.1")

@@ -225,8 +225,8 @@ func TestFaultRollbackWrites(t *testing.T) {
 	)
 	for _, tt := range []struct {
 		name, fault string
-		fails       bool   // the rollback must fail
-		says        string // and its error must say this
+		fails       bool   // the rollback must fail, saying says; else it must recover
+		says        string // (a retry that finds what the lost reply did) and complete
 	}{
 		{"500 on a record batch", lockAndBatch1 + `|{"method":"POST","path_prefix":"/client/v4/zones/{zid}/dns_records/batch","status":500,"count":20}`, true, "remain"},
 		{"503 on the first record batch", `{"method":"POST","path_prefix":"/client/v4/zones/{zid}/dns_records/batch","latency":"1ms","count":1}|{"method":"POST","path_prefix":"/client/v4/zones/{zid}/dns_records/batch","status":503,"count":20}`, true, "rollback failed"},
@@ -236,6 +236,7 @@ func TestFaultRollbackWrites(t *testing.T) {
 		{"reply lost after the rule edit", `{"method":"PATCH","path_prefix":"` + rules + `","reply_lost":true,"count":1}`, false, ""},
 		{"503 on the rule create", `{"method":"POST","path_prefix":"` + rules + `","status":503,"count":20}`, true, "rollback failed"},
 		{"reply lost after the rule create", `{"method":"POST","path_prefix":"` + rules + `","reply_lost":true,"count":1}`, false, ""},
+		{"reset on the rule create", `{"method":"POST","path_prefix":"` + rules + `","drop":true,"count":1}`, false, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			rw := newRollbackWorld(t)
@@ -244,6 +245,9 @@ func TestFaultRollbackWrites(t *testing.T) {
 			t.Logf("rollback with %s: exit %d\n%s", tt.name, r.code, r.stderr)
 			if tt.fails && (r.code != 1 || !strings.Contains(r.stderr, tt.says)) {
 				t.Errorf("rollback with %s: exit %d, want 1 saying %q\n%s\n%s", tt.name, r.code, tt.says, r.stdout, r.stderr)
+			}
+			if !tt.fails && (r.code != 0 || !strings.Contains(r.stdout, "Rollback complete")) {
+				t.Errorf("rollback with %s: exit %d, want it to recover and complete\n%s\n%s", tt.name, r.code, r.stdout, r.stderr)
 			}
 			rw.clearFaults()
 			rw.checkSafe("after rollback with " + tt.name)
