@@ -24,7 +24,6 @@ import (
 // that took its lock then waits on its first record write, where a test kills it.
 // Everything else (queries, AXFR, the lock's own UPDATE) passes through.
 type updateGate struct {
-	t        *testing.T
 	addr     string
 	upstream string
 	held     chan struct{} // one value per UPDATE held
@@ -39,7 +38,7 @@ func startUpdateGate(t *testing.T, upstream string) *updateGate {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &updateGate{t: t, addr: ln.Addr().String(), upstream: upstream, held: make(chan struct{}, 16), done: make(chan struct{})}
+	g := &updateGate{addr: ln.Addr().String(), upstream: upstream, held: make(chan struct{}, 16), done: make(chan struct{})}
 	t.Cleanup(func() { close(g.done); ln.Close() })
 	go func() {
 		for {
