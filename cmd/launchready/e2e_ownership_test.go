@@ -322,6 +322,12 @@ func TestFaultHandRuleDuringConfirmation(t *testing.T) {
 // shows, answers yes, and returns the screen.
 func (fw *faultWorld) interactive(edit func(), args ...string) string {
 	fw.t.Helper()
+	return fw.interactiveAt("Do you want to apply", edit, args...)
+}
+
+// interactiveAt is interactive for a command whose confirmation prompt is prompt.
+func (fw *faultWorld) interactiveAt(prompt string, edit func(), args ...string) string {
+	fw.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binPath, args...)
@@ -338,7 +344,7 @@ func (fw *faultWorld) interactive(edit func(), args ...string) string {
 	for {
 		n, err := tty.Read(buf)
 		screen.Write(buf[:n])
-		if !answered && strings.Contains(screen.String(), "Do you want to apply") {
+		if !answered && strings.Contains(screen.String(), prompt) {
 			answered = true
 			edit()
 			io.WriteString(tty, "yes\n")
@@ -547,7 +553,11 @@ func TestFaultRuleWriteReplyLost(t *testing.T) {
 	fw.converges("example.com A 192.0.2.1")
 	fw.write("launch.hcl", "zone \"example.com\" {\n  record \"@\" \"A\" {\n    value = \"192.0.2.1\"\n    proxied = true\n  }\n  redirect \"www\" {\n    from = \"https://www.example.com/*\"\n    to = \"https://example.com/$${1}\"\n  }\n}\n")
 	fw.fault(`{"method":"POST","path_prefix":"/client/v4/zones/` + fw.zid + `/rulesets/","reply_lost":true,"count":1}`)
-	fw.run(nil, "apply", "--auto-approve", "--no-verify")
+	// The create was applied; its retry is refused (the ref is taken), and apply
+	// finds the rule it made instead of failing.
+	if r := fw.run(nil, "apply", "--auto-approve", "--no-verify"); r.code != 0 {
+		t.Errorf("apply after a lost reply to its rule create: exit %d\n%s", r.code, r.stderr)
+	}
 	fw.checkSafe("after a lost rule reply")
 	fw.run(nil, "unlock", "example.com", "--force")
 	fw.converges("example.com A 192.0.2.1")

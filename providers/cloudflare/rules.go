@@ -3,6 +3,7 @@ package cloudflare
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -410,6 +411,9 @@ func (p *Provider) WriteRules(ctx context.Context, zone, phase string, rules []m
 		}
 		w.ID = ""
 		got, err := p.api.createRule(ctx, zid, rs.ID, w, place(prev))
+		if err != nil && errors.Is(err, errOutcomeUnknown) {
+			got, err = p.createdAnyway(ctx, zid, phase, w.Ref, live, err)
+		}
 		if err != nil {
 			return fail(err)
 		}
@@ -430,6 +434,25 @@ func (p *Provider) WriteRules(ctx context.Context, zone, phase string, rules []m
 	}
 	p.log.Debug("wrote rules", "zone", zone, "phase", phase, "rules", len(rules))
 	return nil
+}
+
+// createdAnyway looks for the rule a create with an unknown outcome (no answer, or a
+// 5xx, then a refused retry) may have made: a rule with ref that was not in the phase
+// when WriteRules read it (live) is that create's, as the zone's lock keeps other
+// applies out and refs are launchready's. It returns the phase as read now, or
+// createErr when no such rule exists.
+func (p *Provider) createdAnyway(ctx context.Context, zid, phase, ref string, live map[string]wireRule, createErr error) (*wireRuleset, error) {
+	rs, err := p.api.entrypoint(ctx, zid, phase)
+	if err != nil || rs == nil {
+		return nil, createErr
+	}
+	for _, x := range rs.Rules {
+		if _, before := live[x.ID]; x.Ref == ref && !before {
+			p.log.Debug("rule created by an attempt whose answer was lost", "phase", phase, "ref", ref)
+			return rs, nil
+		}
+	}
+	return nil, createErr
 }
 
 // sameWireRule reports whether writing b over a would change nothing.

@@ -331,9 +331,25 @@ func (s *sdkAPI) createRule(ctx context.Context, zoneID, rulesetID string, r wir
 		return nil, err
 	}
 	path := rulesPath(zoneID, rulesetID)
+	// Like a batch, a create is not idempotent: an attempt that got no answer or a
+	// 5xx may have been applied, and the retry refused (the ref is already used).
+	// The error is then marked, so WriteRules looks for the rule it may have made.
+	unknown := false
+	watch := option.WithMiddleware(func(req *http.Request, next option.MiddlewareNext) (*http.Response, error) {
+		resp, err := next(req)
+		if err != nil || resp.StatusCode >= 500 {
+			unknown = true
+		}
+		return resp, err
+	})
 	var env envelope[wireRuleset]
-	if err := s.c.Post(ctx, path, body, &env); err != nil {
-		return nil, convertErr("POST "+path, err)
+	if err := s.c.Post(ctx, path, body, &env, watch); err != nil {
+		err = convertErr("POST "+path, err)
+		var ae *apiError
+		if unknown && errors.As(err, &ae) {
+			ae.Unknown = true
+		}
+		return nil, err
 	}
 	return &env.Result, nil
 }

@@ -736,3 +736,44 @@ func TestSimRulesOneAtATime(t *testing.T) {
 		t.Errorf("rules after WriteRules (-want +got):\n%s", diff)
 	}
 }
+
+// A rule create whose reply is lost was applied: the SDK's retry is then refused
+// (the ref is already used). WriteRules finds the rule it created under its ref and
+// carries on, instead of failing with a refusal that hides that the rule exists.
+func TestSimRuleCreateReplyLost(t *testing.T) {
+	ctx := context.Background()
+	env := startSim(t, sim.Options{})
+	p := env.provider(t, cloudflare.Options{})
+	live, err := p.ReadZone(ctx, "example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry := "/zones/" + live.ID + "/rulesets/phases/" + model.PhaseRedirect + "/entrypoint"
+	env.raw(t, "PUT", entry, map[string]any{"rules": []any{map[string]any{"ref": "by-hand", "enabled": true, "expression": `(http.host eq "h.example.com")`, "action": "redirect",
+		"action_parameters": map[string]any{"from_value": map[string]any{"target_url": map[string]any{"value": "https://example.com/"}, "status_code": 301}}}}})
+	rules, err := p.ReadRules(ctx, "example.com", model.PhaseRedirect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func(name string) model.Rule {
+		return model.Rule{Ref: "launchready:redirect:" + name, Phase: model.PhaseRedirect, Enabled: true, Action: "redirect", Expression: `(http.host eq "` + name + `.example.com")`,
+			Redirect: &model.RedirectAction{TargetURL: "https://example.com/", StatusCode: 302}}
+	}
+	env.srv.InjectFault(sim.Fault{Method: "POST", PathPrefix: "/zones/" + live.ID + "/rulesets/", ReplyLost: true, Count: 1})
+	if err := p.WriteRules(ctx, "example.com", model.PhaseRedirect, []model.Rule{rules[0], mk("a"), mk("b")}); err != nil {
+		t.Fatalf("WriteRules after a lost reply to a rule create: %v", err)
+	}
+	var after struct {
+		Rules []struct{ Ref string } `json:"rules"`
+	}
+	if err := json.Unmarshal(env.raw(t, "GET", entry, nil), &after); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range after.Rules {
+		got = append(got, r.Ref)
+	}
+	if diff := cmp.Diff([]string{"by-hand", "launchready:redirect:a", "launchready:redirect:b"}, got); diff != "" {
+		t.Errorf("rules after WriteRules (-want +got):\n%s", diff)
+	}
+}
