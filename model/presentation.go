@@ -244,7 +244,8 @@ func checkFields(rr dns.RR) error {
 			return fieldErr("NAPTR", "replacement", 5, "must be \".\" when a regexp is given: a NAPTR record uses one or the other (RFC 3403 §4.1)")
 		}
 	case *dns.URI:
-		if strings.TrimSpace(r.Target) == "" {
+		// Unescaped first: "\ " is a blank target too, which canonicalises to " ".
+		if strings.TrimSpace(UnescapeDNSString(r.Target)) == "" {
 			return fieldErr("URI", "target", 2, "is empty")
 		}
 	case *dns.SVCB:

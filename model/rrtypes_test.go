@@ -88,6 +88,8 @@ func TestPresentationFieldErrors(t *testing.T) {
 		{"NAPTR", `100 10 "U" "E2U+sip" "!^.*$!sip:x@example.com!" sip.example.com.`, "replacement", "regexp"},
 		{"HTTPS", `0 . alpn=h2`, "parameters", "alias mode"},
 		{"URI", `10 1 ""`, "target", "empty"},
+		{"URI", `10 1 " "`, "target", "empty"},
+		{"URI", `0 0 \ `, "target", "empty"}, // an escaped blank (FuzzCanonicalValue): was accepted as " ", which was then refused
 	}
 	for _, c := range cases {
 		_, err := CanonicalValue(c.typ, c.v, "example.com")

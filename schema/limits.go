@@ -99,7 +99,7 @@ func checkNesting(filename string, src []byte) hcl.Diagnostics {
 func checkNestingTokens(toks hclsyntax.Tokens) hcl.Diagnostics {
 	depth := 0
 	unary := 0           // consecutive unary operators just before the current token
-	ops := []int{0}      // operators chained so far, per open level
+	ops := []int{0}      // operators chained so far, per open level: len(ops) == depth+1 always
 	var controls []bool  // per open template directive: %{ if|for } opened a body
 	prevOperand := false // the previous token ends an operand (so "-" is binary)
 	for i := 0; i < len(toks); i++ {
@@ -124,10 +124,12 @@ func checkNestingTokens(toks hclsyntax.Tokens) hcl.Diagnostics {
 				case "if", "for":
 					controls = append(controls, true)
 					depth++ // the directive's body is one level deeper
+					ops = append(ops, 0)
 				case "endif", "endfor":
 					if len(controls) > 0 {
 						controls = controls[:len(controls)-1]
 						depth--
+						ops = ops[:len(ops)-1]
 					}
 				}
 			}

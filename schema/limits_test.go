@@ -86,6 +86,25 @@ func TestNestingWithinLimits(t *testing.T) {
 	}
 }
 
+// TestNestingUnbalanced: stray closers inside template directives do not underflow
+// the nesting count (a fuzzer found "%{for)}" in a heredoc panicking checkNesting
+// with index out of range [-1]); the parser then reports the syntax error.
+func TestNestingUnbalanced(t *testing.T) {
+	for _, src := range []string{
+		"<<EOT\n%{for)}\nEOT\n",
+		"x = <<EOT\n%{ if true })]}\nEOT\ny = 1\n",
+		"x = <<EOT\n%{ endif }%{ endfor }\nEOT\n",
+		"x = \"%{ for ) }\"\n, 1 + 1\n",
+	} {
+		if diags := checkSource("bad.hcl", []byte(src)); diags.HasErrors() {
+			t.Errorf("%q: a limit diagnostic for a syntax error: %v", src, diags)
+		}
+		if _, diags := LoadSource("bad.hcl", []byte(src), Options{}); !diags.HasErrors() {
+			t.Errorf("%q loads without errors", src)
+		}
+	}
+}
+
 // TestConfigSizeLimit: a file over MaxConfigBytes is refused with a diagnostic at the
 // first byte past the limit, by every loader, without being parsed.
 func TestConfigSizeLimit(t *testing.T) {
