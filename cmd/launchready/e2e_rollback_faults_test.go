@@ -243,8 +243,8 @@ func TestFaultRollbackWrites(t *testing.T) {
 			rw.fault(strings.Split(strings.ReplaceAll(tt.fault, "{zid}", rw.zid), "|")...)
 			r := rw.run(smallBatches, "rollback", rw.snap, "--auto-approve")
 			t.Logf("rollback with %s: exit %d\n%s", tt.name, r.code, r.stderr)
-			if tt.fails && (r.code != 1 || !strings.Contains(r.stderr, tt.says)) {
-				t.Errorf("rollback with %s: exit %d, want 1 saying %q\n%s\n%s", tt.name, r.code, tt.says, r.stdout, r.stderr)
+			if tt.fails && (r.code != 1 || !strings.Contains(r.stderr, tt.says) || !strings.Contains(r.stderr, "Run the same rollback again")) {
+				t.Errorf("rollback with %s: exit %d, want 1 saying %q and how to finish\n%s\n%s", tt.name, r.code, tt.says, r.stdout, r.stderr)
 			}
 			if !tt.fails && (r.code != 0 || !strings.Contains(r.stdout, "Rollback complete")) {
 				t.Errorf("rollback with %s: exit %d, want it to recover and complete\n%s\n%s", tt.name, r.code, r.stdout, r.stderr)

@@ -112,7 +112,7 @@ It writes a snapshot of its own first, so a rollback can be rolled back. List sn
 			}
 			fmt.Fprintf(e.stdout, "\nSnapshot of the live state being changed: %s\n", own.Path)
 			if err := eng.Apply(ctx, p, live, nil); err != nil {
-				return exitCode(ExitError, fmt.Errorf("rollback failed: %w", err))
+				return exitCode(ExitError, fmt.Errorf("rollback failed: %w\nRun the same rollback again to finish restoring (it re-reads and restores only what still differs from the snapshot); the snapshot of the state before this rollback is %s", err, own.Path))
 			}
 			release()
 			release = func() {}
