@@ -86,3 +86,33 @@ func TestOtherOwnersFromTheirSide(t *testing.T) {
 		t.Errorf("the default owner's objects are shown as this file's:\n%s", ex)
 	}
 }
+
+// TestOtherOwnersSettings: a setting another owner's apex mark lists, which this file
+// does not declare, is shown as that owner's, not as "not managed by launchready".
+func TestOtherOwnersSettings(t *testing.T) {
+	cfg := loadConfig(t)
+	live := liveState(cfg)
+	lz := live["example.com"]
+	lz.Records = append(lz.Records, model.Record{ID: "mkt-mark", Name: ownership.RegistryName("example.com"), Type: "TXT",
+		Value: "v=launchready1 owner=marketing settings=security_level rules=none", Comment: ownership.Marker("marketing")})
+	if lz.Settings == nil {
+		lz.Settings = &model.Settings{Values: map[string]string{}}
+	}
+	if lz.Settings.Values == nil {
+		lz.Settings.Values = map[string]string{}
+	}
+	lz.Settings.Values["security_level"] = "under_attack"
+	got := render(t, Input{Config: cfg, Live: live})
+	found := false
+	for _, line := range strings.Split(got, "\n") {
+		if strings.Contains(line, "`security_level`") && strings.HasPrefix(line, "|") {
+			found = true
+			if !strings.Contains(line, "managed by other launch.hcl (owner `marketing`)") {
+				t.Errorf("another owner's setting is not shown as theirs:\n%s", line)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no settings row for security_level:\n%s", got)
+	}
+}

@@ -506,6 +506,19 @@ func (v *zoneView) buildSettings() {
 		}
 	}
 	ids = append(ids, sortedUnique(extra)...)
+	// Settings other owners' apex marks list are theirs: named, not "not managed".
+	theirs := map[string][]string{}
+	if v.live != nil {
+		ledger, _ := ownership.ReadLedger(model.CanonicalLiveName(v.z.Name), v.live.Records)
+		for owner, list := range ledger.Settings {
+			if owner == v.owner {
+				continue
+			}
+			for _, id := range list {
+				theirs[id] = append(theirs[id], owner)
+			}
+		}
+	}
 	for _, id := range ids {
 		w, h := settingValue(want, id), settingValue(have, id)
 		if w == "" && h == "" {
@@ -529,7 +542,12 @@ func (v *zoneView) buildSettings() {
 			} else if w != "" {
 				state = "in sync"
 			}
-			row = append(row, text(state))
+			cell := text(state)
+			if owners := theirs[id]; len(owners) > 0 && w == "" {
+				sort.Strings(owners)
+				cell = "managed by " + otherOwners(owners) // Markdown already
+			}
+			row = append(row, cell)
 		}
 		v.settings = append(v.settings, row)
 	}
