@@ -172,6 +172,10 @@ func TestReadsRules(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("ReadsRules mismatch (-want +got):\n%s", diff)
 			}
+			ledger, _ := ReadLedger(zone, tt.recs)
+			if diff := cmp.Diff(tt.want, ledger.RuleReads(tt.owner, tt.declared)); diff != "" {
+				t.Errorf("Ledger.RuleReads mismatch (-want +got):\n%s", diff)
+			}
 		})
 	}
 }

@@ -44,11 +44,8 @@ func ReadsRules(zone, owner string, recs []model.Record, declared []string) Rule
 	if owner == "" {
 		owner = DefaultOwner
 	}
-	want := map[string]bool{}
-	for _, k := range declared {
-		want[k] = true
-	}
 	apex := model.CanonicalLiveName(zone)
+	var listedKinds []string
 	listed, marked := false, false
 	for _, r := range recs {
 		if !strings.EqualFold(r.Type, "TXT") || !strings.HasPrefix(strings.ToLower(r.Name), RegistryPrefix) {
@@ -61,10 +58,39 @@ func ReadsRules(zone, owner string, recs []model.Record, declared []string) Rule
 		marked = true
 		if described == apex && reg.RulesKnown {
 			listed = true
-			for _, k := range reg.Rules {
-				want[k] = true
-			}
+			listedKinds = append(listedKinds, reg.Rules...)
 		}
+	}
+	return ruleReads(declared, listedKinds, marked, listed)
+}
+
+// RuleReads is ReadsRules on a zone's ledger already read (ReadLedger): the same
+// answer without scanning the records again.
+func (l *Ledger) RuleReads(owner string, declared []string) RuleReads {
+	if owner == "" {
+		owner = DefaultOwner
+	}
+	marked := false
+	for _, byOwner := range l.Recs {
+		if len(byOwner[owner]) > 0 {
+			marked = true
+			break
+		}
+	}
+	kinds, listed := l.Rules[owner]
+	return ruleReads(declared, kinds, marked, listed)
+}
+
+// ruleReads decides RuleReads from the declared kinds, the kinds the owner's apex
+// mark lists, whether the owner has TXT marks at all, and whether its apex mark
+// carries a rules list.
+func ruleReads(declared, listedKinds []string, marked, listed bool) RuleReads {
+	want := map[string]bool{}
+	for _, k := range declared {
+		want[k] = true
+	}
+	for _, k := range listedKinds {
+		want[k] = true
 	}
 	out := RuleReads{Legacy: marked && !listed}
 	for _, k := range []string{RuleKindRedirect, RuleKindCache} {

@@ -89,7 +89,7 @@ func (st *zoneState) ruleList() (kinds []string, known bool) {
 	// The phases that had to be read are the ones the engine read (ReadsRules, with no
 	// declared kind: those are read anyway); a phase outside them holds none of this
 	// owner's rules unless the zone is legacy.
-	need := ownership.ReadsRules(st.z.Name, st.owner, st.live.Records, nil)
+	need := st.ledger.RuleReads(st.owner, nil)
 	known = true
 	for _, phase := range []string{model.PhaseRedirect, model.PhaseCache} {
 		if st.rulesRead[phase] {
