@@ -43,9 +43,9 @@ func (s *Server) handleRuleWrite(op ruleOp) http.HandlerFunc {
 			writeError(w, e)
 			return
 		}
-		rs := z.rulesetByID(r.PathValue("ruleset_id"))
-		if rs == nil {
-			writeError(w, errf(http.StatusNotFound, CodeRulesetNotFound, "could not find ruleset %s", r.PathValue("ruleset_id")))
+		rs, e := z.rulesetFromPath(r)
+		if e != nil {
+			writeError(w, e)
 			return
 		}
 		if rs.Kind == "managed" {

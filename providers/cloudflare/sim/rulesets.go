@@ -119,6 +119,15 @@ func (z *zone) entrypoint(phase string) *ruleset {
 	return nil
 }
 
+// rulesetFromPath returns the zone's ruleset the request path names (ruleset_id),
+// or the API's 404.
+func (z *zone) rulesetFromPath(r *http.Request) (*ruleset, *apiError) {
+	if rs := z.rulesetByID(r.PathValue("ruleset_id")); rs != nil {
+		return rs, nil
+	}
+	return nil, errf(http.StatusNotFound, CodeRulesetNotFound, "could not find ruleset %s", r.PathValue("ruleset_id"))
+}
+
 func (z *zone) rulesetByID(id string) *ruleset {
 	for _, rs := range z.Rulesets {
 		if rs.ID == id {
@@ -177,9 +186,9 @@ func (s *Server) handleGetRuleset(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
-	rs := z.rulesetByID(r.PathValue("ruleset_id"))
-	if rs == nil {
-		writeError(w, errf(http.StatusNotFound, CodeRulesetNotFound, "could not find ruleset %s", r.PathValue("ruleset_id")))
+	rs, e := z.rulesetFromPath(r)
+	if e != nil {
+		writeError(w, e)
 		return
 	}
 	writeResult(w, wireRuleset(rs, true), nil)
