@@ -737,3 +737,27 @@ func TestFaultLastRuleBlockRemoved(t *testing.T) {
 		}
 	}
 }
+
+// A records-only apply releases its lock inside its record batch. When that batch's
+// reply is lost (applied, lock deleted with it, the retry refused), the apply still
+// leaves no lock behind — no `unlock` needed — nothing unowned changes, and the next
+// apply converges.
+func TestFaultLockReleasedInLostBatch(t *testing.T) {
+	cfg := "zone \"example.com\" {\n  record \"api\" \"A\" { value = \"192.0.2.2\" }\n}\n"
+	fw := newFaultWorld(t, cfg)
+	fw.write("launch.hcl", "zone \"example.com\" {\n  record \"api\" \"A\" { value = \"192.0.2.2\" }\n  record \"app\" \"A\" { value = \"192.0.2.3\" }\n}\n")
+	batch := "/client/v4/zones/" + fw.zid + "/dns_records/batch"
+	// The lock's batch passes; the record batch (which also deletes the lock) is
+	// applied and its reply lost.
+	fw.fault(`{"method":"POST","path_prefix":"`+batch+`","latency":"1ms","count":1}`, `{"method":"POST","path_prefix":"`+batch+`","reply_lost":true,"count":1}`)
+	r := fw.run(nil, "apply", "--auto-approve", "--no-verify")
+	t.Logf("apply with the releasing batch's reply lost: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	fw.clearFaults()
+	fw.checkSafe("after the releasing batch's reply was lost")
+	for _, rec := range fw.api.records(fw.zid) {
+		if strings.HasPrefix(rec.Name, "_launchready-lock.") {
+			t.Errorf("a lock is left behind after the releasing batch's reply was lost: %+v", rec)
+		}
+	}
+	fw.converges("api.example.com A 192.0.2.2", "app.example.com A 192.0.2.3")
+}
