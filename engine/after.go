@@ -53,7 +53,8 @@ func (e *Engine) PlanAfter(ctx context.Context, p *plan.Plan, live map[string]*m
 
 // recordsAfter returns lz with ops performed: the records ops delete or update taken
 // out (by id), the stored records (every create and update, as the provider stored
-// them) put in, and the apply lock this engine took and released dropped.
+// them) put in, and the zone's lock records dropped (the lock this engine took and
+// released, the generation its taking replaced: neither is state).
 func (e *Engine) recordsAfter(lz *model.LiveZone, ops []model.RecordOp, stored []model.Record) *model.LiveZone {
 	gone := make(map[string]bool, len(ops))
 	for _, op := range ops {
@@ -64,7 +65,7 @@ func (e *Engine) recordsAfter(lz *model.LiveZone, ops []model.RecordOp, stored [
 	out := *lz
 	out.Records = make([]model.Record, 0, len(lz.Records)+len(stored))
 	for _, r := range lz.Records {
-		if gone[r.ID] || e.ownLock(r) {
+		if gone[r.ID] || ownership.IsLockName(model.CanonicalLiveName(r.Name)) {
 			continue
 		}
 		out.Records = append(out.Records, r)
@@ -72,13 +73,4 @@ func (e *Engine) recordsAfter(lz *model.LiveZone, ops []model.RecordOp, stored [
 	out.Records = append(out.Records, stored...)
 	model.SortRecords(out.Records)
 	return &out
-}
-
-// ownLock reports whether r is the apply lock record this engine took (released by
-// the time PlanAfter runs).
-func (e *Engine) ownLock(r model.Record) bool {
-	if e.lastLock == "" {
-		return false
-	}
-	return ownership.IsLockName(model.CanonicalLiveName(r.Name)) && ownership.ParseLockInfo(r.Comment).Token == e.lastLock
 }

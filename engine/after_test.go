@@ -98,7 +98,7 @@ func TestPlanAfterFromAnswers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			release, err := e.Lock(ctx, p, ownership.LockInfo{Token: "t"}, 0)
+			release, _, err := e.Lock(ctx, p, live, ownership.LockInfo{Token: "t"}, 0)
 			if err != nil {
 				t.Fatal(err)
 			}

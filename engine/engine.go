@@ -40,9 +40,8 @@ type Engine struct {
 
 	// held are the apply locks Lock took; applied are the stored records Apply's
 	// record writes answered with, by zone.
-	held     *heldLocks
-	lastLock string // token of the last locks Lock took
-	applied  map[string]providers.ApplyResult
+	held    *heldLocks
+	applied map[string]providers.ApplyResult
 }
 
 func (e *Engine) logger() hclog.Logger {

@@ -59,10 +59,14 @@ func zoneLimits(z *schema.Zone, lz *model.LiveZone, zp *plan.ZonePlan, recordQuo
 	l, _ := cfplan.For(lz.Plan)
 	var out []string
 	// The records the zone holds, without an apply's lock (held only while an apply
-	// runs, the one that is checking now included).
-	now := 0
+	// runs, the one that is checking now included). The lock's generation stays, and
+	// counts; a zone without one gets it with this apply's lock.
+	now, gen := 0, false
 	for _, r := range lz.Records {
-		if !ownership.IsLockName(model.CanonicalLiveName(r.Name)) {
+		if ownership.IsLockGeneration(r) {
+			gen = true
+		}
+		if !ownership.IsLockName(model.CanonicalLiveName(r.Name)) || ownership.IsLockGeneration(r) {
 			now++
 		}
 	}
@@ -90,15 +94,22 @@ func zoneLimits(z *schema.Zone, lz *model.LiveZone, zp *plan.ZonePlan, recordQuo
 			after--
 		}
 	}
-	// While an apply writes, its lock (ownership.LockName) holds one record too.
+	// While an apply writes, its lock (ownership.LockName) holds one record too, and a
+	// zone's first lock leaves its generation behind.
 	lock := 0
 	if len(zp.RecordOps) > 0 {
 		lock = 1
+		if !gen {
+			after++
+		}
 	}
 	if after+lock > quota && after+lock > now {
 		of := ""
 		if marks > 0 {
 			of = fmt.Sprintf(", %d of the new ones launchready's ownership marks", marks)
+		}
+		if lock > 0 && !gen {
+			of += ", one of the new ones the apply lock's generation, which stays"
 		}
 		if lock > 0 && after <= quota {
 			of += ", and the apply lock needs one more while it runs"

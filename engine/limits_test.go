@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 	"github.com/launchready/launchready/plan"
 	"github.com/launchready/launchready/schema"
 )
@@ -60,7 +61,20 @@ func TestCheckLimits(t *testing.T) {
 	if err := checkLimits(cfg, live, p, 0); err != nil {
 		t.Errorf("older free zone: %v", err)
 	}
-	if err := checkLimits(cfg, live, p, 250); err == nil || !strings.Contains(err.Error(), "301 DNS records") {
-		t.Errorf("explicit quota 250: %v", err)
+	if err := checkLimits(cfg, live, p, 250); err == nil || !strings.Contains(err.Error(), "302 DNS records") || !strings.Contains(err.Error(), "generation") {
+		t.Errorf("explicit quota 250, the zone's first lock: %v", err)
+	}
+	// The lock's generation is a record like any other; the lock itself is not.
+	live["example.com"].Records = append(live["example.com"].Records,
+		model.Record{Name: ownership.LockName("example.com"), Type: "TXT", Value: ownership.GenerationContent},
+		model.Record{Name: ownership.LockName("example.com"), Type: "TXT", Value: ownership.LockContent})
+	if err := checkLimits(cfg, live, p, 250); err == nil || !strings.Contains(err.Error(), "302 DNS records after this plan (301 now)") {
+		t.Errorf("explicit quota 250, a generation: %v", err)
+	}
+	if err := checkLimits(cfg, live, p, 303); err != nil {
+		t.Errorf("quota 303 with room for the lock: %v", err)
+	}
+	if err := checkLimits(cfg, live, p, 302); err == nil || !strings.Contains(err.Error(), "needs one more") {
+		t.Errorf("quota 302, no room for the lock: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os/user"
 	"time"
 
+	"github.com/launchready/launchready/model"
 	"github.com/launchready/launchready/ownership"
 	"github.com/launchready/launchready/plan"
 	"github.com/launchready/launchready/providers"
@@ -66,11 +67,20 @@ func (h *heldLocks) markReleased(zone string) {
 
 // Lock takes the apply lock of every zone of p that has changes, on providers that
 // can hold one, waiting up to timeout for a lock another apply holds (0: fail at
-// once, naming the holder). It returns a release function to call after the last
-// write (it uses its own short context, so it works after an interrupt too); Apply
-// releases a zone's lock itself in the zone's last record batch when that batch is
-// the zone's last write and the provider can (providers.RecordApplier).
-func (e *Engine) Lock(ctx context.Context, p *plan.Plan, info ownership.LockInfo, timeout time.Duration) (release func(), err error) {
+// once, naming the holder). live is the state p was computed from.
+//
+// On providers that can (providers.StateLocker) the lock is taken against live, in one
+// request: it fails, changing nothing, if another apply took the lock since live was
+// read. Then p needs no second read, and reread is false. Where that taking finds the
+// zone held or moved on (a lock waited for, another apply since the read), and on other
+// providers, the lock is taken plainly, and reread is true: the caller must read live
+// state again under the lock, and refuse what moved, before writing.
+//
+// It returns a release function to call after the last write (it uses its own short
+// context, so it works after an interrupt too); Apply releases a zone's lock itself
+// in the zone's last record batch when that batch is the zone's last write and the
+// provider can (providers.RecordApplier).
+func (e *Engine) Lock(ctx context.Context, p *plan.Plan, live map[string]*model.LiveZone, info ownership.LockInfo, timeout time.Duration) (release func(), reread bool, err error) {
 	held := &heldLocks{info: info}
 	release = func() {
 		for i := len(held.zones) - 1; i >= 0; i-- {
@@ -98,6 +108,26 @@ func (e *Engine) Lock(ctx context.Context, p *plan.Plan, info ownership.LockInfo
 		if !ok {
 			continue
 		}
+		if sl, ok := l.(providers.StateLocker); ok && live[zp.Zone] != nil {
+			err := sl.LockFrom(ctx, live[zp.Zone], info)
+			if err == nil {
+				held.zones = append(held.zones, heldZone{l: l, zone: zp.Zone})
+				continue
+			}
+			var le *ownership.LockedError
+			var me *ownership.MovedError
+			switch {
+			case errors.As(err, &me):
+				e.logger().Info("another apply ran since the zone was read: taking the lock and reading again", "zone", zp.Zone)
+			case errors.As(err, &le) && time.Now().Before(deadline):
+				e.logger().Info("waiting for another apply's lock", "zone", zp.Zone, "holder", le.Info.Holder)
+			default:
+				release()
+				return func() {}, false, err
+			}
+		}
+		// Taken plainly: the state read before may be stale.
+		reread = true
 		for {
 			err := l.Lock(ctx, zp.Zone, info)
 			if err == nil {
@@ -107,17 +137,17 @@ func (e *Engine) Lock(ctx context.Context, p *plan.Plan, info ownership.LockInfo
 			var le *ownership.LockedError
 			if !errors.As(err, &le) || !time.Now().Before(deadline) {
 				release()
-				return func() {}, err
+				return func() {}, false, err
 			}
 			e.logger().Info("waiting for another apply's lock", "zone", zp.Zone, "holder", le.Info.Holder)
 			select {
 			case <-ctx.Done():
 				release()
-				return func() {}, fmt.Errorf("waiting for the apply lock of %s: %w", zp.Zone, ctx.Err())
+				return func() {}, false, fmt.Errorf("waiting for the apply lock of %s: %w", zp.Zone, ctx.Err())
 			case <-time.After(min(time.Second, time.Until(deadline))):
 			}
 		}
 	}
-	e.held, e.lastLock = held, info.Token
-	return release, nil
+	e.held = held
+	return release, reread, nil
 }

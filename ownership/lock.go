@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/launchready/launchready/model"
 )
 
 // The zone lock: one apply at a time per zone.
@@ -14,11 +16,22 @@ import (
 // record added by an UPDATE whose prerequisite is "name is not in use" (RFC 2136
 // §2.4.5). Who holds it, from which host, since when and a random token are in its
 // comment (Cloudflare) or text (RFC 2136), as LockInfo.String.
+//
+// On Cloudflare a second TXT record at LockName(zone), with the fixed content
+// GenerationContent, stays in the zone between applies: its generation. Every taking of
+// the lock deletes it by id and creates it again (a new id), in the same atomic request
+// that creates the lock record. A plan read the generation's id with the zone; a lock
+// taken against that read (providers.StateLocker) fails, changing nothing, when any
+// apply took the lock since, even one that has finished. So an apply needs no second
+// read after taking the lock, and no apply can write on a read older than another's
+// writes. Its comment says who took the lock last, and when.
 const (
 	// LockPrefix is the label prepended to the zone name to find its lock.
 	LockPrefix = "_launchready-lock"
 	// LockContent is the lock record's fixed text on Cloudflare.
 	LockContent = "v=launchready-lock"
+	// GenerationContent is the fixed text of a zone's lock generation on Cloudflare.
+	GenerationContent = "v=launchready-generation"
 )
 
 // LockName returns the name of zone's lock record.
@@ -26,6 +39,13 @@ func LockName(zone string) string { return LockPrefix + "." + zone }
 
 // IsLockName reports whether name is a zone lock's name.
 func IsLockName(name string) bool { return strings.HasPrefix(name, LockPrefix+".") }
+
+// IsLockGeneration reports whether r is a zone's lock generation: it stays in the
+// zone between applies (a record like any other for the zone's quota), unlike the
+// lock record itself.
+func IsLockGeneration(r model.Record) bool {
+	return IsLockName(model.CanonicalLiveName(r.Name)) && strings.EqualFold(r.Type, "TXT") && r.Value == GenerationContent
+}
 
 // LockInfo says who holds a lock.
 type LockInfo struct {
@@ -94,4 +114,15 @@ type LockedError struct {
 
 func (e *LockedError) Error() string {
 	return fmt.Sprintf("zone %s is locked by another apply: %s. Nothing was changed. Wait for it to finish (or use --lock-timeout), or, if it died, break the lock with `launchready unlock %s`", e.Zone, e.Info.Describe(e.Now), e.Zone)
+}
+
+// MovedError is returned by a lock taken against a read (providers.StateLocker) when
+// another apply took the zone's lock since that read: the read may be stale. Nothing
+// was changed; the caller takes the lock plainly and reads again.
+type MovedError struct {
+	Zone string
+}
+
+func (e *MovedError) Error() string {
+	return fmt.Sprintf("zone %s: another apply took the zone's lock since it was read. Nothing was changed", e.Zone)
 }

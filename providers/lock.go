@@ -3,6 +3,7 @@ package providers
 import (
 	"context"
 
+	"github.com/launchready/launchready/model"
 	"github.com/launchready/launchready/ownership"
 )
 
@@ -20,4 +21,17 @@ type Locker interface {
 	ReadLock(ctx context.Context, zone string) (*ownership.LockInfo, error)
 	// BreakLock removes zone's lock whoever holds it.
 	BreakLock(ctx context.Context, zone string) error
+}
+
+// StateLocker is a Locker that can take the lock against the state a plan was read
+// from, in one request: the taking fails, changing nothing, when another apply took
+// the lock since live was read, even one that has finished (ownership/lock.go, the
+// generation). A plan whose lock was taken so needs no second read before its writes.
+type StateLocker interface {
+	Locker
+	// LockFrom takes live's zone's lock for info, unless another apply holds it
+	// (*ownership.LockedError, naming them, from live without a request) or took it
+	// since live was read (*ownership.MovedError). A lock already held with info's
+	// token (a retried request whose first answer was lost) counts as taken.
+	LockFrom(ctx context.Context, live *model.LiveZone, info ownership.LockInfo) error
 }

@@ -145,7 +145,7 @@ func (fw *faultWorld) converges(want ...string) {
 	fw.checkSafe("after converging")
 	var got []string
 	for _, r := range fw.api.records(fw.zid) {
-		if strings.HasPrefix(r.Name, "_launchready-lock.") {
+		if heldLock(r) {
 			fw.t.Errorf("a lock is left behind: %+v", r)
 		}
 		if strings.HasPrefix(r.Name, "_launchready.") {
@@ -214,7 +214,7 @@ func (fw *faultWorld) waitLock() {
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		for _, r := range fw.api.records(fw.zid) {
-			if strings.HasPrefix(r.Name, "_launchready-lock.") {
+			if heldLock(r) {
 				return
 			}
 		}
@@ -508,7 +508,7 @@ func TestFaultSIGINTDuringBatch(t *testing.T) {
 	cmd.Wait()
 	fw.checkSafe("after SIGINT")
 	for _, r := range fw.api.records(fw.zid) {
-		if strings.HasPrefix(r.Name, "_launchready-lock.") {
+		if heldLock(r) {
 			t.Errorf("SIGINT left the lock behind:\n%s", out)
 		}
 	}
@@ -638,7 +638,7 @@ func legacyMark(typ, value string) string {
 
 // A Free zone (200-record quota) takes a launch of 190 records: the ownership markers
 // live in the records' comments and cost no record, so 190 records, the three made by
-// others and the apply lock fit, even after a refused first batch. Ten more records
+// others, the apply lock and its generation fit, even after a refused first batch. Ten more records
 // would not fit: plan refuses them with the quota before anything is written.
 func TestFaultFreeZoneQuota190(t *testing.T) {
 	cfg, want := hosts(190, 10)
@@ -647,15 +647,15 @@ func TestFaultFreeZoneQuota190(t *testing.T) {
 	fw.run(nil, "apply", "--auto-approve", "--no-verify")
 	fw.checkSafe("after the refused apply")
 	fw.converges(want...)
-	if n := len(fw.api.records(fw.zid)); n != 193 {
-		t.Errorf("the Free zone holds %d records, want 193 (190 declared, 3 made by others, no mark records)", n)
+	if n := len(fw.api.records(fw.zid)); n != 194 {
+		t.Errorf("the Free zone holds %d records, want 194 (190 declared, 3 made by others, the lock's generation, no mark records)", n)
 	}
 
 	more, _ := hosts(200, 10)
 	fw.write("launch.hcl", more)
 	before := len(fw.api.records(fw.zid))
 	r := fw.mustRun(1, "plan")
-	for _, want := range []string{"would hold 203 DNS records after this plan (193 now)", "the Free Website plan allows 200"} {
+	for _, want := range []string{"would hold 204 DNS records after this plan (194 now)", "the Free Website plan allows 200"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("plan over the quota: stderr lacks %q:\n%s", want, r.stderr)
 		}
@@ -755,7 +755,7 @@ func TestFaultLockReleasedInLostBatch(t *testing.T) {
 	fw.clearFaults()
 	fw.checkSafe("after the releasing batch's reply was lost")
 	for _, rec := range fw.api.records(fw.zid) {
-		if strings.HasPrefix(rec.Name, "_launchready-lock.") {
+		if heldLock(rec) {
 			t.Errorf("a lock is left behind after the releasing batch's reply was lost: %+v", rec)
 		}
 	}

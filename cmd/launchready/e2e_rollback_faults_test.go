@@ -111,7 +111,7 @@ func (rw *rollbackWorld) now() ([]string, []string) {
 func (rw *rollbackWorld) locked() bool {
 	rw.t.Helper()
 	for _, r := range rw.api.records(rw.zid) {
-		if ownership.IsLockName(r.Name) {
+		if heldLock(r) {
 			return true
 		}
 	}

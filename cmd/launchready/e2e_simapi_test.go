@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 )
 
 // This file holds what the end-to-end tests need besides the CLI itself: a small
@@ -183,6 +184,17 @@ type apiRecord struct {
 	Priority *int           `json:"priority,omitempty"`
 	Data     map[string]any `json:"data,omitempty"`
 	Comment  string         `json:"comment,omitempty"`
+}
+
+// heldLock reports whether r is a zone's apply lock: a record at the lock name other
+// than the lock's generation, which stays in the zone between applies.
+func heldLock(r apiRecord) bool {
+	return ownership.IsLockName(r.Name) && !lockGeneration(r)
+}
+
+// lockGeneration reports whether r is a zone's lock generation (ownership/lock.go).
+func lockGeneration(r apiRecord) bool {
+	return ownership.IsLockName(r.Name) && model.UnquoteTXT(r.Content) == ownership.GenerationContent
 }
 
 // records lists every record of a zone.

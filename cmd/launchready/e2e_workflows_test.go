@@ -61,6 +61,9 @@ const workflowConfig = `zone "example.com" {
 func recordKeys(lz *model.LiveZone) []string {
 	var out []string
 	for _, r := range lz.Records {
+		if ownership.IsLockName(r.Name) && r.Value == ownership.GenerationContent {
+			continue // replaced with every apply's lock: not state
+		}
 		out = append(out, fmt.Sprintf("%s %s %q ttl=%d proxied=%t comment=%q", r.Name, r.Type, r.Value, r.TTL, r.Proxied, r.Comment))
 	}
 	sort.Strings(out)
@@ -327,7 +330,7 @@ func TestSnapshotsRollback(t *testing.T) {
 		t.Errorf("rollback under another apply's lock does not name the holder:\n%s", r.stderr)
 	}
 	for _, rec := range w.api.records(zid) {
-		if ownership.IsLockName(rec.Name) {
+		if heldLock(rec) {
 			if !strings.Contains(rec.Comment, "0badc0de") {
 				t.Errorf("rollback replaced another apply's lock: %+v", rec)
 			}

@@ -21,7 +21,94 @@ const codeNoRecord = 81044
 
 // The zone lock on Cloudflare is a TXT record at ownership.LockName(zone) with the
 // fixed content ownership.LockContent: creating it a second time is refused with code
-// 81058, so exactly one creation wins. The holder is in its comment.
+// 81058, so exactly one creation wins. The holder is in its comment. Beside it stays
+// the zone's lock generation (ownership.GenerationContent), which LockFrom replaces
+// with every taking, in the same request.
+
+// lockRecord reports whether w is a zone's lock record (not its generation).
+func lockRecord(zone string, w wireRecord) bool {
+	return strings.EqualFold(w.Type, "TXT") && model.CanonicalLiveName(w.Name) == ownership.LockName(zone) &&
+		model.UnquoteTXT(w.Content) != ownership.GenerationContent
+}
+
+// lockState finds, among a zone's live records, the lock record (nil when nobody
+// holds the lock) and the generation (nil in a zone no apply has locked this way).
+func lockState(zone string, recs []model.Record) (held, gen *model.Record) {
+	name := ownership.LockName(zone)
+	for i := range recs {
+		r := &recs[i]
+		if !strings.EqualFold(r.Type, "TXT") || model.CanonicalLiveName(r.Name) != name {
+			continue
+		}
+		if ownership.IsLockGeneration(*r) {
+			gen = r
+		} else if held == nil {
+			held = r
+		}
+	}
+	return held, gen
+}
+
+// LockFrom takes live's zone's lock against the state live holds (see
+// providers.StateLocker), in one batch: delete the generation live holds by its id,
+// create it again, create the lock record. The batch is atomic, so it fails, changing
+// nothing, when the generation was replaced since (another apply took the lock: 81044)
+// or the lock is held (81058), and a zone live saw without a generation gets one only
+// if none appeared since (81058).
+func (p *Provider) LockFrom(ctx context.Context, live *model.LiveZone, info ownership.LockInfo) error {
+	if live == nil {
+		return errors.New("LockFrom: no live zone")
+	}
+	zone, facts, err := p.zoneInfo(ctx, live.Name)
+	if err != nil {
+		return err
+	}
+	if live.ID != "" && live.ID != facts.id {
+		return fmt.Errorf("zone %s: the plan was made for zone id %s but the zone's id is now %s", zone, live.ID, facts.id)
+	}
+	held, gen := lockState(zone, live.Records)
+	if held != nil {
+		return &ownership.LockedError{Zone: zone, Info: ownership.ParseLockInfo(held.Comment), Now: time.Now()}
+	}
+	var b wireBatch
+	if gen != nil {
+		b.Deletes = []string{gen.ID}
+	}
+	for _, content := range []string{ownership.GenerationContent, ownership.LockContent} {
+		w, err := toWire(model.Record{Name: ownership.LockName(zone), Type: "TXT", Value: content, TTL: 60, Comment: info.String()})
+		if err != nil {
+			return err
+		}
+		b.Posts = append(b.Posts, w)
+	}
+	res, err := p.api.batch(ctx, facts.id, b)
+	if err == nil {
+		if len(res.Posts) == 2 && res.Posts[1].ID != "" {
+			p.holdLock(zone, heldLock{id: res.Posts[1].ID, token: info.Token})
+		} else {
+			p.holdLock(zone, heldLock{token: info.Token}) // its id unknown: Unlock reads it
+		}
+		return nil
+	}
+	var ae *apiError
+	if !errors.As(err, &ae) || !(ae.has(codeIdentical) || ae.has(codeNoRecord)) {
+		return fmt.Errorf("zone %s: taking the apply lock: %w", zone, err)
+	}
+	// Refused: find out whether by a holder, by our own earlier attempt whose answer
+	// was lost, or by an apply that has come and gone since live was read.
+	now, rerr := p.ReadLock(ctx, zone)
+	if rerr != nil {
+		return fmt.Errorf("zone %s: taking the apply lock was refused, and reading who holds it failed: %w", zone, rerr)
+	}
+	switch {
+	case now != nil && now.Token == info.Token:
+		p.holdLock(zone, heldLock{token: info.Token})
+		return nil
+	case now != nil:
+		return &ownership.LockedError{Zone: zone, Info: *now, Now: time.Now()}
+	}
+	return &ownership.MovedError{Zone: zone}
+}
 
 // Lock takes zone's lock (see providers.Locker).
 func (p *Provider) Lock(ctx context.Context, zone string, info ownership.LockInfo) error {
@@ -58,7 +145,7 @@ func (p *Provider) Lock(ctx context.Context, zone string, info ownership.LockInf
 	return &ownership.LockedError{Zone: zone, Info: li, Now: time.Now()}
 }
 
-// lockRecords returns the zone's lock records.
+// lockRecords returns the zone's lock records (not its generation).
 func (p *Provider) lockRecords(ctx context.Context, zone string) (string, string, []wireRecord, error) {
 	zone, id, err := p.zoneID(ctx, zone)
 	if err != nil {
@@ -70,7 +157,7 @@ func (p *Provider) lockRecords(ctx context.Context, zone string) (string, string
 	}
 	var out []wireRecord
 	for _, w := range ws {
-		if strings.EqualFold(w.Type, "TXT") && model.CanonicalLiveName(w.Name) == ownership.LockName(zone) {
+		if lockRecord(zone, w) {
 			out = append(out, w)
 		}
 	}
@@ -164,7 +251,8 @@ func (p *Provider) Unlock(ctx context.Context, zone string, info ownership.LockI
 	return nil
 }
 
-// BreakLock deletes every lock record of zone.
+// BreakLock deletes every lock record of zone. The generation stays: an apply that
+// read the zone while the broken lock was held takes the lock against it still.
 func (p *Provider) BreakLock(ctx context.Context, zone string) error {
 	zone, id, ws, err := p.lockRecords(ctx, zone)
 	if err != nil || len(ws) == 0 {

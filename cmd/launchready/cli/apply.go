@@ -96,27 +96,44 @@ func (e *env) apply(cmd *cobra.Command, f applyFlags, planFile string) error {
 		return exitCode(ExitError, fmt.Errorf("refusing a mass change:\n  %s\nIf this is intended, re-run with --allow-mass-changes", strings.Join(msgs, "\n  ")))
 	}
 	// A saved plan was reviewed when it was made: applying it is the confirmation.
-	if err := e.confirm(f.autoApprove || saved != nil, "Do you want to apply these changes?"); err != nil {
+	prompted := !f.autoApprove && saved == nil
+	if err := e.confirm(!prompted, "Do you want to apply these changes?"); err != nil {
 		return err
 	}
+	// No write on a stale read: a person took time to confirm, and someone may have
+	// edited the zone meanwhile, so live state is read again and the apply refused,
+	// changing nothing, if anything this plan writes moved.
+	refresh := func() error {
+		fresh, freshLive, err := eng.Plan(ctx)
+		if err != nil {
+			return exitCode(ExitError, fmt.Errorf("re-reading live state before applying: %w. Nothing was changed", err))
+		}
+		if zones := plan.StaleWrites(p, fresh); len(zones) > 0 {
+			return exitCode(ExitError, fmt.Errorf("live state changed since the plan was shown (zone %s: a record, setting or rule it writes was edited, or another apply ran). Nothing was changed. Run plan again and review the new plan", strings.Join(zones, ", ")))
+		}
+		p, live = fresh, freshLive
+		return nil
+	}
+	if prompted {
+		if err := refresh(); err != nil {
+			return err
+		}
+	}
 	// One apply at a time per zone: the lock lives with the zone, taken before the
-	// first write (and before the final read), released after the last.
-	release, err := eng.Lock(ctx, p, engine.NewLockInfo(time.Now()), f.lockTimeout)
+	// first write, released after the last. It is taken against the state just read
+	// and fails if another apply ran since; when it had to be taken otherwise (it was
+	// waited for, or another apply ran), live state is read again under it. The
+	// snapshot comes from the final read.
+	release, reread, err := eng.Lock(ctx, p, live, engine.NewLockInfo(time.Now()), f.lockTimeout)
 	if err != nil {
 		return exitCode(ExitError, err)
 	}
 	defer func() { release() }()
-	// No write on a stale read: read live state again now that the plan is confirmed,
-	// and refuse, changing nothing, if anything this plan writes moved meanwhile. The
-	// snapshot comes from this final read.
-	fresh, freshLive, err := eng.Plan(ctx)
-	if err != nil {
-		return exitCode(ExitError, fmt.Errorf("re-reading live state before applying: %w. Nothing was changed", err))
+	if reread {
+		if err := refresh(); err != nil {
+			return err
+		}
 	}
-	if zones := plan.StaleWrites(p, fresh); len(zones) > 0 {
-		return exitCode(ExitError, fmt.Errorf("live state changed since the plan was shown (zone %s: a record, setting or rule it writes was edited, or another apply ran). Nothing was changed. Run plan again and review the new plan", strings.Join(zones, ", ")))
-	}
-	p, live = fresh, freshLive
 	snap := engine.NewSnapshot(p, live, time.Now())
 	snap.ConfigFile = e.configPath
 	if err := snap.Write(f.snapshotDir); err != nil {

@@ -85,26 +85,40 @@ It writes a snapshot of its own first, so a rollback can be rolled back. List sn
 			if err := e.confirm(autoApprove, "Do you want to restore the snapshot?"); err != nil {
 				return err
 			}
-			// Like apply: one writer per zone (the zone's lock), and no write on a stale
-			// read — live state is read again under the lock and the restore refused,
-			// changing nothing, if what it writes moved since it was shown.
-			release, err := eng.Lock(ctx, p, engine.NewLockInfo(time.Now()), lockTimeout)
+			// Like apply: no write on a stale read (after a confirmation, live state is
+			// read again and the restore refused, changing nothing, if what it writes
+			// moved since it was shown), and one writer per zone (the zone's lock, taken
+			// against the final read, or else followed by another read).
+			refresh := func() error {
+				freshLive, err := read()
+				if err != nil {
+					return exitCode(ExitError, fmt.Errorf("re-reading live state before rolling back: %w. Nothing was changed", err))
+				}
+				fresh, err := engine.RestorePlan(snap, freshLive)
+				if err != nil {
+					return exitCode(ExitError, err)
+				}
+				if zones := plan.StaleWrites(p, fresh); len(zones) > 0 {
+					return exitCode(ExitError, fmt.Errorf("live state changed since the rollback was shown (zone %s). Nothing was changed. Run rollback again and review it", strings.Join(zones, ", ")))
+				}
+				p, live = fresh, freshLive
+				return nil
+			}
+			if !autoApprove {
+				if err := refresh(); err != nil {
+					return err
+				}
+			}
+			release, reread, err := eng.Lock(ctx, p, live, engine.NewLockInfo(time.Now()), lockTimeout)
 			if err != nil {
 				return exitCode(ExitError, err)
 			}
 			defer func() { release() }()
-			freshLive, err := read()
-			if err != nil {
-				return exitCode(ExitError, fmt.Errorf("re-reading live state before rolling back: %w. Nothing was changed", err))
+			if reread {
+				if err := refresh(); err != nil {
+					return err
+				}
 			}
-			fresh, err := engine.RestorePlan(snap, freshLive)
-			if err != nil {
-				return exitCode(ExitError, err)
-			}
-			if zones := plan.StaleWrites(p, fresh); len(zones) > 0 {
-				return exitCode(ExitError, fmt.Errorf("live state changed since the rollback was shown (zone %s). Nothing was changed. Run rollback again and review it", strings.Join(zones, ", ")))
-			}
-			p, live = fresh, freshLive
 			own := engine.NewSnapshot(p, live, time.Now())
 			own.ConfigFile = e.configPath
 			if err := own.Write(snapDir); err != nil {
