@@ -311,14 +311,15 @@ func (e *Engine) apply(ctx context.Context, p *plan.Plan, live map[string]*model
 }
 
 // applyRecords writes a zone plan's record ops. Providers that answer with the stored
-// records have them kept for LiveAfter; when the records are the zone's last write,
-// the zone's apply lock is released in their last batch.
+// records have them kept for PlanAfter; the zone's apply lock is taken in their first
+// batch when Lock left it to them (see inline), and released in their last when the
+// records are the zone's last write.
 func (e *Engine) applyRecords(ctx context.Context, prov providers.Provider, zp *plan.ZonePlan, live *model.LiveZone) error {
 	ra, ok := prov.(providers.RecordApplier)
 	if !ok {
 		return prov.ApplyRecords(ctx, live, zp.RecordOps)
 	}
-	var opts providers.ApplyOptions
+	opts := providers.ApplyOptions{Acquire: e.held.acquirable(zp.Zone)}
 	if recordsLast(zp) {
 		opts.Release = e.held.releasable(zp.Zone)
 	}

@@ -40,10 +40,13 @@ type heldZone struct {
 	l        providers.Locker
 	zone     string
 	released bool
+	// inline: the lock is to be taken in the zone's first record write (Apply);
+	// pending until that write is sent.
+	inline, pending bool
 }
 
 // releasable returns the lock info to release with zone's last record write, when this
-// engine holds zone's lock and has not released it.
+// engine holds zone's lock (or takes it in that write) and has not released it.
 func (h *heldLocks) releasable(zone string) *ownership.LockInfo {
 	if h == nil {
 		return nil
@@ -57,12 +60,43 @@ func (h *heldLocks) releasable(zone string) *ownership.LockInfo {
 	return nil
 }
 
+// acquirable returns the lock info to take zone's lock with in its first record
+// write, and marks it sent: from then on the lock may be held.
+func (h *heldLocks) acquirable(zone string) *ownership.LockInfo {
+	if h == nil {
+		return nil
+	}
+	for i := range h.zones {
+		if z := &h.zones[i]; z.zone == zone && z.inline && z.pending {
+			z.pending = false
+			info := h.info
+			return &info
+		}
+	}
+	return nil
+}
+
 func (h *heldLocks) markReleased(zone string) {
 	for i := range h.zones {
 		if h.zones[i].zone == zone {
 			h.zones[i].released = true
 		}
 	}
+}
+
+// inline reports whether zp's lock can be taken in its first record write: it is the
+// plan's only zone with changes (so no other zone is written before its lock is
+// certain), its records are its first write, and its provider takes a lock so.
+func inline(p *plan.Plan, zp *plan.ZonePlan, prov providers.Provider) bool {
+	if _, ok := prov.(providers.RecordApplier); !ok || len(zp.RecordOps) == 0 || len(zp.ReleasedPhases) > 0 {
+		return false
+	}
+	for i := range p.Zones {
+		if p.Zones[i].Zone != zp.Zone && p.Zones[i].HasChanges() {
+			return false
+		}
+	}
+	return true
 }
 
 // Lock takes the apply lock of every zone of p that has changes, on providers that
@@ -85,8 +119,8 @@ func (e *Engine) Lock(ctx context.Context, p *plan.Plan, live map[string]*model.
 	release = func() {
 		for i := len(held.zones) - 1; i >= 0; i-- {
 			z := held.zones[i]
-			if z.released {
-				continue
+			if z.released || z.pending {
+				continue // released, or never taken
 			}
 			rctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			if err := z.l.Unlock(rctx, z.zone, info); err != nil {
@@ -109,7 +143,17 @@ func (e *Engine) Lock(ctx context.Context, p *plan.Plan, live map[string]*model.
 			continue
 		}
 		if sl, ok := l.(providers.StateLocker); ok && live[zp.Zone] != nil {
-			err := sl.LockFrom(ctx, live[zp.Zone], info)
+			var err error
+			switch who := sl.HeldIn(live[zp.Zone]); {
+			case who != nil:
+				err = &ownership.LockedError{Zone: zp.Zone, Info: *who, Now: time.Now()}
+			case inline(p, &zp, e.Providers[zp.Provider]):
+				// Taken by the zone's first record write, against live: no request now.
+				held.zones = append(held.zones, heldZone{l: l, zone: zp.Zone, inline: true, pending: true})
+				continue
+			default:
+				err = sl.LockFrom(ctx, live[zp.Zone], info)
+			}
 			if err == nil {
 				held.zones = append(held.zones, heldZone{l: l, zone: zp.Zone})
 				continue
@@ -150,4 +194,15 @@ func (e *Engine) Lock(ctx context.Context, p *plan.Plan, live map[string]*model.
 	}
 	e.held = held
 	return release, reread, nil
+}
+
+// LockRefused reports whether err is Apply's failure to take a lock in a zone's first
+// record write (see Lock) because another apply took it since the plan's read, or
+// holds it (counted only when waiting, for otherwise that is the answer). Nothing was
+// written then: the caller may take the lock plainly (Lock without live), read again
+// and apply once more.
+func LockRefused(err error, waiting bool) bool {
+	var me *ownership.MovedError
+	var le *ownership.LockedError
+	return errors.As(err, &me) || (waiting && errors.As(err, &le))
 }

@@ -82,6 +82,14 @@ func NewSnapshot(p *plan.Plan, live map[string]*model.LiveZone, now time.Time) *
 // Empty reports whether the snapshot covers no zone (nothing to change).
 func (s *Snapshot) Empty() bool { return len(s.Zones) == 0 }
 
+// Remove deletes the snapshot's file: for an apply that changed nothing after all.
+func (s *Snapshot) Remove() error {
+	if s.Path == "" {
+		return nil
+	}
+	return os.Remove(s.Path)
+}
+
 // Write stores the snapshot under dir as <UTC time>.json (0600, directory 0700) and
 // sets s.Path. It refuses to overwrite an existing file.
 func (s *Snapshot) Write(dir string) error {

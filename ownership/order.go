@@ -71,13 +71,20 @@ func Flatten(groups []Group) []model.RecordOp {
 // limit by itself is split (deletes first), the one case where a name is briefly
 // incomplete; Batches reports it in split.
 func Batches(ops []model.RecordOp, limit int, cost func(model.RecordOp) int) (batches [][]model.RecordOp, split []string) {
+	return BatchesAfter(ops, limit, 0, cost)
+}
+
+// BatchesAfter is Batches with reserved of the first request's limit already taken
+// (by writes of the caller's own, such as an apply lock's). When no name group fits
+// beside them, the first batch is empty: the reserved writes go alone.
+func BatchesAfter(ops []model.RecordOp, limit, reserved int, cost func(model.RecordOp) int) (batches [][]model.RecordOp, split []string) {
 	if cost == nil {
 		cost = func(model.RecordOp) int { return 1 }
 	}
 	var cur []model.RecordOp
-	used := 0
+	used := reserved
 	flush := func() {
-		if len(cur) > 0 {
+		if len(cur) > 0 || used > 0 {
 			batches = append(batches, cur)
 			cur, used = nil, 0
 		}

@@ -34,4 +34,7 @@ type StateLocker interface {
 	// since live was read (*ownership.MovedError). A lock already held with info's
 	// token (a retried request whose first answer was lost) counts as taken.
 	LockFrom(ctx context.Context, live *model.LiveZone, info ownership.LockInfo) error
+	// HeldIn returns who held zone's lock when live was read, or nil, without a
+	// request.
+	HeldIn(live *model.LiveZone) *ownership.LockInfo
 }

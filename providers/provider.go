@@ -58,6 +58,12 @@ type RecordApplier interface {
 
 // ApplyOptions are the extras of RecordApplier.ApplyRecordsWith.
 type ApplyOptions struct {
+	// Acquire, when set, takes the zone's apply lock with this LockInfo in the first
+	// request of the writes, against the live state the ops were planned from, as
+	// StateLocker.LockFrom takes it: that request fails, changing nothing, with
+	// *ownership.LockedError or *ownership.MovedError when the lock is held or was
+	// taken since live was read. Providers that cannot do so leave RecordApplier out.
+	Acquire *ownership.LockInfo
 	// Release, when set, is the apply lock (taken with this LockInfo) to release in
 	// the last request of the writes, when that request has room for it.
 	Release *ownership.LockInfo

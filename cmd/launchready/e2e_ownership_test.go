@@ -418,11 +418,13 @@ func TestFaultForeignCNAMENeverReclaimed(t *testing.T) {
 func TestFaultTwoAppliesAtOnce(t *testing.T) {
 	cfg, want := hosts(3, 10)
 	fw := newFaultWorld(t, cfg)
-	// the lock goes through at once; the record batch takes 2 s
+	// Two batches: the first, which takes the lock, goes through at once; the second
+	// takes 2 s.
+	env := []string{"LAUNCHREADY_CLOUDFLARE_BATCH_LIMIT=3"}
 	fw.fault(`{"method":"POST","path_prefix":"/client/v4/zones/","latency":"1ms","count":1}`, `{"method":"POST","path_prefix":"/client/v4/zones/","latency":"2s","count":1}`)
-	first, out := fw.start(nil, "apply", "--auto-approve", "--no-verify")
+	first, out := fw.start(env, "apply", "--auto-approve", "--no-verify")
 	fw.waitLock()
-	r := fw.run(nil, "apply", "--auto-approve", "--no-verify")
+	r := fw.run(env, "apply", "--auto-approve", "--no-verify")
 	if r.code != 1 || !strings.Contains(r.stderr, "is locked by another apply") || !strings.Contains(r.stderr, "pid") {
 		t.Errorf("second apply while the first runs: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -434,14 +436,15 @@ func TestFaultTwoAppliesAtOnce(t *testing.T) {
 
 // --lock-timeout waits for the other apply instead of failing at once.
 func TestFaultLockTimeoutWaits(t *testing.T) {
-	cfg, want := hosts(2, 10)
+	cfg, want := hosts(3, 10)
 	fw := newFaultWorld(t, cfg)
+	env := []string{"LAUNCHREADY_CLOUDFLARE_BATCH_LIMIT=3"} // two batches: the lock shows while it runs
 	fw.fault(`{"method":"POST","path_prefix":"/client/v4/zones/","latency":"1ms","count":1}`, `{"method":"POST","path_prefix":"/client/v4/zones/","latency":"1500ms","count":1}`)
-	first, out := fw.start(nil, "apply", "--auto-approve", "--no-verify")
+	first, out := fw.start(env, "apply", "--auto-approve", "--no-verify")
 	fw.waitLock()
 	// It waits for the lock instead of failing; once it holds it, its plan is stale
 	// (the first apply made the same changes), so it refuses, changing nothing.
-	r := fw.run(nil, "apply", "--auto-approve", "--no-verify", "--lock-timeout", "30s")
+	r := fw.run(env, "apply", "--auto-approve", "--no-verify", "--lock-timeout", "30s")
 	if r.code != 1 || strings.Contains(r.stderr, "is locked") || !strings.Contains(r.stderr, "another apply ran") {
 		t.Errorf("apply --lock-timeout 30s beside a running apply: exit %d\n%s", r.code, r.stderr)
 	}
@@ -526,8 +529,8 @@ func TestFaultTransient(t *testing.T) {
 		{"429 on batches", `{"method":"POST","path_prefix":"/client/v4/zones/","status":429,"retry_after":0.1,"count":2}`},
 		{"502 on batches", `{"method":"POST","path_prefix":"/client/v4/zones/","status":502,"count":1}`},
 		{"reset on batches", `{"method":"POST","path_prefix":"/client/v4/zones/","drop":true,"count":1}`},
-		{"reply lost after the lock was taken", `{"method":"POST","path_prefix":"/client/v4/zones/","reply_lost":true,"count":1}`},
-		{"reply lost after a record batch", `{"method":"POST","path_prefix":"/client/v4/zones/","latency":"1ms","count":1}|{"method":"POST","path_prefix":"/client/v4/zones/","reply_lost":true,"count":1}`},
+		{"reply lost on the batch that takes the lock and writes the records", `{"method":"POST","path_prefix":"/client/v4/zones/","reply_lost":true,"count":1}`},
+		{"reply lost on the write after it", `{"method":"POST","path_prefix":"/client/v4/zones/","latency":"1ms","count":1}|{"method":"POST","path_prefix":"/client/v4/zones/","reply_lost":true,"count":1}`},
 		{"503 on rule writes", `{"method":"POST","path_prefix":"/client/v4/zones/{zid}/rulesets/","status":503,"count":2}`},
 		{"reply lost after a rule write", `{"method":"POST","path_prefix":"/client/v4/zones/{zid}/rulesets/","reply_lost":true,"count":1}`},
 		{"reset on rule writes", `{"method":"POST","path_prefix":"/client/v4/zones/{zid}/rulesets/","drop":true,"count":1}`},
@@ -738,26 +741,84 @@ func TestFaultLastRuleBlockRemoved(t *testing.T) {
 	}
 }
 
-// A records-only apply releases its lock inside its record batch. When that batch's
-// reply is lost (applied, lock deleted with it, the retry refused), the apply still
-// leaves no lock behind — no `unlock` needed — nothing unowned changes, and the next
-// apply converges.
+// A records-only apply takes its lock in its first record batch and releases it in
+// its last. When the releasing batch's reply is lost (applied, lock gone with it, the
+// retry refused), the apply still leaves no lock behind — no `unlock` needed —
+// nothing unowned changes, and the next apply converges. Both shapes: one batch that
+// takes and releases the lock (it only replaces the lock's generation), and the last
+// of two batches, the first of which took the lock.
 func TestFaultLockReleasedInLostBatch(t *testing.T) {
-	cfg := "zone \"example.com\" {\n  record \"api\" \"A\" { value = \"192.0.2.2\" }\n}\n"
-	fw := newFaultWorld(t, cfg)
-	fw.write("launch.hcl", "zone \"example.com\" {\n  record \"api\" \"A\" { value = \"192.0.2.2\" }\n  record \"app\" \"A\" { value = \"192.0.2.3\" }\n}\n")
-	batch := "/client/v4/zones/" + fw.zid + "/dns_records/batch"
-	// The lock's batch passes; the record batch (which also deletes the lock) is
-	// applied and its reply lost.
-	fw.fault(`{"method":"POST","path_prefix":"`+batch+`","latency":"1ms","count":1}`, `{"method":"POST","path_prefix":"`+batch+`","reply_lost":true,"count":1}`)
-	r := fw.run(nil, "apply", "--auto-approve", "--no-verify")
-	t.Logf("apply with the releasing batch's reply lost: exit %d\n%s%s", r.code, r.stdout, r.stderr)
-	fw.clearFaults()
-	fw.checkSafe("after the releasing batch's reply was lost")
-	for _, rec := range fw.api.records(fw.zid) {
-		if heldLock(rec) {
-			t.Errorf("a lock is left behind after the releasing batch's reply was lost: %+v", rec)
+	for _, tt := range []struct {
+		name   string
+		env    []string
+		faults func(batch string) []string
+	}{
+		{"one batch", nil, func(batch string) []string {
+			return []string{`{"method":"POST","path_prefix":"` + batch + `","reply_lost":true,"count":1}`}
+		}},
+		{"the last of two", []string{"LAUNCHREADY_CLOUDFLARE_BATCH_LIMIT=3"}, func(batch string) []string {
+			return []string{`{"method":"POST","path_prefix":"` + batch + `","latency":"1ms","count":1}`, `{"method":"POST","path_prefix":"` + batch + `","reply_lost":true,"count":1}`}
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fw := newFaultWorld(t, "zone \"example.com\" {\n  record \"api\" \"A\" { value = \"192.0.2.2\" }\n  record \"app\" \"A\" { value = \"192.0.2.3\" }\n  record \"web\" \"A\" { value = \"192.0.2.4\" }\n}\n")
+			batch := "/client/v4/zones/" + fw.zid + "/dns_records/batch"
+			fw.fault(tt.faults(batch)...)
+			r := fw.run(tt.env, "apply", "--auto-approve", "--no-verify")
+			t.Logf("apply with the releasing batch's reply lost: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			if n := simStats(t, fw.base)[batchKey]; n < 2 {
+				t.Errorf("%d batch requests: the fault was not reached", n)
+			}
+			fw.clearFaults()
+			fw.checkSafe("after the releasing batch's reply was lost")
+			for _, rec := range fw.api.records(fw.zid) {
+				if heldLock(rec) {
+					t.Errorf("a lock is left behind after the releasing batch's reply was lost: %+v", rec)
+				}
+			}
+			fw.converges("api.example.com A 192.0.2.2", "app.example.com A 192.0.2.3", "web.example.com A 192.0.2.4")
+		})
+	}
+}
+
+// Two owners race to adopt one record made by hand. The promo apply read the zone
+// while the record was nobody's, but its write is held back at the API; meanwhile the
+// app apply adopts it. Written on that stale read, promo's write would put its own
+// marker over the app's: it would steal the record. Instead, the lock's generation it
+// read is gone when its write arrives, so the whole batch is refused, changing
+// nothing; promo takes the lock, reads again and leaves the app's record alone. The
+// central promise, kept by the lock taken with the first write.
+func TestFaultRaceToAdopt(t *testing.T) {
+	decl := "  record \"legacy\" \"A\" {\n    value = \"192.0.2.9\"\n    ttl   = 300\n  }\n"
+	fw := newFaultWorld(t, "zone \"example.com\" {\n  owner = \"app\"\n"+decl+"}\n")
+	fw.write("promo.hcl", "zone \"example.com\" {\n  owner = \"promo\"\n"+decl+"}\n")
+	fw.api.createRecord(fw.zid, map[string]any{"type": "A", "name": "legacy.example.com", "content": "192.0.2.9", "ttl": 300, "comment": "old server"})
+	fw.fault(`{"method":"POST","path_prefix":"/client/v4/zones/","latency":"2s","count":1}`)
+	before := simStats(fw.t, fw.base)[batchKey]
+	promo, out := fw.start(nil, "apply", "--config", "promo.hcl", "--auto-approve", "--no-verify")
+	fw.waitStats(batchKey, before+1) // promo read the zone; its write waits at the API
+	app := fw.run(nil, "apply", "--auto-approve", "--no-verify")
+	if app.code != 0 || !strings.Contains(app.stdout, "adopt") {
+		t.Fatalf("app apply: exit %d\n%s%s", app.code, app.stdout, app.stderr)
+	}
+	err := promo.Wait()
+	t.Logf("promo apply (exit %v):\n%s", err, out)
+	if !strings.Contains(out.String(), "another apply took the zone's lock since it was read") {
+		t.Errorf("the promo write on a read older than the app's apply was not refused")
+	}
+	if got := fw.api.findRecord(fw.zid, "legacy.example.com", "A").Comment; got != "old server [launchready:app]" {
+		t.Errorf("legacy.example.com comment %q after the race, want the app's marker: the promo apply took it over", got)
+	}
+	for _, r := range fw.api.records(fw.zid) {
+		if heldLock(r) {
+			t.Errorf("a lock is left behind: %+v", r)
 		}
 	}
-	fw.converges("api.example.com A 192.0.2.2", "app.example.com A 192.0.2.3")
+	fw.checkSafe("after the race")
+	if r := fw.run(nil, "plan", "--detailed-exitcode", "--no-email-check"); r.code != 0 {
+		t.Errorf("the app's plan after the race: exit %d\n%s", r.code, r.stdout)
+	}
+	if r := fw.run(nil, "plan", "--config", "promo.hcl", "--detailed-exitcode", "--no-email-check"); r.code != 0 || !strings.Contains(r.stderr+r.stdout, `owned by "app"`) {
+		t.Errorf("the promo plan after the race: exit %d (want 0, and a warning that app owns legacy)\n%s%s", r.code, r.stdout, r.stderr)
+	}
 }

@@ -227,7 +227,7 @@ func rowCreate(latency time.Duration) (row, error) {
 	}
 	n, wall, peak, alloc, st, err := w.measured(func() error { return w.mustRun(0, "apply", "--auto-approve", "--no-verify") })
 	return row{Name: "create 1,000 records (Free zone, 200 per batch)", Requests: n, MaxRequests: 7, Wall: wall, PeakHeap: peak, Alloc: alloc, Stats: st,
-		Note: "floor with issue 11's apply lock: 7 + lock, re-read after it, release (no room in the 5th full batch) = 10"}, err
+		Note: "8 is the floor with any apply lock (issue 11): the 1,000 creates fill 5 batches of 200, the lock's writes need a sixth (997 records: 7)"}, err
 }
 
 // rowMixed measures `apply --no-verify` of 31 mixed changes (10 adds, 10 value

@@ -49,6 +49,106 @@ func lockState(zone string, recs []model.Record) (held, gen *model.Record) {
 	return held, gen
 }
 
+// HeldIn returns who held live's zone's lock when it was read (providers.StateLocker).
+func (p *Provider) HeldIn(live *model.LiveZone) *ownership.LockInfo {
+	if held, _ := lockState(model.CanonicalLiveName(live.Name), live.Records); held != nil {
+		li := ownership.ParseLockInfo(held.Comment)
+		return &li
+	}
+	return nil
+}
+
+// lockTaking is the writes that take a zone's lock against a read: delete the
+// generation the read saw (when it saw one), create a new one, and create the lock
+// record (unless the same atomic batch ends the lock).
+type lockTaking struct {
+	info      ownership.LockInfo
+	deletes   []string
+	gen, lock wireRecord
+}
+
+// lockTaking prepares the taking of zone's lock for info against live: it fails with
+// *ownership.LockedError when live shows the lock held.
+func (p *Provider) lockTaking(zone string, live *model.LiveZone, info ownership.LockInfo) (*lockTaking, error) {
+	held, gen := lockState(zone, live.Records)
+	if held != nil {
+		return nil, &ownership.LockedError{Zone: zone, Info: ownership.ParseLockInfo(held.Comment), Now: time.Now()}
+	}
+	t := &lockTaking{info: info}
+	if gen != nil {
+		t.deletes = []string{gen.ID}
+	}
+	var err error
+	if t.gen, err = toWire(model.Record{Name: ownership.LockName(zone), Type: "TXT", Value: ownership.GenerationContent, TTL: 60, Comment: info.String()}); err != nil {
+		return nil, err
+	}
+	if t.lock, err = toWire(model.Record{Name: ownership.LockName(zone), Type: "TXT", Value: ownership.LockContent, TTL: 60, Comment: info.String()}); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// size is the records the taking adds to a batch (whole: without the lock record).
+func (t *lockTaking) size(whole bool) int {
+	if whole {
+		return len(t.deletes) + 1
+	}
+	return len(t.deletes) + 2
+}
+
+// add returns b with the taking's writes after its own.
+func (t *lockTaking) add(b wireBatch, whole bool) wireBatch {
+	b.Deletes = append(append([]string(nil), b.Deletes...), t.deletes...)
+	b.Posts = append(append([]wireRecord(nil), b.Posts...), t.gen)
+	if !whole {
+		b.Posts = append(b.Posts, t.lock)
+	}
+	return b
+}
+
+// taken records the lock the batch that carried the taking created, and returns the
+// batch's posts without the taking's own.
+func (t *lockTaking) taken(p *Provider, zone string, posts []wireRecord, whole bool) []wireRecord {
+	n := 1
+	if !whole {
+		n = 2
+	}
+	if len(posts) < n {
+		p.holdLock(zone, heldLock{token: t.info.Token}) // its id unknown: Unlock reads it
+		return posts
+	}
+	mine := posts[len(posts)-n:]
+	if !whole {
+		p.holdLock(zone, heldLock{id: mine[1].ID, token: t.info.Token})
+	}
+	return posts[:len(posts)-n]
+}
+
+// lockRefused explains a refused batch that carried a lock's taking, when the taking
+// is what was refused: the lock is held (*ownership.LockedError) or was taken since
+// the read (*ownership.MovedError). It returns nil for any other failure. A batch
+// whose outcome is unknown may have taken the lock: Unlock finds it by its token.
+func (p *Provider) lockRefused(ctx context.Context, zone string, info ownership.LockInfo, err error) error {
+	if !rejected(err) {
+		p.holdLock(zone, heldLock{token: info.Token})
+		return nil
+	}
+	var ae *apiError
+	if !errors.As(err, &ae) || !(ae.has(codeIdentical) || ae.has(codeNoRecord)) {
+		return nil
+	}
+	now, rerr := p.ReadLock(ctx, zone)
+	switch {
+	case rerr != nil:
+		return nil // the batch's own failure says enough
+	case now != nil && now.Token != info.Token:
+		return &ownership.LockedError{Zone: zone, Info: *now, Now: time.Now()}
+	case now == nil:
+		return &ownership.MovedError{Zone: zone}
+	}
+	return nil
+}
+
 // LockFrom takes live's zone's lock against the state live holds (see
 // providers.StateLocker), in one batch: delete the generation live holds by its id,
 // create it again, create the lock record. The batch is atomic, so it fails, changing
@@ -66,49 +166,27 @@ func (p *Provider) LockFrom(ctx context.Context, live *model.LiveZone, info owne
 	if live.ID != "" && live.ID != facts.id {
 		return fmt.Errorf("zone %s: the plan was made for zone id %s but the zone's id is now %s", zone, live.ID, facts.id)
 	}
-	held, gen := lockState(zone, live.Records)
-	if held != nil {
-		return &ownership.LockedError{Zone: zone, Info: ownership.ParseLockInfo(held.Comment), Now: time.Now()}
+	t, err := p.lockTaking(zone, live, info)
+	if err != nil {
+		return err
 	}
-	var b wireBatch
-	if gen != nil {
-		b.Deletes = []string{gen.ID}
-	}
-	for _, content := range []string{ownership.GenerationContent, ownership.LockContent} {
-		w, err := toWire(model.Record{Name: ownership.LockName(zone), Type: "TXT", Value: content, TTL: 60, Comment: info.String()})
-		if err != nil {
-			return err
-		}
-		b.Posts = append(b.Posts, w)
-	}
-	res, err := p.api.batch(ctx, facts.id, b)
+	res, err := p.api.batch(ctx, facts.id, t.add(wireBatch{}, false))
 	if err == nil {
-		if len(res.Posts) == 2 && res.Posts[1].ID != "" {
-			p.holdLock(zone, heldLock{id: res.Posts[1].ID, token: info.Token})
-		} else {
-			p.holdLock(zone, heldLock{token: info.Token}) // its id unknown: Unlock reads it
+		t.taken(p, zone, res.Posts, false)
+		return nil
+	}
+	if lerr := p.lockRefused(ctx, zone, info, err); lerr != nil {
+		return lerr
+	}
+	if !rejected(err) {
+		// The taking may have been applied, its answer lost: ours if it holds our token.
+		if now, rerr := p.ReadLock(ctx, zone); rerr == nil && now != nil && now.Token == info.Token {
+			return nil
 		}
-		return nil
 	}
-	var ae *apiError
-	if !errors.As(err, &ae) || !(ae.has(codeIdentical) || ae.has(codeNoRecord)) {
-		return fmt.Errorf("zone %s: taking the apply lock: %w", zone, err)
-	}
-	// Refused: find out whether by a holder, by our own earlier attempt whose answer
-	// was lost, or by an apply that has come and gone since live was read.
-	now, rerr := p.ReadLock(ctx, zone)
-	if rerr != nil {
-		return fmt.Errorf("zone %s: taking the apply lock was refused, and reading who holds it failed: %w", zone, rerr)
-	}
-	switch {
-	case now != nil && now.Token == info.Token:
-		p.holdLock(zone, heldLock{token: info.Token})
-		return nil
-	case now != nil:
-		return &ownership.LockedError{Zone: zone, Info: *now, Now: time.Now()}
-	}
-	return &ownership.MovedError{Zone: zone}
+	return fmt.Errorf("zone %s: taking the apply lock: %w", zone, err)
 }
+
 
 // Lock takes zone's lock (see providers.Locker).
 func (p *Provider) Lock(ctx context.Context, zone string, info ownership.LockInfo) error {

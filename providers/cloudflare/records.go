@@ -226,7 +226,12 @@ type chunk struct {
 // ownership decides (whole names together, so every state between two batches is
 // valid); within a batch the ops run deletes, patches, posts, as the API does.
 func chunkOps(ops []model.RecordOp, limit int) ([]chunk, error) {
-	batches, _ := ownership.Batches(ops, limit, nil)
+	return chunkOpsAfter(ops, limit, 0)
+}
+
+// chunkOpsAfter is chunkOps with reserved records of the first batch's room taken.
+func chunkOpsAfter(ops []model.RecordOp, limit, reserved int) ([]chunk, error) {
+	batches, _ := ownership.BatchesAfter(ops, limit, reserved, nil)
 	rank := map[model.OpKind]int{model.OpDelete: 0, model.OpUpdate: 1, model.OpCreate: 2}
 	var out []chunk
 	for _, b := range batches {
@@ -278,16 +283,22 @@ func (p *Provider) ApplyRecords(ctx context.Context, live *model.LiveZone, ops [
 	return err
 }
 
-// ApplyRecordsWith is ApplyRecords answering with the records the batches stored, and
-// releasing the apply lock of opts.Release in the last batch when it has room (a
-// delete of the lock record by the id its creation answered with): the lock is
-// released exactly when the last changes land, in the same atomic request.
+// ApplyRecordsWith is ApplyRecords answering with the records the batches stored,
+// taking the zone's apply lock in the first batch (opts.Acquire) and releasing it in
+// the last when it has room (opts.Release): the lock costs no request of its own.
+//
+// Taken in the first batch, the lock is taken against live, as LockFrom takes it: the
+// batch also replaces the generation live holds, so it fails, changing nothing, when
+// another apply took the lock since live was read (*ownership.MovedError) or holds
+// it (*ownership.LockedError). When the first batch is also the last and releases,
+// the lock record is not even written: replacing the generation is the whole lock,
+// the batch being atomic. Released by a separate delete otherwise (Unlock).
 func (p *Provider) ApplyRecordsWith(ctx context.Context, live *model.LiveZone, ops []model.RecordOp, opts providers.ApplyOptions) (providers.ApplyResult, error) {
 	res := providers.ApplyResult{Complete: true}
 	if live == nil {
 		return res, errors.New("ApplyRecords: no live zone")
 	}
-	if len(ops) == 0 {
+	if len(ops) == 0 && opts.Acquire == nil {
 		return res, nil
 	}
 	zone, facts, err := p.zoneInfo(ctx, live.Name)
@@ -299,34 +310,67 @@ func (p *Provider) ApplyRecordsWith(ctx context.Context, live *model.LiveZone, o
 		return res, fmt.Errorf("zone %s: the plan was made for zone id %s but the zone's id is now %s", zone, live.ID, id)
 	}
 	limit := p.BatchLimit(facts.plan)
-	chunks, err := chunkOps(ops, limit)
+	var acquire *lockTaking
+	if opts.Acquire != nil {
+		if acquire, err = p.lockTaking(zone, live, *opts.Acquire); err != nil {
+			return res, err
+		}
+	}
+	reserved := 0
+	if acquire != nil {
+		reserved = acquire.size(opts.Release != nil) // in one batch, if it fits
+	}
+	chunks, err := chunkOpsAfter(ops, limit, reserved)
+	if err == nil && acquire != nil && (len(chunks) > 1 || opts.Release == nil) && reserved != acquire.size(false) {
+		chunks, err = chunkOpsAfter(ops, limit, acquire.size(false)) // several batches: the lock record too
+	}
 	if err != nil {
 		return res, fmt.Errorf("zone %s: %w", zone, err)
 	}
 	lockID := ""
-	if opts.Release != nil {
+	if opts.Release != nil && acquire == nil {
 		lockID = p.heldLockID(zone, *opts.Release)
 	}
 	applied := 0
 	for i, c := range chunks {
 		b := c.batch
-		last := i == len(chunks)-1
-		releasing := last && lockID != "" && b.size() < limit
+		first, last := i == 0, i == len(chunks)-1
+		// The lock's writes go after the batch's own of each kind: an index in an
+		// error still maps to an op.
+		taking := first && acquire != nil
+		whole := taking && last && opts.Release != nil // the lock lives and dies in this one atomic batch
+		if taking {
+			b = acquire.add(b, whole)
+		}
+		releasing := last && !first && lockID != "" && b.size() < limit
 		if releasing {
-			// After the batch's own deletes: an index in an error still maps to an op.
 			b.Deletes = append(append([]string(nil), b.Deletes...), lockID)
 		}
 		p.log.Debug("sending DNS batch", "zone", zone, "batch", i+1, "of", len(chunks),
-			"deletes", len(c.batch.Deletes), "patches", len(c.batch.Patches), "posts", len(c.batch.Posts), "releases_lock", releasing)
+			"deletes", len(c.batch.Deletes), "patches", len(c.batch.Patches), "posts", len(c.batch.Posts), "takes_lock", taking, "releases_lock", releasing || whole)
 		out, err := p.api.batch(ctx, id, b)
 		if err != nil {
 			if pe, ok := denied(zone, "DNS:Edit", "write DNS records", err).(*PermissionError); ok {
 				pe.Wrote = i > 0
 				return res, pe
 			}
+			if taking {
+				if rejected(err) {
+					p.holdLock(zone, heldLock{token: opts.Acquire.Token, released: true}) // never taken
+				}
+				if lerr := p.lockRefused(ctx, zone, *opts.Acquire, err); lerr != nil {
+					return res, lerr
+				}
+			}
 			return res, batchFailure(zone, i, chunks, applied, err)
 		}
 		applied += len(c.ops)
+		if taking {
+			out.Posts = acquire.taken(p, zone, out.Posts, whole)
+			if !whole && opts.Release != nil {
+				lockID = p.heldLockID(zone, *opts.Release)
+			}
+		}
 		if out.Unread || len(out.Patches) != len(c.batch.Patches) || len(out.Posts) != len(c.batch.Posts) {
 			res.Complete = false
 		}
@@ -336,7 +380,7 @@ func (p *Provider) ApplyRecordsWith(ctx context.Context, live *model.LiveZone, o
 		for _, w := range out.Posts {
 			res.Stored = append(res.Stored, toRecord(w, zone))
 		}
-		if releasing {
+		if releasing || whole {
 			p.releasedLock(zone)
 			res.Released = true
 		}

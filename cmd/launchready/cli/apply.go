@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -119,36 +120,73 @@ func (e *env) apply(cmd *cobra.Command, f applyFlags, planFile string) error {
 			return err
 		}
 	}
-	// One apply at a time per zone: the lock lives with the zone, taken before the
-	// first write, released after the last. It is taken against the state just read
-	// and fails if another apply ran since; when it had to be taken otherwise (it was
-	// waited for, or another apply ran), live state is read again under it. The
-	// snapshot comes from the final read.
-	release, reread, err := eng.Lock(ctx, p, live, engine.NewLockInfo(time.Now()), f.lockTimeout)
+	var snap *engine.Snapshot
+	applyErr, err := e.writeLocked(ctx, eng, f.lockTimeout, func() (*plan.Plan, map[string]*model.LiveZone) { return p, live }, refresh,
+		func() (func(), error) {
+			snap = engine.NewSnapshot(p, live, time.Now())
+			snap.ConfigFile = e.configPath
+			if err := snap.Write(f.snapshotDir); err != nil {
+				return nil, exitCode(ExitError, fmt.Errorf("%w. Nothing was changed", err))
+			}
+			fmt.Fprintf(e.stdout, "\nSnapshot of the live state being changed: %s\n", snap.Path)
+			prog := newProgress(e, "applying")
+			defer prog.done()
+			return func() { _ = snap.Remove() }, eng.Apply(ctx, p, live, prog.step)
+		})
 	if err != nil {
-		return exitCode(ExitError, err)
+		return err
 	}
-	defer func() { release() }()
-	if reread {
-		if err := refresh(); err != nil {
-			return err
-		}
+	err = applyErr
+	var xe *exitError
+	if errors.As(err, &xe) {
+		return err // the snapshot could not be written: nothing was changed
 	}
-	snap := engine.NewSnapshot(p, live, time.Now())
-	snap.ConfigFile = e.configPath
-	if err := snap.Write(f.snapshotDir); err != nil {
-		return exitCode(ExitError, fmt.Errorf("%w. Nothing was changed", err))
-	}
-	fmt.Fprintf(e.stdout, "\nSnapshot of the live state being changed: %s\n", snap.Path)
-	prog := newProgress(e, "applying")
-	err = eng.Apply(ctx, p, live, prog.step)
-	prog.done()
-	release()
-	release = func() {}
 	if err != nil {
 		return exitCode(ExitError, fmt.Errorf("apply failed: %w\nIf part of the plan was applied, `launchready plan` shows what remains, and `launchready rollback %s` restores the state before this apply", err, snap.Path))
 	}
 	return e.afterApply(cmd, f, eng, p, live, true)
+}
+
+// writeLocked runs write (snapshot and apply) for the plan current returns, under the
+// apply locks of its zones: one writer per zone, and no write on a stale read. The
+// lock is taken against the state the plan was read from (engine.Lock), or, when it
+// cannot vouch for that read, taken plainly and followed by refresh (which reads again
+// and refuses what moved). When the lock, taken with the first write, is refused
+// (another apply ran since the read, or holds it and the caller waits), nothing was
+// written: it undoes what write prepared, takes the lock plainly, refreshes and writes
+// once more. err is a failure to lock or refresh (nothing was written); writeErr is
+// write's.
+func (e *env) writeLocked(ctx context.Context, eng *engine.Engine, timeout time.Duration, current func() (*plan.Plan, map[string]*model.LiveZone),
+	refresh func() error, write func() (undo func(), err error)) (writeErr, err error) {
+	info := engine.NewLockInfo(time.Now())
+	p, live := current()
+	release, reread, err := eng.Lock(ctx, p, live, info, timeout)
+	if err != nil {
+		return nil, exitCode(ExitError, err)
+	}
+	defer func() { release() }()
+	for {
+		if reread {
+			if err := refresh(); err != nil {
+				return nil, err
+			}
+		}
+		undo, werr := write()
+		if reread || !engine.LockRefused(werr, timeout > 0) {
+			return werr, nil
+		}
+		if undo != nil {
+			undo()
+		}
+		release()
+		fmt.Fprintf(e.stdout, "%v; taking the lock and reading live state again.\n", werr)
+		p, _ = current()
+		if release, _, err = eng.Lock(ctx, p, nil, info, timeout); err != nil {
+			release = func() {}
+			return nil, exitCode(ExitError, err)
+		}
+		reread = true
+	}
 }
 
 // afterApply proves convergence when something changed: the live state after apply

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -109,27 +110,27 @@ It writes a snapshot of its own first, so a rollback can be rolled back. List sn
 					return err
 				}
 			}
-			release, reread, err := eng.Lock(ctx, p, live, engine.NewLockInfo(time.Now()), lockTimeout)
+			var own *engine.Snapshot
+			restoreErr, err := e.writeLocked(ctx, eng, lockTimeout, func() (*plan.Plan, map[string]*model.LiveZone) { return p, live }, refresh,
+				func() (func(), error) {
+					own = engine.NewSnapshot(p, live, time.Now())
+					own.ConfigFile = e.configPath
+					if err := own.Write(snapDir); err != nil {
+						return nil, exitCode(ExitError, fmt.Errorf("%w. Nothing was changed", err))
+					}
+					fmt.Fprintf(e.stdout, "\nSnapshot of the live state being changed: %s\n", own.Path)
+					return func() { _ = own.Remove() }, eng.Apply(ctx, p, live, nil)
+				})
 			if err != nil {
-				return exitCode(ExitError, err)
+				return err
 			}
-			defer func() { release() }()
-			if reread {
-				if err := refresh(); err != nil {
-					return err
-				}
+			var xe *exitError
+			if errors.As(restoreErr, &xe) {
+				return restoreErr // the snapshot could not be written: nothing was changed
 			}
-			own := engine.NewSnapshot(p, live, time.Now())
-			own.ConfigFile = e.configPath
-			if err := own.Write(snapDir); err != nil {
-				return exitCode(ExitError, fmt.Errorf("%w. Nothing was changed", err))
+			if restoreErr != nil {
+				return exitCode(ExitError, fmt.Errorf("rollback failed: %w\nRun the same rollback again to finish restoring (it re-reads and restores only what still differs from the snapshot); the snapshot of the state before this rollback is %s", restoreErr, own.Path))
 			}
-			fmt.Fprintf(e.stdout, "\nSnapshot of the live state being changed: %s\n", own.Path)
-			if err := eng.Apply(ctx, p, live, nil); err != nil {
-				return exitCode(ExitError, fmt.Errorf("rollback failed: %w\nRun the same rollback again to finish restoring (it re-reads and restores only what still differs from the snapshot); the snapshot of the state before this rollback is %s", err, own.Path))
-			}
-			release()
-			release = func() {}
 			live, err = read()
 			if err != nil {
 				return exitCode(ExitError, fmt.Errorf("re-reading live state after rollback: %w", err))
