@@ -187,7 +187,6 @@ func (p *Provider) LockFrom(ctx context.Context, live *model.LiveZone, info owne
 	return fmt.Errorf("zone %s: taking the apply lock: %w", zone, err)
 }
 
-
 // Lock takes zone's lock (see providers.Locker).
 func (p *Provider) Lock(ctx context.Context, zone string, info ownership.LockInfo) error {
 	zone, id, err := p.zoneID(ctx, zone)
