@@ -209,18 +209,7 @@ func TestDoctor(t *testing.T) {
 func TestRetryAfterCap(t *testing.T) {
 	t.Parallel()
 	w := newWorkspaceWith(t, []string{"--no-edge"}, recordsOnlyConfig, "example.com")
-	fault := func(f string) {
-		req, _ := http.NewRequest(http.MethodPost, strings.TrimSuffix(w.base, "/client/v4")+"/__sim/faults", strings.NewReader(f))
-		req.Header.Set("Content-Type", "application/json")
-		if tok, ok := simTokens.Load(w.base); ok {
-			req.Header.Set("Authorization", "Bearer "+tok.(string))
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil || resp.StatusCode/100 != 2 {
-			t.Fatalf("injecting a fault: %v %v", resp, err)
-		}
-		resp.Body.Close()
-	}
+	fault := func(f string) { simAdmin(t, w.base, http.MethodPost, "faults", f) }
 	fault(`{"method":"GET","path_prefix":"/client/v4/zones","status":429,"retry_after":120,"count":1}`)
 	start := time.Now()
 	r := w.mustRun(1, "plan")

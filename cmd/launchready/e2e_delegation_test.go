@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -20,23 +18,7 @@ import (
 func (w *workspace) simDelegation(zone string, body map[string]any) {
 	w.t.Helper()
 	b, _ := json.Marshal(body)
-	req, err := http.NewRequest(http.MethodPatch, strings.TrimSuffix(w.base, "/client/v4")+"/__sim/zones/"+zone, bytes.NewReader(b))
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if tok, ok := simTokens.Load(w.base); ok {
-		req.Header.Set("Authorization", "Bearer "+tok.(string))
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		w.t.Fatalf("PATCH /__sim/zones/%s: %d %s", zone, resp.StatusCode, raw)
-	}
+	simAdmin(w.t, w.base, http.MethodPatch, "zones/"+zone, string(b))
 }
 
 // simDNSSEC enables DNSSEC through the API (as a user would) and returns the DS

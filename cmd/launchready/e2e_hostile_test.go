@@ -77,17 +77,7 @@ func TestHostileConfigs(t *testing.T) {
 // simFault injects a fault into the workspace's simulator.
 func simFault(t *testing.T, w *workspace, fault string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, strings.TrimSuffix(w.base, "/client/v4")+"/__sim/faults", strings.NewReader(fault))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+w.token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("injecting %s: HTTP %d", fault, resp.StatusCode)
-	}
+	simAdmin(t, w.base, http.MethodPost, "faults", fault)
 }
 
 // TestStalledAPIGivesAClearError: an API that stops answering (the simulator's

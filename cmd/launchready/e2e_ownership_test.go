@@ -60,35 +60,14 @@ func newFaultWorld(t *testing.T, cfg string, extraSim ...string) *faultWorld {
 // fault injects sim faults (JSON objects).
 func (fw *faultWorld) fault(fs ...string) {
 	fw.t.Helper()
-	url := strings.TrimSuffix(fw.base, "/client/v4") + "/__sim/faults"
 	for _, f := range fs {
-		req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(f))
-		req.Header.Set("Content-Type", "application/json")
-		if tok, ok := simTokens.Load(fw.base); ok {
-			req.Header.Set("Authorization", "Bearer "+tok.(string))
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil || resp.StatusCode/100 != 2 {
-			fw.t.Fatalf("injecting fault %s: %v %v", f, resp, err)
-		}
-		resp.Body.Close()
+		simAdmin(fw.t, fw.base, http.MethodPost, "faults", f)
 	}
 }
 
 func (fw *faultWorld) clearFaults() {
 	fw.t.Helper()
-	req, _ := http.NewRequest(http.MethodDelete, strings.TrimSuffix(fw.base, "/client/v4")+"/__sim/faults", nil)
-	if tok, ok := simTokens.Load(fw.base); ok {
-		req.Header.Set("Authorization", "Bearer "+tok.(string))
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		fw.t.Fatal(err)
-	}
-	if resp.StatusCode/100 != 2 {
-		fw.t.Fatalf("clearing faults: HTTP %d", resp.StatusCode)
-	}
-	resp.Body.Close()
+	simAdmin(fw.t, fw.base, http.MethodDelete, "faults", "")
 }
 
 // checkSafe asserts the invariants that hold at every moment, even mid-failure.

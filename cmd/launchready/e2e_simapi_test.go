@@ -318,22 +318,9 @@ func (a *simAPI) patchSetting(zoneID, id string, value any) {
 // rules) from its /__sim/zones endpoint, which is not counted as an API request.
 func (a *simAPI) liveZone(name string) *model.LiveZone {
 	a.t.Helper()
-	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(a.base, "/client/v4")+"/__sim/zones/"+name, nil)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+a.token) // the simulator runs with --token
-	resp, err := a.client.Do(req)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(resp.Body)
-		a.t.Fatalf("GET /__sim/zones/%s: HTTP %d: %s", name, resp.StatusCode, b)
-	}
+	raw := simAdmin(a.t, a.base, http.MethodGet, "zones/"+name, "")
 	var lz model.LiveZone
-	if err := json.NewDecoder(resp.Body).Decode(&lz); err != nil {
+	if err := json.Unmarshal(raw, &lz); err != nil {
 		a.t.Fatal(err)
 	}
 	return &lz

@@ -224,22 +224,41 @@ func simConformance(base string) (sim.ConformanceReport, error) {
 // /__sim/* endpoints answer only to it.
 var simTokens sync.Map
 
-func simStats(t *testing.T, base string) map[string]int {
+// simAdmin sends a request to the simulator's admin API at base (/__sim/…), with the
+// simulator's token and, with a body, as JSON. It fails the test unless the answer is
+// 2xx, and returns the body. Admin requests are not counted as API requests.
+func simAdmin(t testing.TB, base, method, path, body string) []byte {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(base, "/client/v4")+"/__sim/stats", nil)
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, strings.TrimSuffix(base, "/client/v4")+"/__sim/"+path, rd)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	if tok, ok := simTokens.Load(base); ok {
 		req.Header.Set("Authorization", "Bearer "+tok.(string))
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s /__sim/%s: %v", method, path, err)
 	}
 	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("%s /__sim/%s %s: HTTP %d: %s", method, path, body, resp.StatusCode, raw)
+	}
+	return raw
+}
+
+func simStats(t *testing.T, base string) map[string]int {
+	t.Helper()
 	var m map[string]int
-	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil {
+	if err := json.Unmarshal(simAdmin(t, base, http.MethodGet, "stats", ""), &m); err != nil {
 		t.Fatal(err)
 	}
 	return m
@@ -548,21 +567,11 @@ func TestMassChangeGuard(t *testing.T) {
 // and then; plan and apply retry, honouring Retry-After, and succeed.
 func TestRetriesAfter429(t *testing.T) {
 	w := newWorkspace(t, "zone \"example.com\" {\n  record \"www\" \"A\" { value = \"192.0.2.1\" }\n}\n", "example.com")
-	faults := strings.TrimSuffix(w.base, "/client/v4") + "/__sim/faults"
 	for _, f := range []string{
 		`{"method":"GET","path_prefix":"/client/v4/zones","status":429,"retry_after":0.2,"count":2}`,
 		`{"method":"POST","path_prefix":"/client/v4/zones","status":503,"count":1}`,
 	} {
-		req, _ := http.NewRequest(http.MethodPost, faults, strings.NewReader(f))
-		req.Header.Set("Content-Type", "application/json")
-		if tok, ok := simTokens.Load(w.base); ok {
-			req.Header.Set("Authorization", "Bearer "+tok.(string))
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil || resp.StatusCode/100 != 2 {
-			t.Fatalf("injecting a fault: %v %v", resp, err)
-		}
-		resp.Body.Close()
+		simAdmin(t, w.base, http.MethodPost, "faults", f)
 	}
 	start := time.Now()
 	w.mustRun(0, "apply", "--auto-approve", "--no-verify")
