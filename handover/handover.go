@@ -338,6 +338,10 @@ func renderRecords(d *md, v *zoneView) {
 	if v.marks > 0 {
 		own += " The zone's " + strconv.Itoa(v.marks) + " registry record(s) are not listed."
 	}
+	if v.lock {
+		own += " Nor is the TXT record at " + code(ownership.LockName(model.CanonicalLiveName(v.z.Name))) +
+			": launchready's apply lock (" + code(ownership.GenerationContent) + " stays between applies; its comment says who applied last). Leave it; `launchready unlock` breaks a lock a killed apply left."
+	}
 	notes = append(notes, own)
 	if v.live != nil && v.zp != nil && len(v.zp.Warnings) > 0 {
 		ws := append([]string(nil), v.zp.Warnings...)

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 	"github.com/launchready/launchready/plan"
 	"github.com/launchready/launchready/schema"
 	"github.com/launchready/launchready/verify"
@@ -496,5 +497,24 @@ func TestHandValuesBesideDeclared(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("map lacks %q", want)
 		}
+	}
+}
+
+// TestLockRecordsNotListed: the apply lock's records (its generation, which stays
+// between applies, and a lock held now) are not rows of the map, whose note names
+// them instead, so the next maintainer neither deletes them nor adopts them.
+func TestLockRecordsNotListed(t *testing.T) {
+	cfg := loadConfig(t)
+	live := liveState(cfg)
+	ex := live["example.com"]
+	ex.Records = append(ex.Records,
+		model.Record{ID: "g1", Name: ownership.LockName("example.com"), Type: "TXT", Value: ownership.GenerationContent, TTL: 60, Comment: "holder=ann@laptop pid=1 since=2026-12-04T07:00:00Z token=1a2b3c4d"},
+		model.Record{ID: "l1", Name: ownership.LockName("example.com"), Type: "TXT", Value: ownership.LockContent, TTL: 60, Comment: "holder=bob@ci pid=2 since=2026-12-04T07:01:00Z token=5e6f7a8b"})
+	got := render(t, Input{Config: cfg, Live: live})
+	if strings.Contains(got, "| `_launchready-lock.example.com`") || strings.Contains(got, "1a2b3c4d") || strings.Contains(got, "5e6f7a8b") {
+		t.Errorf("the map lists the apply lock's records as rows")
+	}
+	if !strings.Contains(got, "Nor is the TXT record at `_launchready-lock.example.com`: launchready's apply lock") {
+		t.Errorf("the map does not say what the lock's records are")
 	}
 }

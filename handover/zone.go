@@ -37,7 +37,8 @@ type zoneView struct {
 	assigned []string
 	// nameservers are the values of the apex NS records read (sorted).
 	nameservers []string
-	marks       int // ownership mark records in the live zone
+	marks       int  // ownership mark records in the live zone
+	lock        bool // the zone holds apply-lock records (ownership/lock.go)
 	// others are the other owners (other launch.hcl files) whose records or rules
 	// the map shows, sorted.
 	others    []string
@@ -205,6 +206,10 @@ func (v *zoneView) buildSets() {
 				continue
 			}
 			name := model.CanonicalLiveName(r.Name)
+			if ownership.IsLockName(name) && strings.EqualFold(r.Type, "TXT") {
+				v.lock = true // the apply lock's generation (or a lock held now): said below
+				continue
+			}
 			typ := strings.ToUpper(r.Type)
 			if typ == "SOA" {
 				continue
