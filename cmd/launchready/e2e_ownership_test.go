@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"os/exec"
 	"sort"
 	"strings"
@@ -800,4 +801,39 @@ func TestFaultRaceToAdopt(t *testing.T) {
 	if r := fw.run(nil, "plan", "--config", "promo.hcl", "--detailed-exitcode", "--no-email-check"); r.code != 0 || !strings.Contains(r.stderr+r.stdout, `owned by "app"`) {
 		t.Errorf("the promo plan after the race: exit %d (want 0, and a warning that app owns legacy)\n%s%s", r.code, r.stdout, r.stderr)
 	}
+}
+
+// The lock is taken by another apply after this apply's read: this apply's write
+// (which takes the lock) is refused whole at the API, and apply says who holds the
+// lock — not "apply failed" — and drops the snapshot of the apply that did not
+// happen. The other apply finishes undisturbed.
+func TestFaultLockTakenAfterTheRead(t *testing.T) {
+	cfg, want := hosts(3, 10)
+	fw := newFaultWorld(t, cfg)
+	snapshots := func() int {
+		es, _ := os.ReadDir(filepath.Join(fw.dir, ".launchready", "snapshots"))
+		return len(es)
+	}
+	// B's write waits 2 s at the API; A's first batch (which takes the lock) passes,
+	// its second holds the lock for 5 s.
+	fw.fault(`{"method":"POST","path_prefix":"/client/v4/zones/","latency":"2s","count":1}`,
+		`{"method":"POST","path_prefix":"/client/v4/zones/","latency":"1ms","count":1}`,
+		`{"method":"POST","path_prefix":"/client/v4/zones/","latency":"5s","count":1}`)
+	before := simStats(t, fw.base)[batchKey]
+	b, bout := fw.start(nil, "apply", "--auto-approve", "--no-verify")
+	fw.waitStats(batchKey, before+1) // B read the zone; its write waits
+	a, aout := fw.start([]string{"LAUNCHREADY_CLOUDFLARE_BATCH_LIMIT=3"}, "apply", "--auto-approve", "--no-verify")
+	fw.waitLock()
+	errB := b.Wait()
+	out := bout.String()
+	if errB == nil || !strings.Contains(out, "is locked by another apply") || !strings.Contains(out, fmt.Sprintf("(pid %d)", a.Process.Pid)) || strings.Contains(out, "apply failed") {
+		t.Errorf("an apply whose write met a lock taken after its read: %v, want exit 1 naming pid %d\n%s", errB, a.Process.Pid, out)
+	}
+	if err := a.Wait(); err != nil {
+		t.Fatalf("the apply holding the lock: %v\n%s", err, aout)
+	}
+	if n := snapshots(); n != 1 {
+		t.Errorf("%d snapshots, want 1 (the apply that happened)", n)
+	}
+	fw.converges(want...)
 }

@@ -153,9 +153,10 @@ func (e *env) apply(cmd *cobra.Command, f applyFlags, planFile string) error {
 // cannot vouch for that read, taken plainly and followed by refresh (which reads again
 // and refuses what moved). When the lock, taken with the first write, is refused
 // (another apply ran since the read, or holds it and the caller waits), nothing was
-// written: it undoes what write prepared, takes the lock plainly, refreshes and writes
-// once more. err is a failure to lock or refresh (nothing was written); writeErr is
-// write's.
+// written: it undoes what write prepared (the snapshot), takes the lock plainly,
+// refreshes and writes once more — or, when the lock is held and the caller does not
+// wait, returns that as err. err is a failure to lock or refresh (nothing was
+// written); writeErr is write's.
 func (e *env) writeLocked(ctx context.Context, eng *engine.Engine, timeout time.Duration, current func() (*plan.Plan, map[string]*model.LiveZone),
 	refresh func() error, write func() (undo func(), err error)) (writeErr, err error) {
 	info := engine.NewLockInfo(time.Now())
@@ -172,11 +173,15 @@ func (e *env) writeLocked(ctx context.Context, eng *engine.Engine, timeout time.
 			}
 		}
 		undo, werr := write()
-		if reread || !engine.LockRefused(werr, timeout > 0) {
+		if reread || !engine.LockRefused(werr, true) {
 			return werr, nil
 		}
+		// The lock, taken with the first write, was refused: nothing was written.
 		if undo != nil {
 			undo()
+		}
+		if !engine.LockRefused(werr, timeout > 0) {
+			return nil, exitCode(ExitError, werr) // held by another apply, and not waiting: that is the answer
 		}
 		release()
 		fmt.Fprintf(e.stdout, "%v; taking the lock and reading live state again.\n", werr)
