@@ -97,7 +97,7 @@ func zoneLimits(z *schema.Zone, lz *model.LiveZone, zp *plan.ZonePlan, recordQuo
 	// While an apply writes, its lock (ownership.LockName) holds one record too, and a
 	// zone's first lock leaves its generation behind.
 	lock := 0
-	if len(zp.RecordOps) > 0 {
+	if zp.HasChanges() {
 		lock = 1
 		if !gen {
 			after++

@@ -165,7 +165,13 @@ func (e *Engine) Lock(ctx context.Context, p *plan.Plan, live map[string]*model.
 				e.logger().Info("another apply ran since the zone was read: taking the lock and reading again", "zone", zp.Zone)
 			case errors.As(err, &le) && time.Now().Before(deadline):
 				e.logger().Info("waiting for another apply's lock", "zone", zp.Zone, "holder", le.Info.Holder)
+			case le != nil:
+				release()
+				return func() {}, false, err
 			default:
+				// The taking failed in a way that may have taken it (an answer lost,
+				// and the check after it failed too): release what may be ours.
+				held.zones = append(held.zones, heldZone{l: l, zone: zp.Zone})
 				release()
 				return func() {}, false, err
 			}
@@ -179,7 +185,10 @@ func (e *Engine) Lock(ctx context.Context, p *plan.Plan, live map[string]*model.
 				break
 			}
 			var le *ownership.LockedError
-			if !errors.As(err, &le) || !time.Now().Before(deadline) {
+			if !errors.As(err, &le) {
+				held.zones = append(held.zones, heldZone{l: l, zone: zp.Zone}) // it may be ours: see above
+			}
+			if le == nil || !time.Now().Before(deadline) {
 				release()
 				return func() {}, false, err
 			}

@@ -117,12 +117,13 @@ func (e *LockedError) Error() string {
 }
 
 // MovedError is returned by a lock taken against a read (providers.StateLocker) when
-// another apply took the zone's lock since that read: the read may be stale. Nothing
-// was changed; the caller takes the lock plainly and reads again.
+// the zone changed since that read: another apply took its lock (the generation the
+// read saw is gone), or a record the same atomic request writes was changed. Nothing
+// was changed; the caller reads again.
 type MovedError struct {
 	Zone string
 }
 
 func (e *MovedError) Error() string {
-	return fmt.Sprintf("zone %s: another apply took the zone's lock since it was read. Nothing was changed", e.Zone)
+	return fmt.Sprintf("zone %s changed since it was read (another apply took its lock, or a record this apply writes was changed). Nothing was changed", e.Zone)
 }

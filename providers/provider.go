@@ -62,7 +62,8 @@ type ApplyOptions struct {
 	// request of the writes, against the live state the ops were planned from, as
 	// StateLocker.LockFrom takes it: that request fails, changing nothing, with
 	// *ownership.LockedError or *ownership.MovedError when the lock is held or was
-	// taken since live was read. Providers that cannot do so leave RecordApplier out.
+	// taken since live was read. The engine sets it only for providers that are
+	// StateLockers.
 	Acquire *ownership.LockInfo
 	// Release, when set, is the apply lock (taken with this LockInfo) to release in
 	// the last request of the writes, when that request has room for it.

@@ -116,6 +116,14 @@ var (
 	_ providers.DelegationReader = (*Provider)(nil)
 )
 
+// The provider takes the apply lock against a read, in the first record batch.
+var (
+	_ providers.StateLocker      = (*Provider)(nil)
+	_ providers.RecordApplier    = (*Provider)(nil)
+	_ providers.SettingsProvider = (*Provider)(nil)
+	_ providers.RulesProvider    = (*Provider)(nil)
+)
+
 // New returns a Provider talking to the Cloudflare API (or a simulator at
 // opts.BaseURL). It fails when no credentials are given or found in the environment;
 // it makes no request (see VerifyToken).

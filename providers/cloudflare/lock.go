@@ -187,39 +187,27 @@ func (p *Provider) LockFrom(ctx context.Context, live *model.LiveZone, info owne
 	return fmt.Errorf("zone %s: taking the apply lock: %w", zone, err)
 }
 
-// Lock takes zone's lock (see providers.Locker).
+// lockAttempts bounds how often Lock reads the zone and tries again when another
+// apply took the lock between its read and its taking.
+const lockAttempts = 3
+
+// Lock takes zone's lock (see providers.Locker) the one way a lock is taken on
+// Cloudflare: against a read (LockFrom), which replaces the generation, so that any
+// apply whose read is older than this lock's writes is refused. It reads the zone's
+// records first (one request more than LockFrom), and reads again when another apply
+// took the lock in between.
 func (p *Provider) Lock(ctx context.Context, zone string, info ownership.LockInfo) error {
-	zone, id, err := p.zoneID(ctx, zone)
-	if err != nil {
-		return err
-	}
-	w, err := toWire(model.Record{Name: ownership.LockName(zone), Type: "TXT", Value: ownership.LockContent, TTL: 60, Comment: info.String()})
-	if err != nil {
-		return err
-	}
-	res, err := p.api.batch(ctx, id, wireBatch{Posts: []wireRecord{w}})
-	if err == nil {
-		if len(res.Posts) == 1 && res.Posts[0].ID != "" {
-			p.holdLock(zone, heldLock{id: res.Posts[0].ID, token: info.Token})
+	for attempt := 1; ; attempt++ {
+		live, err := p.ReadZone(ctx, zone)
+		if err != nil {
+			return fmt.Errorf("taking the apply lock: %w", err)
 		}
-		return nil
+		err = p.LockFrom(ctx, live, info)
+		var me *ownership.MovedError
+		if !errors.As(err, &me) || attempt == lockAttempts {
+			return err
+		}
 	}
-	var ae *apiError
-	if !errors.As(err, &ae) || !ae.has(codeIdentical) {
-		return fmt.Errorf("zone %s: taking the apply lock: %w", zone, err)
-	}
-	held, rerr := p.ReadLock(ctx, zone)
-	if rerr != nil {
-		return fmt.Errorf("zone %s: the apply lock is held, and reading who holds it failed: %w", zone, rerr)
-	}
-	if held != nil && held.Token == info.Token {
-		return nil // our own creation, whose answer was lost and retried (its id unknown: Unlock reads it)
-	}
-	li := ownership.LockInfo{}
-	if held != nil {
-		li = *held
-	}
-	return &ownership.LockedError{Zone: zone, Info: li, Now: time.Now()}
 }
 
 // lockRecords returns the zone's lock records (not its generation).

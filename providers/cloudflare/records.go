@@ -342,7 +342,7 @@ func (p *Provider) ApplyRecordsWith(ctx context.Context, live *model.LiveZone, o
 		if taking {
 			b = acquire.add(b, whole)
 		}
-		releasing := last && !first && lockID != "" && b.size() < limit
+		releasing := last && !taking && lockID != "" && b.size() < limit
 		if releasing {
 			b.Deletes = append(append([]string(nil), b.Deletes...), lockID)
 		}

@@ -131,7 +131,7 @@ func (e *env) apply(cmd *cobra.Command, f applyFlags, planFile string) error {
 			fmt.Fprintf(e.stdout, "\nSnapshot of the live state being changed: %s\n", snap.Path)
 			prog := newProgress(e, "applying")
 			defer prog.done()
-			return func() { _ = snap.Remove() }, eng.Apply(ctx, p, live, prog.step)
+			return func() { removeSnapshot(e, snap) }, eng.Apply(ctx, p, live, prog.step)
 		})
 	if err != nil {
 		return err
@@ -253,4 +253,12 @@ func readPlanFile(path string) (*plan.Plan, error) {
 		return nil, fmt.Errorf("%s is not a saved launchready plan (no fingerprints)", path)
 	}
 	return p, nil
+}
+
+// removeSnapshot drops the snapshot of a write that changed nothing (its lock was
+// refused), and says so: its path was printed.
+func removeSnapshot(e *env, s *engine.Snapshot) {
+	if err := s.Remove(); err == nil {
+		fmt.Fprintf(e.stdout, "Nothing was changed: snapshot %s removed.\n", s.Path)
+	}
 }

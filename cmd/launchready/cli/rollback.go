@@ -119,7 +119,7 @@ It writes a snapshot of its own first, so a rollback can be rolled back. List sn
 						return nil, exitCode(ExitError, fmt.Errorf("%w. Nothing was changed", err))
 					}
 					fmt.Fprintf(e.stdout, "\nSnapshot of the live state being changed: %s\n", own.Path)
-					return func() { _ = own.Remove() }, eng.Apply(ctx, p, live, nil)
+					return func() { removeSnapshot(e, own) }, eng.Apply(ctx, p, live, nil)
 				})
 			if err != nil {
 				return err

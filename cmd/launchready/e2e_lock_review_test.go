@@ -1,0 +1,75 @@
+package main
+
+// The lock taken against a read, end to end, under the ways an adversarial review
+// found to break it (each test failed before its fix).
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/launchready/launchready/ownership"
+)
+
+// TestFaultRaceToAdopt again, but the apply that wins the race waited for a lock
+// (--lock-timeout): it takes the lock plainly, which does not replace the lock's
+// generation (and a one-batch apply writes no lock record). The promo apply, whose
+// read is older than the app's adoption, then writes on that stale read: its marker
+// replaces the app's, it steals the record. Nothing refuses it.
+func TestFaultRaceToAdoptAfterALockWait(t *testing.T) {
+	decl := "  record \"legacy\" \"A\" {\n    value = \"192.0.2.9\"\n    ttl   = 300\n  }\n"
+	fw := newFaultWorld(t, "zone \"example.com\" {\n  owner = \"app\"\n"+decl+"}\n")
+	fw.write("promo.hcl", "zone \"example.com\" {\n  owner = \"promo\"\n"+decl+"}\n")
+	fw.api.createRecord(fw.zid, map[string]any{"type": "A", "name": "legacy.example.com", "content": "192.0.2.9", "ttl": 300, "comment": "old server"})
+	fw.fault(`{"method":"POST","path_prefix":"/client/v4/zones/","latency":"5s","count":1}`)
+	before := simStats(t, fw.base)[batchKey]
+	promo, pout := fw.start(nil, "apply", "--config", "promo.hcl", "--auto-approve", "--no-verify")
+	fw.waitStats(batchKey, before+1) // promo read the zone; its write waits at the API
+
+	// A third apply holds the zone's lock (as its lock record); the app apply reads,
+	// sees it, and waits.
+	zed := ownership.LockInfo{Holder: "zed@ci", PID: 99, Since: time.Now().UTC(), Token: "zzzz"}
+	fw.api.createRecord(fw.zid, map[string]any{"type": "TXT", "name": ownership.LockName("example.com"), "content": ownership.LockContent, "ttl": 60, "comment": zed.String()})
+	app, aout := fw.start(nil, "apply", "--auto-approve", "--no-verify", "--lock-timeout", "30s")
+	time.Sleep(2 * time.Second)
+	for _, r := range fw.api.records(fw.zid) { // zed's apply finishes
+		if heldLock(r) {
+			fw.api.deleteRecord(fw.zid, r.ID)
+		}
+	}
+	if err := app.Wait(); err != nil || !strings.Contains(aout.String(), "adopt") {
+		t.Fatalf("app apply: %v\n%s", err, aout)
+	}
+	err := promo.Wait()
+	t.Logf("promo apply (exit %v):\n%s", err, pout)
+	if got := fw.api.findRecord(fw.zid, "legacy.example.com", "A").Comment; got != "old server [launchready:app]" {
+		t.Errorf("legacy.example.com comment %q after the race, want the app's marker: the promo apply wrote on a read older than the app's adoption and took the record over", got)
+	}
+}
+
+// TestFaultRaceToAdopt, and the answer to the loser's plain lock (writeLocked's
+// fallback) is lost: the lock was created, the SDK's retry is refused 81058 and Lock
+// finds its own token, so it returns nil — but the provider still remembers that
+// token's lock as "released" from the refused taking, so Unlock sends nothing. The
+// lock is left behind and the next apply is refused, naming an apply that exited.
+func TestFaultFallbackLockLostAnswer(t *testing.T) {
+	decl := "  record \"legacy\" \"A\" {\n    value = \"192.0.2.9\"\n    ttl   = 300\n  }\n"
+	fw := newFaultWorld(t, "zone \"example.com\" {\n  owner = \"app\"\n"+decl+"}\n")
+	fw.write("promo.hcl", "zone \"example.com\" {\n  owner = \"promo\"\n"+decl+"}\n")
+	fw.api.createRecord(fw.zid, map[string]any{"type": "A", "name": "legacy.example.com", "content": "192.0.2.9", "ttl": 300, "comment": "old server"})
+	fw.fault(`{"method":"POST","path_prefix":"/client/v4/zones/","latency":"4s","count":1}`)
+	before := simStats(t, fw.base)[batchKey]
+	promo, out := fw.start(nil, "apply", "--config", "promo.hcl", "--auto-approve", "--no-verify")
+	fw.waitStats(batchKey, before+1)
+	if app := fw.run(nil, "apply", "--auto-approve", "--no-verify"); app.code != 0 {
+		t.Fatalf("app apply: exit %d\n%s%s", app.code, app.stdout, app.stderr)
+	}
+	fw.fault(`{"method":"POST","path_prefix":"/client/v4/zones/","reply_lost":true,"count":1}`) // promo's plain lock
+	err := promo.Wait()
+	t.Logf("promo apply (exit %v):\n%s", err, out)
+	for _, r := range fw.api.records(fw.zid) {
+		if heldLock(r) {
+			t.Errorf("a lock is left behind by the promo apply, which has exited: %+v", r)
+		}
+	}
+}
