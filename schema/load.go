@@ -161,7 +161,7 @@ func loadSources(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 	syntaxErrors := false
 	for _, s := range srcs {
 		l.cfg.Files = append(l.cfg.Files, s.name)
-		toks, diags := lexSource(s.name, s.src)
+		sc, diags := scanSource(s.name, s.src)
 		if diags.HasErrors() {
 			l.diags = append(l.diags, diags...)
 			syntaxErrors = true
@@ -175,7 +175,7 @@ func loadSources(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 		}
 		body := f.Body.(*hclsyntax.Body)
 		bodies = append(bodies, body)
-		l.scanSecrets(toks, body)
+		l.scanSecrets(s.name, s.src, sc.comments, body)
 	}
 	if syntaxErrors {
 		// Syntax errors: the tree is incomplete, and semantic errors on top of it

@@ -220,10 +220,10 @@ func literalString(e hclsyntax.Expression) (string, bool) {
 	return "", false
 }
 
-// scanSecrets applies the rules above to one parsed file (its tokens, as the loader
-// lexed them for the input limits, and its body): every string literal, every named
-// value, and every comment.
-func (l *loader) scanSecrets(tokens hclsyntax.Tokens, body *hclsyntax.Body) {
+// scanSecrets applies the rules above to one parsed file (its source, its comments
+// as the input-limit scan found them, and its body): every string literal, every
+// named value, and every comment.
+func (l *loader) scanSecrets(filename string, src []byte, comments []span, body *hclsyntax.Body) {
 	report := func(rng hcl.Range, what string) {
 		if l.flagged[flagKey(rng)] {
 			return
@@ -280,20 +280,18 @@ func (l *loader) scanSecrets(tokens hclsyntax.Tokens, body *hclsyntax.Body) {
 	})
 
 	// Comments: a credential pasted into a comment is committed all the same.
-	for _, t := range tokens {
-		if t.Type != hclsyntax.TokenComment {
-			continue
-		}
-		text := strings.TrimSpace(strings.TrimLeft(string(t.Bytes), "#/*"))
+	ranges := &tokenRanges{filename: filename, src: src}
+	for _, c := range comments {
+		text := strings.TrimSpace(strings.TrimLeft(string(src[c.start:c.end]), "#/*"))
 		for _, word := range strings.Fields(text) {
 			word = strings.Trim(word, "\"'`,;()[]{}<>")
 			if what, bad := LooksLikeSecret(word); bad {
-				report(t.Range, what+" in a comment")
+				report(ranges.of(c.start, c.end), what+" in a comment")
 				break
 			}
 		}
-		if what, bad := LooksLikeSecret(text); bad && !l.flagged[flagKey(t.Range)] {
-			report(t.Range, what+" in a comment")
+		if what, bad := LooksLikeSecret(text); bad {
+			report(ranges.of(c.start, c.end), what+" in a comment") // once: report skips a comment already flagged
 		}
 	}
 }
