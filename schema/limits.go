@@ -91,9 +91,11 @@ func posAt(src []byte, offset int) hcl.Pos {
 type span struct{ start, end int }
 
 // scanned is what the pre-parse scan of one file found besides its limit
-// diagnostics: its comments, for the secret scan.
+// diagnostics: its comments, for the secret scan, and where it can be cut to be
+// parsed in pieces (nil: parse it whole).
 type scanned struct {
 	comments []span
+	pieces   []piece
 }
 
 // checkSource applies every input limit to one file's bytes: the size (a file read
@@ -114,7 +116,7 @@ func scanSource(filename string, src []byte) (scanned, hcl.Diagnostics) {
 		return scanned{}, hcl.Diagnostics{tooLargeDiag(filename, src)}
 	}
 	tz := newTokenizer(src)
-	sc, bad, over := scanTokens(src, tz.next)
+	sc, bad, over := scanTokens(src, tz.next, &piecePlanner{src: src})
 	if tz.unsure {
 		toks, _ := hclsyntax.LexConfig(src, filename, hcl.InitialPos)
 		i := 0
@@ -124,7 +126,7 @@ func scanSource(filename string, src []byte) (scanned, hcl.Diagnostics) {
 				i++
 			}
 			return scanTok{t.Type, t.Range.Start.Byte, t.Range.End.Byte}
-		})
+		}, nil)
 	}
 	if over == nil {
 		return sc, nil
@@ -144,11 +146,11 @@ var (
 )
 
 // scanTokens reads a file's tokens from next (which returns TokenEOF at the end):
-// it collects the comments and reports the first token where nesting exceeds
-// MaxNestingDepth or one expression chains more than MaxExpressionOperators
-// operators (over is nil when within the limits). The lexer does not recurse, the
-// parser would: this runs first.
-func scanTokens(src []byte, next func() scanTok) (sc scanned, bad scanTok, over *limitError) {
+// it collects the comments, hands each token to the piece planner (if any), and
+// reports the first token where nesting exceeds MaxNestingDepth or one expression
+// chains more than MaxExpressionOperators operators (over is nil when within the
+// limits). The lexer does not recurse, the parser would: this runs first.
+func scanTokens(src []byte, next func() scanTok, planner *piecePlanner) (sc scanned, bad scanTok, over *limitError) {
 	depth := 0
 	unary := 0           // consecutive unary operators just before the current token
 	ops := []int{0}      // operators chained so far, per open level: len(ops) == depth+1 always
@@ -212,7 +214,13 @@ func scanTokens(src []byte, next func() scanTok) (sc scanned, bad scanTok, over 
 		default:
 			prevOperand = false
 		}
+		if planner != nil {
+			planner.add(tok)
+		}
 		tok = following
+	}
+	if planner != nil {
+		sc.pieces = planner.pieces()
 	}
 	return sc, scanTok{}, nil
 }

@@ -167,13 +167,12 @@ func loadSources(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 			syntaxErrors = true
 			continue
 		}
-		f, diags := hclsyntax.ParseConfig(s.src, s.name, hcl.InitialPos)
+		body, diags := parseSource(s.name, s.src, sc.pieces)
 		l.diags = append(l.diags, diags...)
 		if diags.HasErrors() {
 			syntaxErrors = true
 			continue
 		}
-		body := f.Body.(*hclsyntax.Body)
 		bodies = append(bodies, body)
 		l.scanSecrets(s.name, s.src, sc.comments, body)
 	}
