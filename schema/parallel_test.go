@@ -1,0 +1,45 @@
+package schema
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// TestLoadConcurrentlyAsSequentially: loading with several processors (zones decoded
+// and pieces parsed concurrently) gives the configuration and diagnostics that
+// loading on one processor gives, for every fixture (valid and invalid) and a large
+// file. Run with -race, it also checks that decoding zones shares nothing it writes.
+func TestLoadConcurrentlyAsSequentially(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*", "*.hcl"))
+	more, _ := filepath.Glob(filepath.Join("..", "examples", "*", "*.hcl"))
+	srcs := map[string][]byte{"big.hcl": recordsSource(4, 300)}
+	for _, p := range append(files, more...) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs[p] = b
+	}
+	load := func(procs int) map[string]string {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		out := map[string]string{}
+		withPieceBytes(64, func() {
+			for name, src := range srcs {
+				cfg, diags := LoadSource(name, src, Options{})
+				out[name] = cfg.Fingerprint + "\n" + diagText(diags)
+				if name == "big.hcl" && len(cfg.Zones) != 4 {
+					t.Errorf("big.hcl: %d zones", len(cfg.Zones))
+				}
+			}
+		})
+		return out
+	}
+	one, many := load(1), load(4)
+	for name := range srcs {
+		if one[name] != many[name] {
+			t.Errorf("%s: one processor:\n%s\nfour:\n%s", name, one[name], many[name])
+		}
+	}
+}
