@@ -233,51 +233,16 @@ func (l *loader) scanSecrets(filename string, src []byte, comments []span, body 
 			"This looks like %s. launch.hcl is committed and reviewed, so it must hold no secret: remove it, rotate the credential if it was ever committed, "+
 				"and take it from the environment (CLOUDFLARE_API_TOKEN for the API, tsig_secret_env for TSIG, env(\"NAME\") in check headers).", what)
 	}
-	hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
-		switch x := n.(type) {
-		case *hclsyntax.TemplateExpr:
-			// String literals are templates; check each literal part, so that
-			// "Bearer ${…}" (a prefix, not a credential) passes.
-			for _, p := range x.Parts {
-				lit, ok := p.(*hclsyntax.LiteralValueExpr)
-				if !ok || lit.Val.Type() != cty.String || lit.Val.IsNull() {
-					continue
-				}
-				if what, bad := LooksLikeSecret(lit.Val.AsString()); bad {
-					report(x.Range(), what)
-					break
-				}
-			}
-		case *hclsyntax.Attribute:
-			if x.Name == "tsig_secret" {
-				return nil // the provider block explains this one precisely
-			}
-			if s, ok := literalString(x.Expr); ok && s != "" && SecretName(x.Name) {
-				report(x.Expr.Range(), secretWhat(s, "the argument is named "+x.Name))
-			}
-		case *hclsyntax.ObjectConsExpr:
-			for _, it := range x.Items {
-				key := hcl.ExprAsKeyword(it.KeyExpr)
-				if key == "" {
-					if k, ok := literalString(unwrapKey(it.KeyExpr)); ok {
-						key = k
-					}
-				}
-				if s, ok := literalString(it.ValueExpr); ok && s != "" && (SecretName(key) || SensitiveHeader(key)) {
-					report(it.ValueExpr.Range(), secretWhat(s, "the key is named "+key))
-				}
-			}
-		case *hclsyntax.Block:
-			if x.Type == "variable" && len(x.Labels) == 1 && SecretName(x.Labels[0]) {
-				if a, ok := x.Body.Attributes["default"]; ok {
-					if s, ok := literalString(a.Expr); ok && s != "" {
-						report(a.Expr.Range(), secretWhat(s, "the variable is named "+x.Labels[0]))
-					}
-				}
-			}
+	// The top-level blocks are walked several at once; their findings are reported
+	// in the order one walk of the whole body would have found them.
+	findings := make([][]secretFinding, 1+len(body.Blocks))
+	findings[0] = secretFindings(body.Attributes)
+	parallel(len(body.Blocks), func(i int) { findings[1+i] = secretFindings(body.Blocks[i]) })
+	for _, fs := range findings {
+		for _, f := range fs {
+			report(f.rng, f.what)
 		}
-		return nil
-	})
+	}
 
 	// Comments: a credential pasted into a comment is committed all the same.
 	ranges := &tokenRanges{filename: filename, src: src}
@@ -294,6 +259,65 @@ func (l *loader) scanSecrets(filename string, src []byte, comments []span, body 
 			report(ranges.of(c.start, c.end), what+" in a comment") // once: report skips a comment already flagged
 		}
 	}
+}
+
+// secretFinding is a value the secret scan flags, where and why.
+type secretFinding struct {
+	rng  hcl.Range
+	what string
+}
+
+// secretFindings applies the rules to the literals and names in n and below, in the
+// order hclsyntax.VisitAll visits them.
+func secretFindings(n hclsyntax.Node) []secretFinding {
+	var out []secretFinding
+	found := func(rng hcl.Range, what string) { out = append(out, secretFinding{rng, what}) }
+	hclsyntax.VisitAll(n, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch x := n.(type) {
+		case *hclsyntax.TemplateExpr:
+			// String literals are templates; check each literal part, so that
+			// "Bearer ${…}" (a prefix, not a credential) passes.
+			for _, p := range x.Parts {
+				lit, ok := p.(*hclsyntax.LiteralValueExpr)
+				if !ok || lit.Val.Type() != cty.String || lit.Val.IsNull() {
+					continue
+				}
+				if what, bad := LooksLikeSecret(lit.Val.AsString()); bad {
+					found(x.Range(), what)
+					break
+				}
+			}
+		case *hclsyntax.Attribute:
+			if x.Name == "tsig_secret" {
+				return nil // the provider block explains this one precisely
+			}
+			if s, ok := literalString(x.Expr); ok && s != "" && SecretName(x.Name) {
+				found(x.Expr.Range(), secretWhat(s, "the argument is named "+x.Name))
+			}
+		case *hclsyntax.ObjectConsExpr:
+			for _, it := range x.Items {
+				key := hcl.ExprAsKeyword(it.KeyExpr)
+				if key == "" {
+					if k, ok := literalString(unwrapKey(it.KeyExpr)); ok {
+						key = k
+					}
+				}
+				if s, ok := literalString(it.ValueExpr); ok && s != "" && (SecretName(key) || SensitiveHeader(key)) {
+					found(it.ValueExpr.Range(), secretWhat(s, "the key is named "+key))
+				}
+			}
+		case *hclsyntax.Block:
+			if x.Type == "variable" && len(x.Labels) == 1 && SecretName(x.Labels[0]) {
+				if a, ok := x.Body.Attributes["default"]; ok {
+					if s, ok := literalString(a.Expr); ok && s != "" {
+						found(a.Expr.Range(), secretWhat(s, "the variable is named "+x.Labels[0]))
+					}
+				}
+			}
+		}
+		return nil
+	})
+	return out
 }
 
 // secretWhat describes a value flagged by its name: its shape when it has one.
