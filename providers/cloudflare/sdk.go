@@ -1,12 +1,14 @@
 package cloudflare
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	cf "github.com/cloudflare/cloudflare-go/v7"
@@ -91,10 +93,24 @@ func (s *sdkAPI) listRecords(ctx context.Context, zoneID string) ([]wireRecord, 
 				TotalCount *int `json:"total_count"`
 			} `json:"result_info"`
 		}
-		if err := s.c.Get(ctx, path, params, &env); err != nil {
+		// The page is read into a pooled buffer and decoded with json.Unmarshal.
+		// Handed a struct, the SDK reads the body with io.ReadAll and then decodes it
+		// through a json.Decoder, which copies it all into a buffer of its own: for
+		// 1,000 records (~0.5 MB), megabytes of fresh, zeroed memory per page, more
+		// than the decoding costs.
+		var res *http.Response
+		if err := s.c.Get(ctx, path, params, &res); err != nil {
 			return nil, convertErr(fmt.Sprintf("GET %s (page %d)", path, page), err)
 		}
-		out = append(out, env.Result...)
+		err := decodeBody(res, &env)
+		if err != nil {
+			return nil, fmt.Errorf("GET %s (page %d): %w", path, page, err)
+		}
+		if out == nil {
+			out = env.Result
+		} else {
+			out = append(out, env.Result...)
+		}
 		info := env.ResultInfo
 		switch {
 		case len(env.Result) == 0:
@@ -428,4 +444,26 @@ func convertErr(op string, err error) error {
 		}
 	}
 	return ae
+}
+
+// bodyBuffers are the buffers decodeBody reads answers into.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// decodeBody reads res's body (an answer the SDK left unread) and decodes its JSON
+// into dst, closing the body.
+func decodeBody(res *http.Response, dst any) error {
+	defer res.Body.Close()
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	defer bodyBuffers.Put(buf)
+	buf.Reset()
+	if n := res.ContentLength; n > 0 && n < 1<<30 {
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(res.Body); err != nil {
+		return fmt.Errorf("error reading response body: %w", err)
+	}
+	if err := json.Unmarshal(buf.Bytes(), dst); err != nil {
+		return fmt.Errorf("error parsing response json: %w", err)
+	}
+	return nil
 }
