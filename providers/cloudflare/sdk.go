@@ -27,6 +27,9 @@ import (
 // verbatim.
 type sdkAPI struct {
 	c *cf.Client
+	// ahead holds record listings made ahead (Prefetch): the next listRecords of a
+	// zone takes its listing; any write drops them all.
+	ahead recordsAhead
 }
 
 func newSDKAPI(opts Options, mw option.Middleware) (*sdkAPI, error) {
@@ -78,6 +81,19 @@ func (s *sdkAPI) zoneIDs(ctx context.Context, name string) ([]wireZone, error) {
 // the API reports; so a server that caps per_page lower than asked is still read to
 // the end.
 func (s *sdkAPI) listRecords(ctx context.Context, zoneID string) ([]wireRecord, error) {
+	if ws, err, ok := s.ahead.take(ctx, zoneID); ok {
+		return ws, err
+	}
+	return s.fetchRecords(ctx, zoneID)
+}
+
+// listRecordsAhead starts listing the zone's records for the next listRecords.
+func (s *sdkAPI) listRecordsAhead(ctx context.Context, zoneID string) {
+	s.ahead.start(ctx, zoneID, func() ([]wireRecord, error) { return s.fetchRecords(ctx, zoneID) })
+}
+
+// fetchRecords is listRecords' request.
+func (s *sdkAPI) fetchRecords(ctx context.Context, zoneID string) ([]wireRecord, error) {
 	path := "zones/" + zoneID + "/dns_records"
 	var out []wireRecord
 	for page := 1; ; page++ {
@@ -130,6 +146,7 @@ func (s *sdkAPI) listRecords(ctx context.Context, zoneID string) ([]wireRecord, 
 }
 
 func (s *sdkAPI) batch(ctx context.Context, zoneID string, b wireBatch) (wireBatchResult, error) {
+	s.ahead.drop()
 	params := dns.RecordBatchParams{ZoneID: cf.F(zoneID)}
 	if len(b.Deletes) > 0 {
 		ds := make([]dns.RecordBatchParamsDelete, 0, len(b.Deletes))
@@ -271,6 +288,7 @@ func (s *sdkAPI) setting(ctx context.Context, zoneID, id string) (wireSetting, e
 }
 
 func (s *sdkAPI) editSetting(ctx context.Context, zoneID, id string, value any) error {
+	s.ahead.drop()
 	_, err := s.c.Zones.Settings.Edit(ctx, id, zones.SettingEditParams{
 		ZoneID: cf.F(zoneID),
 		Body:   zones.SettingEditParamsBody{Value: cf.F(value)},
@@ -303,6 +321,7 @@ func (s *sdkAPI) entrypoint(ctx context.Context, zoneID, phase string) (*wireRul
 }
 
 func (s *sdkAPI) putEntrypoint(ctx context.Context, zoneID, phase string, rules []wireRule) error {
+	s.ahead.drop()
 	body := struct {
 		Rules []wireRule `json:"rules"`
 	}{Rules: rules}
@@ -342,6 +361,7 @@ func ruleBody(r wireRule, pos *rulePosition) (map[string]json.RawMessage, error)
 }
 
 func (s *sdkAPI) createRule(ctx context.Context, zoneID, rulesetID string, r wireRule, pos *rulePosition) (*wireRuleset, error) {
+	s.ahead.drop()
 	body, err := ruleBody(r, pos)
 	if err != nil {
 		return nil, err
@@ -371,6 +391,7 @@ func (s *sdkAPI) createRule(ctx context.Context, zoneID, rulesetID string, r wir
 }
 
 func (s *sdkAPI) editRule(ctx context.Context, zoneID, rulesetID, ruleID string, r wireRule, pos *rulePosition) error {
+	s.ahead.drop()
 	body, err := ruleBody(r, pos)
 	if err != nil {
 		return err
@@ -383,6 +404,7 @@ func (s *sdkAPI) editRule(ctx context.Context, zoneID, rulesetID, ruleID string,
 }
 
 func (s *sdkAPI) deleteRule(ctx context.Context, zoneID, rulesetID, ruleID string) error {
+	s.ahead.drop()
 	path := rulesPath(zoneID, rulesetID) + "/" + url.PathEscape(ruleID)
 	if err := s.c.Delete(ctx, path, nil, nil); err != nil {
 		return convertErr("DELETE "+path, err)
