@@ -99,7 +99,23 @@ func SecretName(name string) bool {
 // above) and says what it looks like.
 func LooksLikeSecret(s string) (what string, ok bool) {
 	t := strings.TrimSpace(s)
-	if t == "" || isPublicKey(t) {
+	if t == "" || tooPlainForSecret(t) {
+		return "", false
+	}
+	return looksLikeSecret(t)
+}
+
+// tooPlainForSecret is a quick "no" for most values of a large file (addresses, host
+// names): every rule of LooksLikeSecret needs at least 15 characters (a Slack token,
+// "xoxb-" and 10 more), a leading "b"/"B" ("Basic <8 characters>" is 14), or an "="
+// or ":" (URLs, name=value and name: value pairs). TestTooPlainForSecret checks it.
+func tooPlainForSecret(t string) bool {
+	return len(t) < 15 && t[0] != 'b' && t[0] != 'B' && !strings.ContainsAny(t, "=:")
+}
+
+// looksLikeSecret is LooksLikeSecret of a trimmed, non-empty string.
+func looksLikeSecret(t string) (what string, ok bool) {
+	if isPublicKey(t) {
 		return "", false
 	}
 	if cfTokenShape.MatchString(t) && mixedCaseAndDigits(t) {
