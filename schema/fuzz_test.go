@@ -38,7 +38,7 @@ func FuzzLoadSource(f *testing.F) {
 		if !diags.HasErrors() && cfg.Fingerprint == "" {
 			t.Fatal("a configuration that loads has no fingerprint")
 		}
-		zoneNamesAgree(t, "fuzz.hcl", src)
+		zoneNamesAgree(t, "fuzz.hcl", src, cfg, diags)
 		out, fd := Format(src, "fuzz.hcl")
 		if fd.HasErrors() {
 			return

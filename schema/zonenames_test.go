@@ -6,12 +6,15 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/launchready/launchready/model"
 )
 
-// zoneNamesAgree checks CloudflareZones against loading: when it is sure, a file that
-// loads has exactly those zones, in that order, all on Cloudflare.
-func zoneNamesAgree(t *testing.T, name string, src []byte) (sure bool) {
+// zoneNamesAgree checks CloudflareZones against loading (cfg, diags are src loaded):
+// when it is sure, a file that loads has exactly those zones, in that order, all on
+// Cloudflare.
+func zoneNamesAgree(t *testing.T, name string, src []byte, cfg *Config, diags hcl.Diagnostics) (sure bool) {
 	t.Helper()
 	names, ok := CloudflareZones(src)
 	if !ok {
@@ -20,7 +23,6 @@ func zoneNamesAgree(t *testing.T, name string, src []byte) (sure bool) {
 		}
 		return false
 	}
-	cfg, diags := LoadSource(name, src, Options{})
 	if diags.HasErrors() {
 		return true
 	}
@@ -76,7 +78,8 @@ func TestCloudflareZones(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if zoneNamesAgree(t, p, b) {
+		cfg, diags := LoadSource(p, b, Options{})
+		if zoneNamesAgree(t, p, b, cfg, diags) {
 			sure++
 		}
 	}
