@@ -26,6 +26,9 @@ type BuildOptions struct {
 	CloudflareRequestTimeout time.Duration
 	// CloudflareMaxRetryWait caps Retry-After waits (0 = 60 s; negative = no cap).
 	CloudflareMaxRetryWait time.Duration
+	// Cloudflare, when set, is the Cloudflare provider to use (one BuildCloudflare
+	// made earlier with these options, e.g. to read zones ahead); nil = build one.
+	Cloudflare *cloudflare.Provider
 }
 
 // Build constructs one provider per provider reference used by cfg's zones: the one
@@ -54,12 +57,10 @@ func Build(cfg *schema.Config, o BuildOptions) (map[string]providers.Provider, e
 
 func build(cfg *schema.Config, ref string, o BuildOptions) (providers.Provider, error) {
 	if ref == "cloudflare" {
-		tok, ok := o.LookupEnv("CLOUDFLARE_API_TOKEN")
-		if !ok || tok == "" {
-			return nil, fmt.Errorf("CLOUDFLARE_API_TOKEN is not set: %s, and export it (or run `launchready demo` to try without an account)", cloudflare.TokenHelp)
+		if o.Cloudflare != nil {
+			return o.Cloudflare, nil
 		}
-		base, _ := o.LookupEnv("CLOUDFLARE_BASE_URL")
-		return cloudflare.New(cloudflare.Options{BaseURL: base, Token: tok, BatchLimit: o.CloudflareBatchLimit, RequestTimeout: o.CloudflareRequestTimeout, MaxRetryWait: o.CloudflareMaxRetryWait, Logger: o.Logger})
+		return BuildCloudflare(o)
 	}
 	pb, ok := cfg.Providers[ref]
 	if !ok {
@@ -74,4 +75,15 @@ func build(cfg *schema.Config, ref string, o BuildOptions) (providers.Provider, 
 		return rfc2136.New(rfc2136.Config{Server: pb.Server, TSIGKey: pb.TSIGKey, TSIGAlgorithm: pb.TSIGAlgorithm, TSIGSecret: secret, TSIGSecretEnv: pb.TSIGSecretEnv})
 	}
 	return nil, fmt.Errorf("provider %s: unknown kind %q", ref, pb.Kind)
+}
+
+// BuildCloudflare constructs the Cloudflare provider every Cloudflare zone of a run
+// shares, from the environment (CLOUDFLARE_API_TOKEN, CLOUDFLARE_BASE_URL) and o.
+func BuildCloudflare(o BuildOptions) (*cloudflare.Provider, error) {
+	tok, ok := o.LookupEnv("CLOUDFLARE_API_TOKEN")
+	if !ok || tok == "" {
+		return nil, fmt.Errorf("CLOUDFLARE_API_TOKEN is not set: %s, and export it (or run `launchready demo` to try without an account)", cloudflare.TokenHelp)
+	}
+	base, _ := o.LookupEnv("CLOUDFLARE_BASE_URL")
+	return cloudflare.New(cloudflare.Options{BaseURL: base, Token: tok, BatchLimit: o.CloudflareBatchLimit, RequestTimeout: o.CloudflareRequestTimeout, MaxRetryWait: o.CloudflareMaxRetryWait, Logger: o.Logger})
 }

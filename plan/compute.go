@@ -4,10 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/launchready/launchready/model"
 	"github.com/launchready/launchready/ownership"
@@ -32,18 +35,32 @@ func Compute(cfg *schema.Config, live map[string]*model.LiveZone) (*Plan, error)
 		FormatVersion:     FormatVersion,
 		Zones:             []ZonePlan{},
 		ConfigFingerprint: cfg.Fingerprint,
-		LiveFingerprint:   Fingerprint(live),
 	}
 	for _, z := range cfg.Zones {
-		lz := live[z.Name]
-		if lz == nil {
+		if live[z.Name] == nil {
 			return nil, fmt.Errorf("computing plan: no live state for zone %s", z.Name)
 		}
-		zp, err := computeZone(z, lz)
-		if err != nil {
-			return nil, fmt.Errorf("computing plan for zone %s: %w", z.Name, err)
+	}
+	// Zones are planned independently, and only read their live state: the live
+	// fingerprint and the zones' plans are computed several at once.
+	zps := make([]*ZonePlan, len(cfg.Zones))
+	errs := make([]error, len(cfg.Zones))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	wg.Go(func() { p.LiveFingerprint = Fingerprint(live) })
+	for range min(runtime.GOMAXPROCS(0), len(cfg.Zones)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(cfg.Zones); i = int(next.Add(1)) - 1 {
+				zps[i], errs[i] = computeZone(cfg.Zones[i], live[cfg.Zones[i].Name])
+			}
+		})
+	}
+	wg.Wait()
+	for i, z := range cfg.Zones {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("computing plan for zone %s: %w", z.Name, errs[i])
 		}
-		p.Zones = append(p.Zones, *zp)
+		p.Zones = append(p.Zones, *zps[i])
 	}
 	return p, nil
 }

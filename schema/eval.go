@@ -40,6 +40,14 @@ func envCalls(expr hcl.Expression) []*hclsyntax.FunctionCallExpr {
 // to undeclared variables, evaluation errors, and null or unknown results. ok is false
 // when a diagnostic was reported.
 func (l *loader) value(expr hcl.Expression) (cty.Value, bool) {
+	// A literal string (most values in a large file) is its own value: no env() call,
+	// no variable, nothing to evaluate. cty.StringVal normalises it as evaluating the
+	// template would.
+	if sx, ok := expr.(hclsyntax.Expression); ok {
+		if s, ok := literalString(sx); ok {
+			return cty.StringVal(s), true
+		}
+	}
 	if calls := envCalls(expr); len(calls) > 0 {
 		for _, c := range calls {
 			l.errorf(c.Range(), "env() not allowed here",

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"sort"
 
 	"github.com/launchready/launchready/email"
@@ -64,9 +65,11 @@ type (
 
 // fingerprint is the sha256 (hex) of the canonical JSON of cfg's desired state, so a
 // saved plan can tell whether the configuration it came from still means the same
-// thing (formatting, comments and variable spelling do not count).
+// thing (formatting, comments and variable spelling do not count). The zones are
+// encoded several at once and hashed in order: the bytes are json.Marshal's of the
+// whole fpConfig (TestFingerprintEncoding).
 func fingerprint(cfg *Config) string {
-	fp := fpConfig{Version: fingerprintVersion, Providers: []fpProvider{}, Zones: []fpZone{}}
+	providers := []fpProvider{}
 	refs := make([]string, 0, len(cfg.Providers))
 	for r := range cfg.Providers {
 		refs = append(refs, r)
@@ -74,63 +77,82 @@ func fingerprint(cfg *Config) string {
 	sort.Strings(refs)
 	for _, r := range refs {
 		p := cfg.Providers[r]
-		fp.Providers = append(fp.Providers, fpProvider{Ref: r, Server: p.Server, TSIGKey: p.TSIGKey, TSIGAlgorithm: p.TSIGAlgorithm, TSIGSecretEnv: p.TSIGSecretEnv})
+		providers = append(providers, fpProvider{Ref: r, Server: p.Server, TSIGKey: p.TSIGKey, TSIGAlgorithm: p.TSIGAlgorithm, TSIGSecretEnv: p.TSIGSecretEnv})
 	}
 	zones := append([]*Zone(nil), cfg.Zones...)
 	sort.Slice(zones, func(i, j int) bool { return zones[i].Name < zones[j].Name })
-	for _, z := range zones {
-		fz := fpZone{Name: z.Name, Provider: z.Provider, Authoritative: z.Authoritative, Owner: z.Owner, Ignore: append([]string{}, z.Ignore...),
-			Records: []model.RRSet{}, Rules: []model.Rule{}, Email: z.Email, Checks: []fpCheck{}}
-		// Entries narrowed by type or value change the plan too; whole-name globs
-		// are in Ignore already (so plain lists fingerprint as before).
-		for _, r := range z.IgnoreRules {
-			if !r.WholeName() {
-				fz.Ignore = append(fz.Ignore, r.String())
-			}
+	encoded := make([][]byte, len(zones))
+	parallel(len(zones), func(i int) { encoded[i] = mustMarshal(fingerprintZone(zones[i])) })
+
+	h := sha256.New()
+	fmt.Fprintf(h, `{"version":%d,"providers":`, fingerprintVersion)
+	h.Write(mustMarshal(providers))
+	h.Write([]byte(`,"zones":[`))
+	for i, z := range encoded {
+		if i > 0 {
+			h.Write([]byte{','})
 		}
-		sort.Strings(fz.Ignore)
-		fz.Records = append(fz.Records, z.RRSets()...)
-		sort.SliceStable(fz.Records, func(i, j int) bool {
-			a, b := fz.Records[i], fz.Records[j]
-			if a.Name != b.Name {
-				return a.Name < b.Name
-			}
-			if a.Type != b.Type {
-				return a.Type < b.Type
-			}
-			return a.Origin < b.Origin
-		})
-		if z.Settings != nil {
-			fz.Settings = &z.Settings.Settings
-		}
-		// Rule order within a phase is meaningful: keep file order.
-		for _, r := range z.Redirects {
-			fz.Rules = append(fz.Rules, r.Rule)
-		}
-		for _, c := range z.Caches {
-			fz.Rules = append(fz.Rules, c.Rule)
-		}
-		for _, c := range z.Checks {
-			fc := fpCheck{Name: c.Name, URL: c.URL, Method: c.Method, Headers: []fpHeader{}, ExpectStatus: c.ExpectStatus,
-				Requests: c.Requests, Concurrency: c.Concurrency, P95Ms: c.P95Ms, MaxErrorRate: c.MaxErrorRate,
-				NeverCached: c.NeverCached, NoMixedContent: c.NoMixedContent, Noindex: c.Noindex}
-			for _, h := range sortedHeaderNames(c.Headers) {
-				s := c.Headers[h]
-				fh := fpHeader{Name: h, Env: s.Env}
-				if s.Env == "" {
-					fh.Literal = s.Literal
-				}
-				fc.Headers = append(fc.Headers, fh)
-			}
-			fz.Checks = append(fz.Checks, fc)
-		}
-		fp.Zones = append(fp.Zones, fz)
+		h.Write(z)
 	}
-	b, err := json.Marshal(fp)
+	h.Write([]byte("]}"))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// fingerprintZone is a zone's canonical form.
+func fingerprintZone(z *Zone) fpZone {
+	fz := fpZone{Name: z.Name, Provider: z.Provider, Authoritative: z.Authoritative, Owner: z.Owner, Ignore: append([]string{}, z.Ignore...),
+		Records: []model.RRSet{}, Rules: []model.Rule{}, Email: z.Email, Checks: []fpCheck{}}
+	// Entries narrowed by type or value change the plan too; whole-name globs
+	// are in Ignore already (so plain lists fingerprint as before).
+	for _, r := range z.IgnoreRules {
+		if !r.WholeName() {
+			fz.Ignore = append(fz.Ignore, r.String())
+		}
+	}
+	sort.Strings(fz.Ignore)
+	fz.Records = append(fz.Records, z.RRSets()...)
+	sort.SliceStable(fz.Records, func(i, j int) bool {
+		a, b := fz.Records[i], fz.Records[j]
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		if a.Type != b.Type {
+			return a.Type < b.Type
+		}
+		return a.Origin < b.Origin
+	})
+	if z.Settings != nil {
+		fz.Settings = &z.Settings.Settings
+	}
+	// Rule order within a phase is meaningful: keep file order.
+	for _, r := range z.Redirects {
+		fz.Rules = append(fz.Rules, r.Rule)
+	}
+	for _, c := range z.Caches {
+		fz.Rules = append(fz.Rules, c.Rule)
+	}
+	for _, c := range z.Checks {
+		fc := fpCheck{Name: c.Name, URL: c.URL, Method: c.Method, Headers: []fpHeader{}, ExpectStatus: c.ExpectStatus,
+			Requests: c.Requests, Concurrency: c.Concurrency, P95Ms: c.P95Ms, MaxErrorRate: c.MaxErrorRate,
+			NeverCached: c.NeverCached, NoMixedContent: c.NoMixedContent, Noindex: c.Noindex}
+		for _, h := range sortedHeaderNames(c.Headers) {
+			s := c.Headers[h]
+			fh := fpHeader{Name: h, Env: s.Env}
+			if s.Env == "" {
+				fh.Literal = s.Literal
+			}
+			fc.Headers = append(fc.Headers, fh)
+		}
+		fz.Checks = append(fz.Checks, fc)
+	}
+	return fz
+}
+
+// mustMarshal is json.Marshal of plain data, which cannot fail.
+func mustMarshal(v any) []byte {
+	b, err := json.Marshal(v)
 	if err != nil {
-		// Only plain data is marshalled; this cannot fail.
 		panic("schema: fingerprint: " + err.Error())
 	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	return b
 }

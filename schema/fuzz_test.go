@@ -12,7 +12,8 @@ import (
 
 // FuzzLoadSource checks the HCL decoder on arbitrary input: it never panics or
 // overflows the stack, every error diagnostic names a position in the file, a file
-// that loads has a fingerprint, and fmt's output is a fixed point (formatting it
+// that loads has a fingerprint and the zones CloudflareZones named (when it was
+// sure), and fmt's output is a fixed point (formatting it
 // again changes nothing) that loads the same way.
 func FuzzLoadSource(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "valid", "*.hcl"))
@@ -37,6 +38,7 @@ func FuzzLoadSource(f *testing.F) {
 		if !diags.HasErrors() && cfg.Fingerprint == "" {
 			t.Fatal("a configuration that loads has no fingerprint")
 		}
+		zoneNamesAgree(t, "fuzz.hcl", src, cfg, diags)
 		out, fd := Format(src, "fuzz.hcl")
 		if fd.HasErrors() {
 			return

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -86,41 +87,93 @@ func posAt(src []byte, offset int) hcl.Pos {
 	return p
 }
 
-// checkNesting scans src's tokens (the lexer does not recurse) and reports the first
-// place where nesting exceeds MaxNestingDepth or one expression chains more than
-// MaxExpressionOperators operators; nil when within the limits. It runs before the
-// parser, which would recurse that deep.
-func checkNesting(filename string, src []byte) hcl.Diagnostics {
-	toks, _ := hclsyntax.LexConfig(src, filename, hcl.InitialPos)
-	return checkNestingTokens(toks)
+// span is a token's byte offsets in its file.
+type span struct{ start, end int }
+
+// scanned is what the pre-parse scan of one file found besides its limit
+// diagnostics: its comments, for the secret scan, and where it can be cut to be
+// parsed in pieces (nil: parse it whole).
+type scanned struct {
+	comments []span
+	pieces   []piece
 }
 
-// checkNestingTokens is checkNesting on a file's tokens, lexed once by the caller.
-func checkNestingTokens(toks hclsyntax.Tokens) hcl.Diagnostics {
+// checkSource applies every input limit to one file's bytes: the size (a file read
+// with readLimited holds one byte more than the limit when over it) and, within it,
+// the nesting depth and operator chains.
+func checkSource(filename string, src []byte) hcl.Diagnostics {
+	_, diags := scanSource(filename, src)
+	return diags
+}
+
+// scanSource is checkSource that also returns what the loader needs from the same
+// pass. The file is read by the tokenizer (scan.go), which gives hclsyntax's tokens
+// without their positions or a token slice; where the tokenizer cannot be sure of
+// hclsyntax's reading (bytes beyond ASCII outside strings, heredocs and comments) the
+// file is lexed by hclsyntax instead.
+func scanSource(filename string, src []byte) (scanned, hcl.Diagnostics) {
+	if len(src) > MaxConfigBytes {
+		return scanned{}, hcl.Diagnostics{tooLargeDiag(filename, src)}
+	}
+	tz := newTokenizer(src)
+	sc, bad, over := scanTokens(src, tz.next, &piecePlanner{src: src})
+	if tz.unsure {
+		toks, _ := hclsyntax.LexConfig(src, filename, hcl.InitialPos)
+		i := 0
+		sc, bad, over = scanTokens(src, func() scanTok {
+			t := toks[i]
+			if i < len(toks)-1 {
+				i++
+			}
+			return scanTok{t.Type, t.Range.Start.Byte, t.Range.End.Byte}
+		}, nil)
+	}
+	if over == nil {
+		return sc, nil
+	}
+	r := (&tokenRanges{filename: filename, src: src}).of(bad.start, bad.end)
+	return scanned{}, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: over.summary, Detail: over.detail, Subject: &r}}
+}
+
+// limitError is a limit a file is over.
+type limitError struct{ summary, detail string }
+
+var (
+	errTooDeep = &limitError{"Nesting too deep", fmt.Sprintf(
+		"Blocks, brackets, parentheses, strings, templates and unary operators nest more than %d levels deep here, the limit of the configuration language; the file was not parsed.", MaxNestingDepth)}
+	errTooLong = &limitError{"Expression too long", fmt.Sprintf(
+		"This expression chains more than %d operators, the limit on one expression; split it up.", MaxExpressionOperators)}
+)
+
+// scanTokens reads a file's tokens from next (which returns TokenEOF at the end):
+// it collects the comments, hands each token to the piece planner (if any), and
+// reports the first token where nesting exceeds MaxNestingDepth or one expression
+// chains more than MaxExpressionOperators operators (over is nil when within the
+// limits). The lexer does not recurse, the parser would: this runs first.
+func scanTokens(src []byte, next func() scanTok, planner *piecePlanner) (sc scanned, bad scanTok, over *limitError) {
 	depth := 0
 	unary := 0           // consecutive unary operators just before the current token
 	ops := []int{0}      // operators chained so far, per open level: len(ops) == depth+1 always
 	var controls []bool  // per open template directive: %{ if|for } opened a body
 	prevOperand := false // the previous token ends an operand (so "-" is binary)
-	for i := 0; i < len(toks); i++ {
-		tok := toks[i]
-		over := func(summary, detail string, args ...any) hcl.Diagnostics {
-			r := tok.Range
-			return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: summary, Detail: fmt.Sprintf(detail, args...), Subject: &r}}
-		}
-		isUnary := (tok.Type == hclsyntax.TokenBang || tok.Type == hclsyntax.TokenMinus) && !prevOperand
+	tok := next()
+	for tok.typ != hclsyntax.TokenEOF {
+		following := next()
+		isUnary := (tok.typ == hclsyntax.TokenBang || tok.typ == hclsyntax.TokenMinus) && !prevOperand
 		if isUnary {
 			unary++
 		} else {
 			unary = 0
 		}
-		switch tok.Type {
+		switch tok.typ {
+		case hclsyntax.TokenComment:
+			sc.comments = append(sc.comments, span{tok.start, tok.end})
 		case hclsyntax.TokenOBrace, hclsyntax.TokenOBrack, hclsyntax.TokenOParen, hclsyntax.TokenOQuote,
 			hclsyntax.TokenOHeredoc, hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl:
 			depth++
 			ops = append(ops, 0)
-			if tok.Type == hclsyntax.TokenTemplateControl && i+1 < len(toks) && toks[i+1].Type == hclsyntax.TokenIdent {
-				switch string(toks[i+1].Bytes) {
+			if tok.typ == hclsyntax.TokenTemplateControl && following.typ == hclsyntax.TokenIdent {
+				switch string(src[following.start:following.end]) {
 				case "if", "for":
 					controls = append(controls, true)
 					depth++ // the directive's body is one level deeper
@@ -147,40 +200,48 @@ func checkNestingTokens(toks hclsyntax.Tokens) hcl.Diagnostics {
 			if !isUnary {
 				ops[len(ops)-1]++
 				if ops[len(ops)-1] > MaxExpressionOperators {
-					return over("Expression too long",
-						"This expression chains more than %d operators, the limit on one expression; split it up.", MaxExpressionOperators)
+					return scanned{}, tok, errTooLong
 				}
 			}
 		}
 		if depth+unary > MaxNestingDepth {
-			return over("Nesting too deep",
-				"Blocks, brackets, parentheses, strings, templates and unary operators nest more than %d levels deep here, the limit of the configuration language; the file was not parsed.", MaxNestingDepth)
+			return scanned{}, tok, errTooDeep
 		}
-		switch tok.Type {
+		switch tok.typ {
 		case hclsyntax.TokenIdent, hclsyntax.TokenNumberLit, hclsyntax.TokenCParen, hclsyntax.TokenCBrack,
 			hclsyntax.TokenCBrace, hclsyntax.TokenCQuote, hclsyntax.TokenCHeredoc:
 			prevOperand = true
 		default:
 			prevOperand = false
 		}
+		if planner != nil {
+			planner.add(tok)
+		}
+		tok = following
 	}
-	return nil
+	if planner != nil {
+		sc.pieces = planner.pieces()
+	}
+	return sc, scanTok{}, nil
 }
 
-// checkSource applies every input limit to one file's bytes: the size (a file read
-// with readLimited holds one byte more than the limit when over it) and, within it,
-// the nesting depth.
-func checkSource(filename string, src []byte) hcl.Diagnostics {
-	_, diags := lexSource(filename, src)
-	return diags
+// tokenRanges gives the source ranges of tokens found by their byte offsets, with
+// hclsyntax's lines and columns (columns count grapheme clusters): it lexes the file
+// with hclsyntax when first asked, which only diagnostics need.
+type tokenRanges struct {
+	filename string
+	src      []byte
+	toks     hclsyntax.Tokens
 }
 
-// lexSource is checkSource that also returns the file's tokens (nil when it is over
-// the size limit), so the loader lexes each file once for its own checks.
-func lexSource(filename string, src []byte) (hclsyntax.Tokens, hcl.Diagnostics) {
-	if len(src) > MaxConfigBytes {
-		return nil, hcl.Diagnostics{tooLargeDiag(filename, src)}
+// of is the range of the token that starts at start and ends at end.
+func (r *tokenRanges) of(start, end int) hcl.Range {
+	if r.toks == nil {
+		r.toks, _ = hclsyntax.LexConfig(r.src, r.filename, hcl.InitialPos)
 	}
-	toks, _ := hclsyntax.LexConfig(src, filename, hcl.InitialPos)
-	return toks, checkNestingTokens(toks)
+	i := sort.Search(len(r.toks), func(i int) bool { return r.toks[i].Range.Start.Byte >= start })
+	if i < len(r.toks) && r.toks[i].Range.Start.Byte == start {
+		return r.toks[i].Range
+	}
+	return hcl.Range{Filename: r.filename, Start: posAt(r.src, start), End: posAt(r.src, end)}
 }

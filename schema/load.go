@@ -161,21 +161,20 @@ func loadSources(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 	syntaxErrors := false
 	for _, s := range srcs {
 		l.cfg.Files = append(l.cfg.Files, s.name)
-		toks, diags := lexSource(s.name, s.src)
+		sc, diags := scanSource(s.name, s.src)
 		if diags.HasErrors() {
 			l.diags = append(l.diags, diags...)
 			syntaxErrors = true
 			continue
 		}
-		f, diags := hclsyntax.ParseConfig(s.src, s.name, hcl.InitialPos)
+		body, diags := parseSource(s.name, s.src, sc.pieces)
 		l.diags = append(l.diags, diags...)
 		if diags.HasErrors() {
 			syntaxErrors = true
 			continue
 		}
-		body := f.Body.(*hclsyntax.Body)
 		bodies = append(bodies, body)
-		l.scanSecrets(toks, body)
+		l.scanSecrets(s.name, s.src, sc.comments, body)
 	}
 	if syntaxErrors {
 		// Syntax errors: the tree is incomplete, and semantic errors on top of it
@@ -217,8 +216,8 @@ func loadSources(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 		l.decodeProviderBlock(b)
 	}
 	seenZones := map[string]*Zone{}
-	for _, b := range zoneBlocks {
-		zs := l.decodeZoneBlock(b)
+	for i, zs := range l.decodeZones(zoneBlocks) {
+		b := zoneBlocks[i]
 		if zs == nil {
 			continue
 		}
@@ -243,6 +242,25 @@ func loadSources(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 	l.cfg.Fingerprint = fingerprint(l.cfg)
 	l.sortDiagnostics()
 	return l.cfg, l.diags
+}
+
+// decodeZones decodes zone blocks (nil where a block is not a zone), several at once
+// when there are several: each is decoded by a copy of the loader that keeps its own
+// diagnostics (decoding a zone only reads the rest of the loader: variables,
+// providers, flagged secrets), and the diagnostics are added in the blocks' order.
+func (l *loader) decodeZones(blocks []*hcl.Block) []*zoneState {
+	out := make([]*zoneState, len(blocks))
+	diags := make([]hcl.Diagnostics, len(blocks))
+	parallel(len(blocks), func(i int) {
+		zl := *l
+		zl.diags = nil
+		out[i] = zl.decodeZoneBlock(blocks[i])
+		diags[i] = zl.diags
+	})
+	for _, d := range diags {
+		l.diags = append(l.diags, d...)
+	}
+	return out
 }
 
 // sortDiagnostics orders diagnostics by position (files in load order, then offset),

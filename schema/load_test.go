@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -925,6 +926,49 @@ func TestDidYouMean(t *testing.T) {
 		diags := loadDiags(t, tt.src, Options{})
 		if len(diags) != 1 || !strings.Contains(diags[0].Detail, tt.want) {
 			t.Errorf("%q: want one diagnostic with %q, got:\n%s", tt.src, tt.want, diagText(diags))
+		}
+	}
+}
+
+// TestTooPlainForSecret: the quick "no" of LooksLikeSecret never hides a value the
+// full rules flag: every string of up to 14 characters over an alphabet of the
+// characters the rules look at (exhaustively up to 4, sampled beyond), and the
+// shortest secrets of each rule.
+func TestTooPlainForSecret(t *testing.T) {
+	alphabet := []string{"b", "B", "x", "o", "-", "_", "=", ":", "/", "?", "&", "@", " ", "a", "1", "A", "K", "I", ".", "k", "s"}
+	check := func(s string) {
+		if tooPlainForSecret(s) {
+			if what, bad := looksLikeSecret(s); bad {
+				t.Errorf("%q is %s, yet too plain for a secret", s, what)
+			}
+		}
+	}
+	var rec func(prefix string, n int)
+	rec = func(prefix string, n int) {
+		if prefix != "" && strings.TrimSpace(prefix) == prefix {
+			check(prefix)
+		}
+		if n == 0 {
+			return
+		}
+		for _, a := range alphabet {
+			rec(prefix+a, n-1)
+		}
+	}
+	rec("", 4)
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 200000 {
+		var b strings.Builder
+		for range 5 + r.IntN(10) {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		if s := strings.TrimSpace(b.String()); s != "" {
+			check(s)
+		}
+	}
+	for _, s := range []string{"xoxb-abcdefghij", "basic abcdefgh", "Bearer abcdefgh", "a://b:c@d", "?token=abcd", "api_key=abc123def456", "AKIAABCDEFGHIJKLMNOP"} {
+		if _, bad := LooksLikeSecret(s); !bad {
+			t.Errorf("%q is not flagged", s)
 		}
 	}
 }

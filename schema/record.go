@@ -267,9 +267,9 @@ func (l *loader) checkRecordSets(zs *zoneState) {
 		set model.RRSet
 		rng hcl.Range // what a diagnostic about this declaration points at
 	}
-	var all []decl
-	seen := map[model.Key]*recordDecl{}
-	var kept []*recordDecl
+	all := make([]decl, 0, len(zs.records))
+	seen := make(map[model.Key]*recordDecl, len(zs.records))
+	kept := make([]*recordDecl, 0, len(zs.records))
 	for _, d := range zs.records {
 		k := d.rec.Key()
 		if first, dup := seen[k]; dup {
@@ -327,8 +327,8 @@ func (l *loader) checkRecordSets(zs *zoneState) {
 	}
 
 	// CNAME exclusivity: a CNAME owns its name alone (RFC 1034 §3.6.2).
-	byName := map[string][]decl{}
-	var names []string
+	byName := make(map[string][]decl, len(all))
+	names := make([]string, 0, len(all))
 	for _, d := range all {
 		if _, ok := byName[d.set.Name]; !ok {
 			names = append(names, d.set.Name)

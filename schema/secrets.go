@@ -99,7 +99,23 @@ func SecretName(name string) bool {
 // above) and says what it looks like.
 func LooksLikeSecret(s string) (what string, ok bool) {
 	t := strings.TrimSpace(s)
-	if t == "" || isPublicKey(t) {
+	if t == "" || tooPlainForSecret(t) {
+		return "", false
+	}
+	return looksLikeSecret(t)
+}
+
+// tooPlainForSecret is a quick "no" for most values of a large file (addresses, host
+// names): every rule of LooksLikeSecret needs at least 15 characters (a Slack token,
+// "xoxb-" and 10 more), a leading "b"/"B" ("Basic <8 characters>" is 14), or an "="
+// or ":" (URLs, name=value and name: value pairs). TestTooPlainForSecret checks it.
+func tooPlainForSecret(t string) bool {
+	return len(t) < 15 && t[0] != 'b' && t[0] != 'B' && !strings.ContainsAny(t, "=:")
+}
+
+// looksLikeSecret is LooksLikeSecret of a trimmed, non-empty string.
+func looksLikeSecret(t string) (what string, ok bool) {
+	if isPublicKey(t) {
 		return "", false
 	}
 	if cfTokenShape.MatchString(t) && mixedCaseAndDigits(t) {
@@ -220,10 +236,10 @@ func literalString(e hclsyntax.Expression) (string, bool) {
 	return "", false
 }
 
-// scanSecrets applies the rules above to one parsed file (its tokens, as the loader
-// lexed them for the input limits, and its body): every string literal, every named
-// value, and every comment.
-func (l *loader) scanSecrets(tokens hclsyntax.Tokens, body *hclsyntax.Body) {
+// scanSecrets applies the rules above to one parsed file (its source, its comments
+// as the input-limit scan found them, and its body): every string literal, every
+// named value, and every comment.
+func (l *loader) scanSecrets(filename string, src []byte, comments []span, body *hclsyntax.Body) {
 	report := func(rng hcl.Range, what string) {
 		if l.flagged[flagKey(rng)] {
 			return
@@ -233,7 +249,46 @@ func (l *loader) scanSecrets(tokens hclsyntax.Tokens, body *hclsyntax.Body) {
 			"This looks like %s. launch.hcl is committed and reviewed, so it must hold no secret: remove it, rotate the credential if it was ever committed, "+
 				"and take it from the environment (CLOUDFLARE_API_TOKEN for the API, tsig_secret_env for TSIG, env(\"NAME\") in check headers).", what)
 	}
-	hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+	// The top-level blocks are walked several at once; their findings are reported
+	// in the order one walk of the whole body would have found them.
+	findings := make([][]secretFinding, 1+len(body.Blocks))
+	findings[0] = secretFindings(body.Attributes)
+	parallel(len(body.Blocks), func(i int) { findings[1+i] = secretFindings(body.Blocks[i]) })
+	for _, fs := range findings {
+		for _, f := range fs {
+			report(f.rng, f.what)
+		}
+	}
+
+	// Comments: a credential pasted into a comment is committed all the same.
+	ranges := &tokenRanges{filename: filename, src: src}
+	for _, c := range comments {
+		text := strings.TrimSpace(strings.TrimLeft(string(src[c.start:c.end]), "#/*"))
+		for _, word := range strings.Fields(text) {
+			word = strings.Trim(word, "\"'`,;()[]{}<>")
+			if what, bad := LooksLikeSecret(word); bad {
+				report(ranges.of(c.start, c.end), what+" in a comment")
+				break
+			}
+		}
+		if what, bad := LooksLikeSecret(text); bad {
+			report(ranges.of(c.start, c.end), what+" in a comment") // once: report skips a comment already flagged
+		}
+	}
+}
+
+// secretFinding is a value the secret scan flags, where and why.
+type secretFinding struct {
+	rng  hcl.Range
+	what string
+}
+
+// secretFindings applies the rules to the literals and names in n and below, in the
+// order hclsyntax.VisitAll visits them.
+func secretFindings(n hclsyntax.Node) []secretFinding {
+	var out []secretFinding
+	found := func(rng hcl.Range, what string) { out = append(out, secretFinding{rng, what}) }
+	hclsyntax.VisitAll(n, func(n hclsyntax.Node) hcl.Diagnostics {
 		switch x := n.(type) {
 		case *hclsyntax.TemplateExpr:
 			// String literals are templates; check each literal part, so that
@@ -244,7 +299,7 @@ func (l *loader) scanSecrets(tokens hclsyntax.Tokens, body *hclsyntax.Body) {
 					continue
 				}
 				if what, bad := LooksLikeSecret(lit.Val.AsString()); bad {
-					report(x.Range(), what)
+					found(x.Range(), what)
 					break
 				}
 			}
@@ -253,7 +308,7 @@ func (l *loader) scanSecrets(tokens hclsyntax.Tokens, body *hclsyntax.Body) {
 				return nil // the provider block explains this one precisely
 			}
 			if s, ok := literalString(x.Expr); ok && s != "" && SecretName(x.Name) {
-				report(x.Expr.Range(), secretWhat(s, "the argument is named "+x.Name))
+				found(x.Expr.Range(), secretWhat(s, "the argument is named "+x.Name))
 			}
 		case *hclsyntax.ObjectConsExpr:
 			for _, it := range x.Items {
@@ -264,38 +319,21 @@ func (l *loader) scanSecrets(tokens hclsyntax.Tokens, body *hclsyntax.Body) {
 					}
 				}
 				if s, ok := literalString(it.ValueExpr); ok && s != "" && (SecretName(key) || SensitiveHeader(key)) {
-					report(it.ValueExpr.Range(), secretWhat(s, "the key is named "+key))
+					found(it.ValueExpr.Range(), secretWhat(s, "the key is named "+key))
 				}
 			}
 		case *hclsyntax.Block:
 			if x.Type == "variable" && len(x.Labels) == 1 && SecretName(x.Labels[0]) {
 				if a, ok := x.Body.Attributes["default"]; ok {
 					if s, ok := literalString(a.Expr); ok && s != "" {
-						report(a.Expr.Range(), secretWhat(s, "the variable is named "+x.Labels[0]))
+						found(a.Expr.Range(), secretWhat(s, "the variable is named "+x.Labels[0]))
 					}
 				}
 			}
 		}
 		return nil
 	})
-
-	// Comments: a credential pasted into a comment is committed all the same.
-	for _, t := range tokens {
-		if t.Type != hclsyntax.TokenComment {
-			continue
-		}
-		text := strings.TrimSpace(strings.TrimLeft(string(t.Bytes), "#/*"))
-		for _, word := range strings.Fields(text) {
-			word = strings.Trim(word, "\"'`,;()[]{}<>")
-			if what, bad := LooksLikeSecret(word); bad {
-				report(t.Range, what+" in a comment")
-				break
-			}
-		}
-		if what, bad := LooksLikeSecret(text); bad && !l.flagged[flagKey(t.Range)] {
-			report(t.Range, what+" in a comment")
-		}
-	}
+	return out
 }
 
 // secretWhat describes a value flagged by its name: its shape when it has one.

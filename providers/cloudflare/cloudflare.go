@@ -92,11 +92,15 @@ type Provider struct {
 	// noBulkSettings is set once GET /zones/{id}/settings answered that it is gone
 	// (deprecated, end of life 2027-03-31); settings are then read one at a time.
 	noBulkSettings atomic.Bool
+	// ahead is the state of Prefetch.
+	ahead readAhead
 }
 
 type zoneEntry struct {
 	mu sync.Mutex
 	id string
+	// aheadErr is how the lookup made ahead (Prefetch) failed, for the next lookup.
+	aheadErr error
 	// ns are the zone's assigned name servers (canonical), from the same lookup.
 	ns []string
 	// status and origNS are the zone's status and original name servers, from the
@@ -246,6 +250,13 @@ type zoneFacts struct {
 // zoneInfo returns the canonical zone name, its Cloudflare id and its assigned name
 // servers, looked up by name once per Provider (one request per zone).
 func (p *Provider) zoneInfo(ctx context.Context, zone string) (string, zoneFacts, error) {
+	p.awaitAhead(ctx)
+	return p.lookupZone(ctx, zone, false)
+}
+
+// lookupZone is zoneInfo without waiting for Prefetch's lookups; ahead is set when
+// it is one of them (its failure is then kept for the next lookup).
+func (p *Provider) lookupZone(ctx context.Context, zone string, ahead bool) (string, zoneFacts, error) {
 	name, err := model.CanonicalZone(zone)
 	if err != nil {
 		return "", zoneFacts{}, fmt.Errorf("zone %q: %w", zone, err)
@@ -263,12 +274,25 @@ func (p *Provider) zoneInfo(ctx context.Context, zone string) (string, zoneFacts
 	if e.id != "" {
 		return name, zoneFacts{id: e.id, ns: e.ns, status: e.status, origNS: e.origNS, plan: e.plan, perms: e.perms}, nil
 	}
+	if err := e.aheadErr; err != nil && !ahead {
+		e.aheadErr = nil
+		return "", zoneFacts{}, err
+	}
+	facts, err := p.lookupZoneLocked(ctx, name, e)
+	if err != nil && ahead && ctx.Err() == nil {
+		e.aheadErr = err
+	}
+	return name, facts, err
+}
+
+// lookupZoneLocked looks zone name up by name and fills e (whose lock is held).
+func (p *Provider) lookupZoneLocked(ctx context.Context, name string, e *zoneEntry) (zoneFacts, error) {
 	zs, err := p.api.zoneIDs(ctx, name)
 	if err != nil {
 		if pe := denied(name, "Zone:Read", "find the zone", err); pe != err {
-			return "", zoneFacts{}, pe
+			return zoneFacts{}, pe
 		}
-		return "", zoneFacts{}, fmt.Errorf("looking up zone %s: %w", name, err)
+		return zoneFacts{}, fmt.Errorf("looking up zone %s: %w", name, err)
 	}
 	var match []wireZone
 	for _, z := range zs {
@@ -278,7 +302,7 @@ func (p *Provider) zoneInfo(ctx context.Context, zone string) (string, zoneFacts
 	}
 	found, err := pickZone(name, match)
 	if err != nil {
-		return "", zoneFacts{}, err
+		return zoneFacts{}, err
 	}
 	e.id = found.ID
 	e.ns = canonicalNameServers(found.NameServers)
@@ -286,7 +310,7 @@ func (p *Provider) zoneInfo(ctx context.Context, zone string) (string, zoneFacts
 	e.plan = found.Plan
 	e.perms = found.Permissions
 	p.log.Debug("found zone", "zone", name, "id", e.id, "status", e.status, "name_servers", e.ns, "plan", e.plan)
-	return name, zoneFacts{id: e.id, ns: e.ns, status: e.status, origNS: e.origNS, plan: e.plan, perms: e.perms}, nil
+	return zoneFacts{id: e.id, ns: e.ns, status: e.status, origNS: e.origNS, plan: e.plan, perms: e.perms}, nil
 }
 
 // canonicalNameServers returns the name servers as canonical names, in the API's

@@ -20,6 +20,7 @@
 //		Logger:            log, // hclog; nil = silent
 //	})
 //	err = p.VerifyToken(ctx)                                     // 1 request
+//	p.Prefetch(ctx, zones)                                       // start the lookups and record listings ReadZone will take (prefetch.go)
 //	live, err := p.ReadZone(ctx, "example.com")                  // zone lookup (once) + 1 page per 5,000 records; live.Nameservers = name_servers
 //	err = p.ApplyRecords(ctx, live, ops)                         // ceil(len(ops)/BatchLimit) batches
 //	s, err := p.ReadSettings(ctx, "example.com", ids)            // 1 request (1 per setting once the bulk endpoint is gone)

@@ -63,6 +63,15 @@ type zoneLister interface {
 // each. A zone the listing does not find is left to the per-zone lookup, which
 // reports it. One zone costs nothing here (its own lookup is one request anyway).
 func (p *Provider) PrepareZones(ctx context.Context, names []string) error {
+	p.awaitAhead(ctx)
+	if err := p.aheadListingErr(names); err != nil {
+		return err
+	}
+	return p.prepareZones(ctx, names)
+}
+
+// prepareZones is PrepareZones without waiting for Prefetch's lookups.
+func (p *Provider) prepareZones(ctx context.Context, names []string) error {
 	lister, ok := p.api.(zoneLister)
 	if !ok {
 		return nil

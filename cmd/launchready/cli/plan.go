@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -30,7 +31,9 @@ func newPlanCmd(e *env) *cobra.Command {
 Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 changes present (only with --detailed-exitcode).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			eng, err := e.newEngine(f.zones)
+			ahead, stop := context.WithCancel(cmd.Context())
+			defer stop()
+			eng, err := e.newEngineWith(f.zones, e.readAhead(ahead, f.zones))
 			if err != nil {
 				return err
 			}
