@@ -107,19 +107,34 @@ func (t *lockTaking) add(b wireBatch, whole bool) wireBatch {
 }
 
 // taken records the lock the batch that carried the taking created, and returns the
-// batch's posts without the taking's own.
+// batch's posts without the taking's own. The lock's id is taken only from a post that
+// is the lock record (its name and content); an answer that lacks it leaves the id
+// unknown, and Unlock finds the lock by its token.
 func (t *lockTaking) taken(p *Provider, zone string, posts []wireRecord, whole bool) []wireRecord {
 	n := 1
 	if !whole {
 		n = 2
 	}
 	if len(posts) < n {
-		p.holdLock(zone, heldLock{token: t.info.Token}) // its id unknown: Unlock reads it
+		p.holdLock(zone, heldLock{token: t.info.Token})
 		return posts
 	}
 	mine := posts[len(posts)-n:]
 	if !whole {
-		p.holdLock(zone, heldLock{id: mine[1].ID, token: t.info.Token})
+		h := heldLock{token: t.info.Token}
+		if w := mine[1]; w.ID != "" && lockRecord(zone, w) && ownership.ParseLockInfo(w.Comment).Token == t.info.Token {
+			h.id = w.ID
+		}
+		p.holdLock(zone, h)
+	}
+	own := 0
+	for _, w := range mine {
+		if model.CanonicalLiveName(w.Name) == ownership.LockName(zone) {
+			own++
+		}
+	}
+	if own != n {
+		return posts // not the taking's posts: an answer that lacks some; keep them all
 	}
 	return posts[:len(posts)-n]
 }
@@ -294,9 +309,7 @@ func (p *Provider) Unlock(ctx context.Context, zone string, info ownership.LockI
 		if err != nil {
 			return err
 		}
-		_, err = p.api.batch(ctx, id, wireBatch{Deletes: []string{lid}})
-		var ae *apiError
-		if err != nil && !(errors.As(err, &ae) && ae.has(codeNoRecord)) {
+		if _, err = p.api.batch(ctx, id, wireBatch{Deletes: []string{lid}}); err != nil && !gone(err) {
 			return fmt.Errorf("zone %s: releasing the apply lock: %w", name, err)
 		}
 		p.releasedLock(zone)
@@ -308,7 +321,7 @@ func (p *Provider) Unlock(ctx context.Context, zone string, info ownership.LockI
 	}
 	for _, w := range ws {
 		if ownership.ParseLockInfo(w.Comment).Token == info.Token {
-			if _, err := p.api.batch(ctx, id, wireBatch{Deletes: []string{w.ID}}); err != nil {
+			if _, err := p.api.batch(ctx, id, wireBatch{Deletes: []string{w.ID}}); err != nil && !gone(err) {
 				return fmt.Errorf("zone %s: releasing the apply lock: %w", zone, err)
 			}
 		}
@@ -327,8 +340,16 @@ func (p *Provider) BreakLock(ctx context.Context, zone string) error {
 	for _, w := range ws {
 		ids = append(ids, w.ID)
 	}
-	if _, err := p.api.batch(ctx, id, wireBatch{Deletes: ids}); err != nil {
+	if _, err := p.api.batch(ctx, id, wireBatch{Deletes: ids}); err != nil && !gone(err) {
 		return fmt.Errorf("zone %s: breaking the apply lock: %w", zone, err)
 	}
 	return nil
+}
+
+// gone reports whether a delete of lock records failed only because a record is
+// already gone (81044): released meanwhile, or deleted by this very request, whose
+// answer was lost and whose retry was refused.
+func gone(err error) bool {
+	var ae *apiError
+	return errors.As(err, &ae) && ae.has(codeNoRecord)
 }
