@@ -23,6 +23,14 @@ type Locker interface {
 	BreakLock(ctx context.Context, zone string) error
 }
 
+// HolderBreaker is a Locker that can break one holder's lock: the one whose age
+// `launchready unlock` checked, and not a lock another apply took since.
+type HolderBreaker interface {
+	// BreakLockOf removes zone's lock records held with info's token; none left (the
+	// lock was released meanwhile) is not an error. It reports whether it removed one.
+	BreakLockOf(ctx context.Context, zone string, info ownership.LockInfo) (bool, error)
+}
+
 // StateLocker is a Locker that can take the lock against the state a plan was read
 // from, in one request: the taking fails, changing nothing, when another apply took
 // the lock since live was read, even one that has finished (ownership/lock.go, the

@@ -122,6 +122,7 @@ var (
 
 // The provider takes the apply lock against a read, in the first record batch.
 var (
+	_ providers.HolderBreaker    = (*Provider)(nil)
 	_ providers.StateLocker      = (*Provider)(nil)
 	_ providers.RecordApplier    = (*Provider)(nil)
 	_ providers.SettingsProvider = (*Provider)(nil)

@@ -346,6 +346,28 @@ func (p *Provider) BreakLock(ctx context.Context, zone string) error {
 	return nil
 }
 
+// BreakLockOf deletes zone's lock records held with info's token
+// (providers.HolderBreaker): a lock taken since by another apply is left alone.
+func (p *Provider) BreakLockOf(ctx context.Context, zone string, info ownership.LockInfo) (bool, error) {
+	zone, id, ws, err := p.lockRecords(ctx, zone)
+	if err != nil {
+		return false, err
+	}
+	var ids []string
+	for _, w := range ws {
+		if ownership.ParseLockInfo(w.Comment).Token == info.Token {
+			ids = append(ids, w.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return false, nil
+	}
+	if _, err := p.api.batch(ctx, id, wireBatch{Deletes: ids}); err != nil && !gone(err) {
+		return false, fmt.Errorf("zone %s: breaking the apply lock: %w", zone, err)
+	}
+	return true, nil
+}
+
 // gone reports whether a delete of lock records failed only because a record is
 // already gone (81044): released meanwhile, or deleted by this very request, whose
 // answer was lost and whose retry was refused.

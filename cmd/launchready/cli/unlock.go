@@ -43,7 +43,17 @@ It refuses a lock younger than --older-than (default 15m: the holder may still b
 			if age := now.Sub(held.Since); !force && (held.Since.IsZero() || age < olderThan) {
 				return exitCode(ExitError, fmt.Errorf("zone %s is locked by %s, which is younger than --older-than %s: that apply may still be running. Nothing was changed. Wait, or pass --force if you know it died", z.Name, held.Describe(now), olderThan))
 			}
-			if err := l.BreakLock(ctx, z.Name); err != nil {
+			// Break the lock whose age was checked, not one another apply took since.
+			if hb, ok := l.(providers.HolderBreaker); ok && held.Token != "" {
+				broke, err := hb.BreakLockOf(ctx, z.Name, *held)
+				if err != nil {
+					return exitCode(ExitError, err)
+				}
+				if !broke {
+					fmt.Fprintf(e.stdout, "The apply lock of %s held by %s was released meanwhile; nothing was broken. Run unlock again if the zone is still locked.\n", z.Name, held.Describe(now))
+					return nil
+				}
+			} else if err := l.BreakLock(ctx, z.Name); err != nil {
 				return exitCode(ExitError, err)
 			}
 			fmt.Fprintf(e.stdout, "Broke the apply lock of %s held by %s.\n", z.Name, held.Describe(now))
