@@ -12,15 +12,12 @@ import (
 )
 
 // TestFaultRaceToAdopt again, but the apply that wins the race waited for a lock
-// (--lock-timeout): it takes the lock plainly, which does not replace the lock's
-// generation (and a one-batch apply writes no lock record). The promo apply, whose
-// read is older than the app's adoption, then writes on that stale read: its marker
-// replaces the app's, it steals the record. Nothing refuses it.
+// (--lock-timeout), so it took the lock after a read of its own rather than inside its
+// first write. That taking must replace the lock's generation too, or the promo
+// apply, whose read is older than the app's adoption, would write on that stale read
+// and take the record over.
 func TestFaultRaceToAdoptAfterALockWait(t *testing.T) {
-	decl := "  record \"legacy\" \"A\" {\n    value = \"192.0.2.9\"\n    ttl   = 300\n  }\n"
-	fw := newFaultWorld(t, "zone \"example.com\" {\n  owner = \"app\"\n"+decl+"}\n")
-	fw.write("promo.hcl", "zone \"example.com\" {\n  owner = \"promo\"\n"+decl+"}\n")
-	fw.api.createRecord(fw.zid, map[string]any{"type": "A", "name": "legacy.example.com", "content": "192.0.2.9", "ttl": 300, "comment": "old server"})
+	fw := newAdoptRace(t)
 	fw.fault(`{"method":"POST","path_prefix":"/client/v4/zones/","latency":"5s","count":1}`)
 	before := simStats(t, fw.base)[batchKey]
 	promo, pout := fw.start(nil, "apply", "--config", "promo.hcl", "--auto-approve", "--no-verify")
@@ -47,16 +44,13 @@ func TestFaultRaceToAdoptAfterALockWait(t *testing.T) {
 	}
 }
 
-// TestFaultRaceToAdopt, and the answer to the loser's plain lock (writeLocked's
-// fallback) is lost: the lock was created, the SDK's retry is refused 81058 and Lock
-// finds its own token, so it returns nil — but the provider still remembers that
-// token's lock as "released" from the refused taking, so Unlock sends nothing. The
-// lock is left behind and the next apply is refused, naming an apply that exited.
+// TestFaultRaceToAdopt, and the answer to the loser's second taking of the lock
+// (writeLocked's fallback, after its first was refused) is lost: the lock was created,
+// the retry is refused 81058, and the lock is found with its own token. The provider
+// must then know the lock as held (not as the refused taking's "released"), so the
+// apply releases it on the way out: no lock is left behind.
 func TestFaultFallbackLockLostAnswer(t *testing.T) {
-	decl := "  record \"legacy\" \"A\" {\n    value = \"192.0.2.9\"\n    ttl   = 300\n  }\n"
-	fw := newFaultWorld(t, "zone \"example.com\" {\n  owner = \"app\"\n"+decl+"}\n")
-	fw.write("promo.hcl", "zone \"example.com\" {\n  owner = \"promo\"\n"+decl+"}\n")
-	fw.api.createRecord(fw.zid, map[string]any{"type": "A", "name": "legacy.example.com", "content": "192.0.2.9", "ttl": 300, "comment": "old server"})
+	fw := newAdoptRace(t)
 	fw.fault(`{"method":"POST","path_prefix":"/client/v4/zones/","latency":"4s","count":1}`)
 	before := simStats(t, fw.base)[batchKey]
 	promo, out := fw.start(nil, "apply", "--config", "promo.hcl", "--auto-approve", "--no-verify")

@@ -761,6 +761,18 @@ func TestFaultLockReleasedInLostBatch(t *testing.T) {
 	}
 }
 
+// newAdoptRace is a zone where two owners' files, launch.hcl (owner app) and
+// promo.hcl (owner promo), both declare legacy.example.com A, a record made by hand
+// that neither owns yet.
+func newAdoptRace(t *testing.T) *faultWorld {
+	t.Helper()
+	decl := "  record \"legacy\" \"A\" {\n    value = \"192.0.2.9\"\n    ttl   = 300\n  }\n"
+	fw := newFaultWorld(t, "zone \"example.com\" {\n  owner = \"app\"\n"+decl+"}\n")
+	fw.write("promo.hcl", "zone \"example.com\" {\n  owner = \"promo\"\n"+decl+"}\n")
+	fw.api.createRecord(fw.zid, map[string]any{"type": "A", "name": "legacy.example.com", "content": "192.0.2.9", "ttl": 300, "comment": "old server"})
+	return fw
+}
+
 // Two owners race to adopt one record made by hand. The promo apply read the zone
 // while the record was nobody's, but its write is held back at the API; meanwhile the
 // app apply adopts it. Written on that stale read, promo's write would put its own
@@ -769,10 +781,7 @@ func TestFaultLockReleasedInLostBatch(t *testing.T) {
 // nothing; promo takes the lock, reads again and leaves the app's record alone. The
 // central promise, kept by the lock taken with the first write.
 func TestFaultRaceToAdopt(t *testing.T) {
-	decl := "  record \"legacy\" \"A\" {\n    value = \"192.0.2.9\"\n    ttl   = 300\n  }\n"
-	fw := newFaultWorld(t, "zone \"example.com\" {\n  owner = \"app\"\n"+decl+"}\n")
-	fw.write("promo.hcl", "zone \"example.com\" {\n  owner = \"promo\"\n"+decl+"}\n")
-	fw.api.createRecord(fw.zid, map[string]any{"type": "A", "name": "legacy.example.com", "content": "192.0.2.9", "ttl": 300, "comment": "old server"})
+	fw := newAdoptRace(t)
 	fw.fault(`{"method":"POST","path_prefix":"/client/v4/zones/","latency":"2s","count":1}`)
 	before := simStats(fw.t, fw.base)[batchKey]
 	promo, out := fw.start(nil, "apply", "--config", "promo.hcl", "--auto-approve", "--no-verify")
