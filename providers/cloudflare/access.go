@@ -60,7 +60,7 @@ func (p *Provider) CheckAccess(ctx context.Context, zone string, groups []string
 		}
 	}
 	probe("DNS", func() error {
-		ws, err := p.api.listRecords(ctx, facts.id)
+		ws, err := p.api.listRecords(ctx, facts.id, "")
 		if err == nil {
 			a.Records = len(ws)
 		}

@@ -16,8 +16,15 @@ type api interface {
 	// zoneIDs returns the zones called name (usually one), with their ids, status and
 	// assigned name servers.
 	zoneIDs(ctx context.Context, name string) ([]wireZone, error)
-	// listRecords returns every DNS record of the zone.
-	listRecords(ctx context.Context, zoneID string) ([]wireRecord, error)
+	// listRecords returns every DNS record of the zone. A listing the API answers in
+	// one page is read at one moment. One of several pages is not: the records called
+	// pin (the zone's lock name, whose generation tells a taking of the lock whether
+	// the zone changed since it was read) are then read first, with a request of their
+	// own, and the whole listing after them, so that no record in the answer is older
+	// than pin's.
+	listRecords(ctx context.Context, zoneID, pin string) ([]wireRecord, error)
+	// listRecordsNamed returns the zone's records called name (one request).
+	listRecordsNamed(ctx context.Context, zoneID, name string) ([]wireRecord, error)
 	// batch sends one batch request; it is atomic at the API. It answers with the
 	// records the patches and posts left, as stored (ids included).
 	batch(ctx context.Context, zoneID string, b wireBatch) (wireBatchResult, error)

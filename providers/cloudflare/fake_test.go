@@ -72,11 +72,24 @@ func (f *fakeAPI) zoneIDs(_ context.Context, name string) ([]wireZone, error) {
 	return nil, nil
 }
 
-func (f *fakeAPI) listRecords(_ context.Context, zoneID string) ([]wireRecord, error) {
+func (f *fakeAPI) listRecords(_ context.Context, zoneID, _ string) ([]wireRecord, error) {
 	f.call("list")
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]wireRecord(nil), f.records[zoneID]...), nil
+}
+
+func (f *fakeAPI) listRecordsNamed(_ context.Context, zoneID, name string) ([]wireRecord, error) {
+	f.call("list")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []wireRecord
+	for _, w := range f.records[zoneID] {
+		if model.CanonicalLiveName(w.Name) == name {
+			out = append(out, w)
+		}
+	}
+	return out, nil
 }
 
 func (f *fakeAPI) batch(_ context.Context, zoneID string, b wireBatch) (wireBatchResult, error) {

@@ -208,12 +208,13 @@ const lockAttempts = 3
 
 // Lock takes zone's lock (see providers.Locker) the one way a lock is taken on
 // Cloudflare: against a read (LockFrom), which replaces the generation, so that any
-// apply whose read is older than this lock's writes is refused. It reads the zone's
-// records first (one request more than LockFrom), and reads again when another apply
-// took the lock in between.
+// apply whose read is older than this lock's writes is refused. It reads the records
+// at the lock's name first (one small request more than LockFrom: the generation and
+// any lock; the caller reads the zone under the lock), and reads again when another
+// apply took the lock in between.
 func (p *Provider) Lock(ctx context.Context, zone string, info ownership.LockInfo) error {
 	for attempt := 1; ; attempt++ {
-		live, err := p.ReadZone(ctx, zone)
+		live, err := p.readLockName(ctx, zone)
 		if err != nil {
 			return fmt.Errorf("taking the apply lock: %w", err)
 		}
@@ -225,13 +226,34 @@ func (p *Provider) Lock(ctx context.Context, zone string, info ownership.LockInf
 	}
 }
 
+// readLockName reads the zone's records at its lock name (the generation and any
+// lock record), with one request filtered to that name, as a LiveZone of those
+// records alone: enough for LockFrom.
+func (p *Provider) readLockName(ctx context.Context, zone string) (*model.LiveZone, error) {
+	zone, facts, err := p.zoneInfo(ctx, zone)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := p.api.listRecordsNamed(ctx, facts.id, ownership.LockName(zone))
+	if err != nil {
+		return nil, fmt.Errorf("zone %s: reading the apply lock: %w", zone, err)
+	}
+	live := &model.LiveZone{Name: zone, ID: facts.id, Status: facts.status, Plan: facts.plan}
+	for _, w := range ws {
+		if model.CanonicalLiveName(w.Name) == ownership.LockName(zone) {
+			live.Records = append(live.Records, toRecord(w, zone))
+		}
+	}
+	return live, nil
+}
+
 // lockRecords returns the zone's lock records (not its generation).
 func (p *Provider) lockRecords(ctx context.Context, zone string) (string, string, []wireRecord, error) {
 	zone, id, err := p.zoneID(ctx, zone)
 	if err != nil {
 		return "", "", nil, err
 	}
-	ws, err := p.api.listRecords(ctx, id)
+	ws, err := p.api.listRecordsNamed(ctx, id, ownership.LockName(zone))
 	if err != nil {
 		return "", "", nil, fmt.Errorf("zone %s: reading the apply lock: %w", zone, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 )
 
 // Reading zones ahead.
@@ -42,7 +43,7 @@ type aheadListing struct {
 // recordsReader is the optional part of api that lists a zone's records ahead: the
 // next listRecords of the zone answers with that listing (once).
 type recordsReader interface {
-	listRecordsAhead(ctx context.Context, zoneID string)
+	listRecordsAhead(ctx context.Context, zoneID, pin string)
 }
 
 // Prefetch starts looking up zones and listing their records in the background (see
@@ -62,13 +63,13 @@ func (p *Provider) Prefetch(ctx context.Context, zones []string) {
 	p.ahead.lookups = done
 	p.ahead.mu.Unlock()
 	go func() {
-		var ids []string
+		var ids [][2]string // zone id, lock name
 		defer func() {
 			// Listings of records are registered before the lookups are released,
 			// so no ReadZone can list a zone's records itself in between.
 			if rr, ok := p.api.(recordsReader); ok {
 				for _, id := range ids {
-					rr.listRecordsAhead(ctx, id)
+					rr.listRecordsAhead(ctx, id[0], id[1])
 				}
 			}
 			close(done)
@@ -90,10 +91,10 @@ func (p *Provider) Prefetch(ctx context.Context, zones []string) {
 			wg.Go(func() {
 				slots <- struct{}{}
 				defer func() { <-slots }()
-				_, facts, err := p.lookupZone(ctx, name, true)
+				zone, facts, err := p.lookupZone(ctx, name, true)
 				if err == nil {
 					mu.Lock()
-					ids = append(ids, facts.id)
+					ids = append(ids, [2]string{facts.id, ownership.LockName(zone)})
 					mu.Unlock()
 				}
 			})

@@ -198,7 +198,7 @@ func (p *Provider) ReadZone(ctx context.Context, zone string) (*model.LiveZone, 
 	if err != nil {
 		return nil, err
 	}
-	ws, err := p.api.listRecords(ctx, facts.id)
+	ws, err := p.api.listRecords(ctx, facts.id, ownership.LockName(zone))
 	if err != nil {
 		if pe := denied(zone, "DNS:Edit", "read DNS records", err); pe != err {
 			return nil, pe

@@ -15,6 +15,8 @@ import (
 	"github.com/cloudflare/cloudflare-go/v7/dns"
 	"github.com/cloudflare/cloudflare-go/v7/option"
 	"github.com/cloudflare/cloudflare-go/v7/zones"
+
+	"github.com/launchready/launchready/model"
 )
 
 // sdkAPI implements api with cloudflare-go v7. It is the only code that knows the
@@ -80,24 +82,70 @@ func (s *sdkAPI) zoneIDs(ctx context.Context, name string) ([]wireZone, error) {
 // records have arrived, or (without total_count) at a page shorter than the per_page
 // the API reports; so a server that caps per_page lower than asked is still read to
 // the end.
-func (s *sdkAPI) listRecords(ctx context.Context, zoneID string) ([]wireRecord, error) {
+func (s *sdkAPI) listRecords(ctx context.Context, zoneID, pin string) ([]wireRecord, error) {
 	if ws, err, ok := s.ahead.take(ctx, zoneID); ok {
 		return ws, err
 	}
-	return s.fetchRecords(ctx, zoneID)
+	return s.fetchRecords(ctx, zoneID, pin)
 }
 
 // listRecordsAhead starts listing the zone's records for the next listRecords.
-func (s *sdkAPI) listRecordsAhead(ctx context.Context, zoneID string) {
-	s.ahead.start(ctx, zoneID, func() ([]wireRecord, error) { return s.fetchRecords(ctx, zoneID) })
+func (s *sdkAPI) listRecordsAhead(ctx context.Context, zoneID, pin string) {
+	s.ahead.start(ctx, zoneID, func() ([]wireRecord, error) { return s.fetchRecords(ctx, zoneID, pin) })
 }
 
-// fetchRecords is listRecords' request.
-func (s *sdkAPI) fetchRecords(ctx context.Context, zoneID string) ([]wireRecord, error) {
+// listRecordsNamed returns the zone's records called name: one request filtered to
+// that name.
+func (s *sdkAPI) listRecordsNamed(ctx context.Context, zoneID, name string) ([]wireRecord, error) {
+	ws, _, err := s.readPages(ctx, zoneID, name, false)
+	return ws, err
+}
+
+// fetchRecords is listRecords' requests. A listing of one page (up to MaxPageSize
+// records) is one request, read by the API at one moment. A listing of several pages
+// is several requests, read at several moments; the records called pin are then read
+// first, alone, and the listing after them from its first page again, so that pin's
+// records are as old as the oldest page (see api.listRecords).
+func (s *sdkAPI) fetchRecords(ctx context.Context, zoneID, pin string) ([]wireRecord, error) {
+	ws, complete, err := s.readPages(ctx, zoneID, "", pin != "")
+	if err != nil || complete {
+		return ws, err
+	}
+	pinned, _, err := s.readPages(ctx, zoneID, pin, false)
+	if err != nil {
+		return nil, err
+	}
+	ws, _, err = s.readPages(ctx, zoneID, "", false)
+	if err != nil {
+		return nil, err
+	}
+	out := ws[:0]
+	for _, w := range ws {
+		if model.CanonicalLiveName(w.Name) != pin {
+			out = append(out, w)
+		}
+	}
+	for _, w := range pinned {
+		if model.CanonicalLiveName(w.Name) == pin { // the filter is the API's: check it
+			out = append(out, w)
+		}
+	}
+	return out, nil
+}
+
+// readPages lists the zone's records (only those called name, when name is set),
+// page by page. With firstOnly it stops as soon as it knows that records follow the
+// first page, and complete says whether what it read is the whole listing.
+func (s *sdkAPI) readPages(ctx context.Context, zoneID, name string, firstOnly bool) (out []wireRecord, complete bool, err error) {
 	path := "zones/" + zoneID + "/dns_records"
-	var out []wireRecord
 	for page := 1; ; page++ {
 		params := dns.RecordListParams{ZoneID: cf.F(zoneID), PerPage: cf.F(float64(MaxPageSize))}
+		if name != "" {
+			// name.exact: "Exact value of the DNS record name. Name filters are
+			// case-insensitive." (cloudflare-go v7 dns.RecordListParamsName; the API's
+			// "List DNS Records" reference, developers.cloudflare.com/api/resources/dns/subresources/records/methods/list/).
+			params.Name = cf.F(dns.RecordListParamsName{Exact: cf.F(name)})
+		}
 		if page > 1 {
 			params.Page = cf.F(float64(page))
 		}
@@ -116,11 +164,11 @@ func (s *sdkAPI) fetchRecords(ctx context.Context, zoneID string) ([]wireRecord,
 		// than the decoding costs.
 		var res *http.Response
 		if err := s.c.Get(ctx, path, params, &res); err != nil {
-			return nil, convertErr(fmt.Sprintf("GET %s (page %d)", path, page), err)
+			return nil, false, convertErr(fmt.Sprintf("GET %s (page %d)", path, page), err)
 		}
 		err := decodeBody(res, &env)
 		if err != nil {
-			return nil, fmt.Errorf("GET %s (page %d): %w", path, page, err)
+			return nil, false, fmt.Errorf("GET %s (page %d): %w", path, page, err)
 		}
 		if out == nil {
 			out = env.Result
@@ -130,17 +178,22 @@ func (s *sdkAPI) fetchRecords(ctx context.Context, zoneID string) ([]wireRecord,
 		info := env.ResultInfo
 		switch {
 		case len(env.Result) == 0:
-			return out, nil
+			return out, true, nil
 		case info != nil && info.TotalCount != nil:
 			// total_count is authoritative when present (Cloudflare sends it).
 			if len(out) >= *info.TotalCount {
-				return out, nil
+				return out, true, nil
 			}
 		case info != nil && info.PerPage > 0 && len(env.Result) < info.PerPage:
-			return out, nil
+			return out, true, nil
+		}
+		if firstOnly && (page > 1 || info != nil && info.TotalCount != nil) {
+			// Records follow the first page: total_count says so, or else the
+			// second page is not empty.
+			return out, false, nil
 		}
 		if page > 100000 {
-			return nil, fmt.Errorf("GET %s: the API kept returning pages", path)
+			return nil, false, fmt.Errorf("GET %s: the API kept returning pages", path)
 		}
 	}
 }

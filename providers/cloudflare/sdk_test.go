@@ -10,6 +10,8 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -230,10 +232,12 @@ func TestSDKListPaging(t *testing.T) {
 		{"one page with total_count", 5000, true, true, []string{"per_page=5000"}},
 		{"one page, per_page only", 5000, true, false, []string{"per_page=5000"}},
 		{"no result_info: empty page ends", 5000, false, false, []string{"per_page=5000", "page=2&per_page=5000"}},
-		{"server caps per_page at 2", 2, true, false, []string{"per_page=5000", "page=2&per_page=5000", "page=3&per_page=5000"}},
+		// Several pages: the lock name is read first, then the listing again (see
+		// TestSDKListPagingPinsTheLockName).
+		{"server caps per_page at 2", 2, true, false, []string{"per_page=5000", "page=2&per_page=5000", "name.exact=_launchready-lock.example.com&per_page=5000", "per_page=5000", "page=2&per_page=5000", "page=3&per_page=5000"}},
 		{"server caps per_page at 5 with total", 5, true, true, []string{"per_page=5000"}},
 		{"server caps per_page at 5 without total", 5, true, false, []string{"per_page=5000", "page=2&per_page=5000"}},
-		{"server caps at 2 but reports 5000, with total", 2, true, true, []string{"per_page=5000", "page=2&per_page=5000", "page=3&per_page=5000"}},
+		{"server caps at 2 but reports 5000, with total", 2, true, true, []string{"per_page=5000", "name.exact=_launchready-lock.example.com&per_page=5000", "per_page=5000", "page=2&per_page=5000", "page=3&per_page=5000"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -245,6 +249,10 @@ func TestSDKListPaging(t *testing.T) {
 				"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records": func(w http.ResponseWriter, r *http.Request) {
 					page := 1
 					fmt.Sscan(r.URL.Query().Get("page"), &page)
+					all := all
+					if name := r.URL.Query().Get("name.exact"); name != "" {
+						all = nil // no record has the lock's name
+					}
 					lo, hi := min((page-1)*tt.cap, len(all)), min(page*tt.cap, len(all))
 					env := ok(all[lo:hi])
 					if tt.info {
@@ -774,5 +782,58 @@ func TestSDKSettingsWithoutBulk(t *testing.T) {
 	wantPaths := []string{"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/settings", "GET /zones/023e105f4ecef8ad9ca31a8372d0c353/settings/ssl", "GET /zones/023e105f4ecef8ad9ca31a8372d0c353/settings/security_header", "GET /zones/023e105f4ecef8ad9ca31a8372d0c353/settings/ssl_automatic_mode"}
 	if diff := cmp.Diff(wantPaths, paths); diff != "" {
 		t.Errorf("settings requests (-want +got):\n%s", diff)
+	}
+}
+
+// A listing of several pages is read at several moments. The records at the lock's
+// name are read first, alone, and kept over what the listing (read after them) says at
+// that name: a read is never older than its generation, whatever page the generation
+// is on.
+func TestSDKListPagingPinsTheLockName(t *testing.T) {
+	rec := func(id, name, content string) map[string]any {
+		return map[string]any{"id": id, "name": name, "type": "TXT", "content": content, "ttl": 60}
+	}
+	var all []any
+	for i := range 4 {
+		all = append(all, rec(fmt.Sprint(i), fmt.Sprintf("h%d.example.com", i), "x"))
+	}
+	// The listing, read after the lock name, shows a newer generation.
+	all = append(all, rec("gen-new", "_launchready-lock.example.com", "v=launchready-generation"))
+	routes := map[string]http.HandlerFunc{
+		"GET /zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records": func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Query().Get("name.exact") == "_launchready-lock.example.com" {
+				env := ok([]any{rec("gen-old", "_launchready-lock.example.com", "v=launchready-generation")})
+				env["result_info"] = map[string]any{"page": 1, "per_page": 2, "total_count": 1}
+				writeJSON(w, 200, env)
+				return
+			}
+			page := 1
+			fmt.Sscan(r.URL.Query().Get("page"), &page)
+			lo, hi := min((page-1)*2, len(all)), min(page*2, len(all))
+			env := ok(all[lo:hi])
+			env["result_info"] = map[string]any{"page": page, "per_page": 2, "total_count": len(all)}
+			writeJSON(w, 200, env)
+		},
+	}
+	p, srv, _ := newSDKProvider(t, routes, Options{})
+	live, err := p.ReadZone(context.Background(), "example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range live.Records {
+		ids = append(ids, r.ID)
+	}
+	sort.Strings(ids)
+	if want := []string{"0", "1", "2", "3", "gen-old"}; !slices.Equal(ids, want) {
+		t.Errorf("records read: %v, want %v (the generation from the read made first)", ids, want)
+	}
+	var got []string
+	for _, s := range srv.requests()[1:] {
+		got = append(got, s.Query)
+	}
+	want := []string{"per_page=5000", "name.exact=_launchready-lock.example.com&per_page=5000", "per_page=5000", "page=2&per_page=5000", "page=3&per_page=5000"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
 	}
 }

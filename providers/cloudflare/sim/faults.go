@@ -36,6 +36,10 @@ type Fault struct {
 	ReplyLost bool `json:"reply_lost,omitempty"`
 	// Count is how many requests the fault applies to; 0 means until cleared.
 	Count int `json:"count,omitempty"`
+	// Hold (Go API only) holds the request until the channel is closed, then serves
+	// it: the answer is the state at that moment, as with Latency, but released by
+	// the test instead of a clock.
+	Hold <-chan struct{} `json:"-"`
 }
 
 // UnmarshalJSON accepts Latency as a duration string or nanoseconds.
@@ -81,7 +85,9 @@ func (f Fault) validate() error {
 		return fmt.Errorf("fault count %d: must be >= 0", f.Count)
 	case f.ReplyLost && (f.Status != 0 || f.Drop || f.Latency != 0):
 		return fmt.Errorf("fault reply_lost serves the request: it cannot be combined with status, drop or latency")
-	case f.Status == 0 && f.Latency == 0 && !f.Drop && !f.ReplyLost:
+	case f.ReplyLost && f.Hold != nil:
+		return fmt.Errorf("fault reply_lost serves the request: it cannot be combined with hold")
+	case f.Status == 0 && f.Latency == 0 && !f.Drop && !f.ReplyLost && f.Hold == nil:
 		return fmt.Errorf("fault does nothing: set status, latency, drop or reply_lost")
 	}
 	return nil
@@ -148,6 +154,13 @@ func (fs *faults) take(method, path string) (Fault, bool) {
 // apply performs fault f on the request. It reports whether the request was answered
 // (or dropped) and must not be served.
 func (f Fault) apply(w http.ResponseWriter, r *http.Request) bool {
+	if f.Hold != nil {
+		select {
+		case <-f.Hold:
+		case <-r.Context().Done():
+			return true
+		}
+	}
 	if f.Latency > 0 {
 		t := time.NewTimer(f.Latency)
 		select {
