@@ -67,3 +67,36 @@ func TestFaultFallbackLockLostAnswer(t *testing.T) {
 		}
 	}
 }
+
+// An apply that waits for locks (--lock-timeout) takes the lock inside its first
+// batch; another apply's lock appears between its read and that batch, so the taking
+// is refused (the lock is held). It says it waits for that holder — not the refusal's
+// advice to use --lock-timeout, which it does — waits, and applies once the holder is
+// gone.
+func TestFaultLockTakenBeforeTheBatchWhileWaiting(t *testing.T) {
+	cfg, want := hosts(3, 10)
+	fw := newFaultWorld(t, cfg)
+	fw.fault(`{"method":"POST","path_prefix":"/client/v4/zones/","latency":"2s","count":1}`)
+	before := simStats(t, fw.base)[batchKey]
+	// Two batches, so the first creates a lock record (a single batch would only
+	// replace the generation, which zed's lock, made by hand, did not replace).
+	env := []string{"LAUNCHREADY_CLOUDFLARE_BATCH_LIMIT=3"}
+	app, out := fw.start(env, "apply", "--auto-approve", "--no-verify", "--lock-timeout", "30s")
+	fw.waitStats(batchKey, before+1) // read, and its batch (with the taking) waits at the API
+	zed := ownership.LockInfo{Holder: "zed@ci", PID: 99, Since: time.Now().UTC(), Token: "zzzz"}
+	// As launchready writes it (quoted), so that a second creation is refused.
+	fw.api.createRecord(fw.zid, map[string]any{"type": "TXT", "name": ownership.LockName("example.com"), "content": `"` + ownership.LockContent + `"`, "ttl": 60, "comment": zed.String()})
+	time.Sleep(4 * time.Second) // the batch is refused; the apply waits for zed
+	for _, r := range fw.api.records(fw.zid) {
+		if heldLock(r) {
+			fw.api.deleteRecord(fw.zid, r.ID)
+		}
+	}
+	if err := app.Wait(); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	if s := out.String(); !strings.Contains(s, "zone example.com is locked by another apply: zed@ci") || !strings.Contains(s, "waiting up to 30s") || strings.Contains(s, "use --lock-timeout") {
+		t.Errorf("apply's output while it waits for zed's lock:\n%s", s)
+	}
+	fw.converges(want...)
+}

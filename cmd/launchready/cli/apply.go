@@ -12,6 +12,7 @@ import (
 
 	"github.com/launchready/launchready/engine"
 	"github.com/launchready/launchready/model"
+	"github.com/launchready/launchready/ownership"
 	"github.com/launchready/launchready/plan"
 	"github.com/launchready/launchready/verify"
 )
@@ -184,7 +185,12 @@ func (e *env) writeLocked(ctx context.Context, eng *engine.Engine, timeout time.
 			return nil, exitCode(ExitError, werr) // held by another apply, and not waiting: that is the answer
 		}
 		release()
-		fmt.Fprintf(e.stdout, "%v; taking the lock and reading live state again.\n", werr)
+		if le := (*ownership.LockedError)(nil); errors.As(werr, &le) {
+			// Waiting: the error's advice ("use --lock-timeout") is not for this run.
+			fmt.Fprintf(e.stdout, "zone %s is locked by another apply: %s; waiting up to %s for it, then reading live state again. Nothing was changed.\n", le.Zone, le.Info.Describe(le.Now), timeout)
+		} else {
+			fmt.Fprintf(e.stdout, "%v; taking the lock and reading live state again.\n", werr)
+		}
 		p, _ = current()
 		if release, _, err = eng.Lock(ctx, p, nil, info, timeout); err != nil {
 			release = func() {}
