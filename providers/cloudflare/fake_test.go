@@ -80,7 +80,7 @@ func (f *fakeAPI) listRecords(_ context.Context, zoneID, _ string) ([]wireRecord
 }
 
 func (f *fakeAPI) listRecordsNamed(_ context.Context, zoneID, name string) ([]wireRecord, error) {
-	f.call("list")
+	f.call("named")
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []wireRecord
