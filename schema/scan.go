@@ -39,7 +39,8 @@ type tokenizer struct {
 	// pending is a token scanned ahead: the newline after a heredoc's end marker.
 	pending    scanTok
 	hasPending bool
-	broken     bool // no token matched: the rest was one invalid token
+	ahead      []scanTok // tokens lexAt took from its window after the one it returned
+	broken     bool      // no token matched: the rest was one invalid token
 	// unsure is set when the tokenizer met a byte beyond ASCII where hclsyntax
 	// would read an identifier or an invalid character (outside strings, heredocs
 	// and comments): it then stops (next returns TokenEOF), and the caller must lex
@@ -88,6 +89,12 @@ func (t *tokenizer) next() scanTok {
 	if t.hasPending {
 		t.hasPending = false
 		return t.pending
+	}
+	if len(t.ahead) > 0 {
+		tok := t.ahead[0]
+		t.ahead = t.ahead[1:]
+		t.p = tok.end
+		return tok
 	}
 	if t.broken || t.unsure || t.p >= len(t.src) {
 		return scanTok{hclsyntax.TokenEOF, len(t.src), len(t.src)}
@@ -367,8 +374,11 @@ func (t *tokenizer) scanMain() scanTok {
 // tables decide it (they also take some invalid UTF-8, such as "\xde/", into an
 // identifier). Not lenient, the tokenizer stops (TokenEOF); lenient, it lexes a
 // window of the source from p with hclsyntax and takes its first token: when that
-// ends at least 4 bytes (one character) before the window does, a longer window
-// would give the same token; else the window doubles.
+// ends at least 4 bytes (one character, the longest lookahead of a token but a
+// heredoc opener's, which the window covers to its line end) before the window
+// does, a longer window would give the same token; else the window doubles. The
+// tokens after it in the window that change no lexer state are kept (ahead), so a
+// file of such tokens is lexed about once.
 func (t *tokenizer) lexAt(p int) scanTok {
 	s := t.src
 	if !t.lenient {
@@ -378,12 +388,20 @@ func (t *tokenizer) lexAt(p int) scanTok {
 	if bytes.HasPrefix(s[p:], utf8BOM) {
 		return t.tok(hclsyntax.TokenInvalid, p, p+len(utf8BOM)) // hclsyntax would strip it from the window
 	}
-	for w := 64; ; w *= 2 {
+	w := 64
+	if s[p] == '<' {
+		if nl := bytes.IndexByte(s[p:], '\n'); nl >= 0 {
+			w = max(w, nl+1+4)
+		} else {
+			w = len(s) - p
+		}
+	}
+	for ; ; w *= 2 {
 		end := min(p+w, len(s))
 		toks, _ := hclsyntax.LexConfig(s[p:end], "", hcl.InitialPos)
+		within := func(tk hclsyntax.Token) bool { return tk.Range.End.Byte+4 <= end-p || end == len(s) }
 		first := toks[0]
-		n := first.Range.End.Byte
-		if n+4 > end-p && end < len(s) {
+		if !within(first) {
 			continue
 		}
 		if first.Type == hclsyntax.TokenOHeredoc {
@@ -391,9 +409,31 @@ func (t *tokenizer) lexAt(p int) scanTok {
 			marker = bytes.TrimPrefix(bytes.TrimPrefix(marker, []byte("<<")), []byte("-"))
 			t.heredocs = append(t.heredocs, heredocState{marker: marker, startOfLine: true})
 			t.push(modeHeredoc)
+		} else {
+			for _, tk := range toks[1:] {
+				if !within(tk) || !stateless(tk.Type) {
+					break
+				}
+				t.ahead = append(t.ahead, scanTok{tk.Type, p + tk.Range.Start.Byte, p + tk.Range.End.Byte})
+			}
 		}
-		return t.tok(first.Type, p, p+n)
+		return t.tok(first.Type, p, p+first.Range.End.Byte)
 	}
+}
+
+// stateless reports whether hclsyntax's lexer reads a token of type typ in
+// expressions without changing its state or looking further ahead than the token's
+// next character.
+func stateless(typ hclsyntax.TokenType) bool {
+	switch typ {
+	case hclsyntax.TokenIdent, hclsyntax.TokenInvalid, hclsyntax.TokenBadUTF8, hclsyntax.TokenNumberLit,
+		hclsyntax.TokenNewline, hclsyntax.TokenEqual, hclsyntax.TokenComma, hclsyntax.TokenDot,
+		hclsyntax.TokenOParen, hclsyntax.TokenCParen, hclsyntax.TokenOBrack, hclsyntax.TokenCBrack,
+		hclsyntax.TokenColon, hclsyntax.TokenQuestion, hclsyntax.TokenPlus, hclsyntax.TokenMinus,
+		hclsyntax.TokenStar, hclsyntax.TokenBang:
+		return true
+	}
+	return false
 }
 
 // unclosedComment is the offset of the first "/*" outside strings and heredocs with
