@@ -32,6 +32,12 @@ const (
 	// expression may chain at one nesting level ("1 + 1 + …", "a ? b : c ? …"): the
 	// evaluator recurses once per operator.
 	MaxExpressionOperators = 1000
+	// MaxTemplateParts is the most parts one quoted string or heredoc may hold: each
+	// line of a heredoc, each interpolation ("${…}") or directive ("%{…}"), each "$"
+	// or "%" that starts none, and the text between them is one. hclsyntax joins
+	// adjacent text at a cost of the number of parts each time, so a 1 MiB heredoc
+	// of short lines took minutes. launch.hcl's strings need a handful.
+	MaxTemplateParts = 1000
 )
 
 // readLimited reads a configuration file, stopping one byte past MaxConfigBytes: a
@@ -73,6 +79,23 @@ func tooLargeDiag(filename string, src []byte) *hcl.Diagnostic {
 	}
 }
 
+// unclosedCommentDiag is the diagnostic of the unterminated "/*" at offset, with
+// hclsyntax's line and column (it lexes the file up to there, which holds no unclosed
+// comment).
+func unclosedCommentDiag(filename string, src []byte, offset int) *hcl.Diagnostic {
+	toks, _ := hclsyntax.LexConfig(src[:offset], filename, hcl.InitialPos)
+	start := toks[len(toks)-1].Range.Start // the end-of-file token, at offset
+	end := start
+	end.Byte += 2
+	end.Column += 2
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Unterminated comment",
+		Detail:   `This "/*" has no "*/" after it, so the rest of the file is not a comment; the file was not parsed. Close the comment with "*/", or use "#" for a one-line comment.`,
+		Subject:  &hcl.Range{Filename: filename, Start: start, End: end},
+	}
+}
+
 // posAt is the line:column position of byte offset in src (columns count bytes).
 func posAt(src []byte, offset int) hcl.Pos {
 	p := hcl.Pos{Line: 1, Column: 1, Byte: offset}
@@ -111,12 +134,24 @@ func checkSource(filename string, src []byte) hcl.Diagnostics {
 // without their positions or a token slice; where the tokenizer cannot be sure of
 // hclsyntax's reading (bytes beyond ASCII outside strings, heredocs and comments) the
 // file is lexed by hclsyntax instead.
+//
+// A "/*" in code with no "*/" after it is refused first ("Unterminated comment"):
+// hclsyntax would refuse the file for it anyway, after lexing time quadratic in the
+// file's size (see unclosedComment), and every diagnostic's position and the
+// fallback below lex the whole file with hclsyntax.
 func scanSource(filename string, src []byte) (scanned, hcl.Diagnostics) {
 	if len(src) > MaxConfigBytes {
 		return scanned{}, hcl.Diagnostics{tooLargeDiag(filename, src)}
 	}
 	tz := newTokenizer(src)
 	sc, bad, over := scanTokens(src, tz.next, &piecePlanner{src: src})
+	open := tz.openComment
+	if tz.unsure || over != nil {
+		open = unclosedComment(src) // the scan stopped early
+	}
+	if open >= 0 {
+		return scanned{}, hcl.Diagnostics{unclosedCommentDiag(filename, src, open)}
+	}
 	if tz.unsure {
 		toks, _ := hclsyntax.LexConfig(src, filename, hcl.InitialPos)
 		i := 0
@@ -131,7 +166,10 @@ func scanSource(filename string, src []byte) (scanned, hcl.Diagnostics) {
 	if over == nil {
 		return sc, nil
 	}
-	r := (&tokenRanges{filename: filename, src: src}).of(bad.start, bad.end)
+	// The file up to the end of the token gives its range: hclsyntax's tokens before
+	// an offset do not depend on what follows it, and a limit is often met early in
+	// a large file.
+	r := (&tokenRanges{filename: filename, src: src[:bad.end]}).of(bad.start, bad.end)
 	return scanned{}, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: over.summary, Detail: over.detail, Subject: &r}}
 }
 
@@ -143,19 +181,36 @@ var (
 		"Blocks, brackets, parentheses, strings, templates and unary operators nest more than %d levels deep here, the limit of the configuration language; the file was not parsed.", MaxNestingDepth)}
 	errTooLong = &limitError{"Expression too long", fmt.Sprintf(
 		"This expression chains more than %d operators, the limit on one expression; split it up.", MaxExpressionOperators)}
+	errTemplateTooLong = &limitError{"String too long", fmt.Sprintf(
+		"This string or heredoc has more than %d parts (lines of a heredoc, interpolations, directives and the text between them), the limit on one string; the file was not parsed. Split it into several strings.", MaxTemplateParts)}
 )
+
+// level is one open nesting level of scanTokens.
+type level struct {
+	ops int // operators chained so far in the current expression
+	// newlineEnds is set where a newline ends an expression: at the top level and
+	// directly inside braces (a block body, an object). Inside brackets,
+	// parentheses and template sequences the parser reads past newlines.
+	newlineEnds bool
+}
 
 // scanTokens reads a file's tokens from next (which returns TokenEOF at the end):
 // it collects the comments, hands each token to the piece planner (if any), and
-// reports the first token where nesting exceeds MaxNestingDepth or one expression
-// chains more than MaxExpressionOperators operators (over is nil when within the
-// limits). The lexer does not recurse, the parser would: this runs first.
+// reports the first token where nesting exceeds MaxNestingDepth, one expression
+// chains more than MaxExpressionOperators operators, or one string or heredoc holds
+// more than MaxTemplateParts parts (over is nil when within the limits). The lexer
+// does not recurse, the parser would: this runs first.
 func scanTokens(src []byte, next func() scanTok, planner *piecePlanner) (sc scanned, bad scanTok, over *limitError) {
 	depth := 0
-	unary := 0           // consecutive unary operators just before the current token
-	ops := []int{0}      // operators chained so far, per open level: len(ops) == depth+1 always
-	var controls []bool  // per open template directive: %{ if|for } opened a body
-	prevOperand := false // the previous token ends an operand (so "-" is binary)
+	unary := 0                             // consecutive unary operators just before the current token
+	levels := []level{{newlineEnds: true}} // per open level: len(levels) == depth+1 always
+	var controls []bool                    // per open template directive: %{ if|for } opened a body
+	var templates []int                    // parts so far of each open string and heredoc (innermost last)
+	prevOperand := false                   // the previous token ends an operand (so "-" is binary)
+	countOp := func() bool {               // counts one operator at the current level; false when over the limit
+		levels[len(levels)-1].ops++
+		return levels[len(levels)-1].ops <= MaxExpressionOperators
+	}
 	tok := next()
 	for tok.typ != hclsyntax.TokenEOF {
 		following := next()
@@ -166,23 +221,42 @@ func scanTokens(src []byte, next func() scanTok, planner *piecePlanner) (sc scan
 			unary = 0
 		}
 		switch tok.typ {
+		case hclsyntax.TokenQuotedLit, hclsyntax.TokenStringLit, hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl:
+			// One part of the innermost template: hclsyntax joins adjacent literal
+			// parts at a cost of the number of parts each time.
+			if n := len(templates); n > 0 {
+				templates[n-1]++
+				if templates[n-1] > MaxTemplateParts {
+					return scanned{}, tok, errTemplateTooLong
+				}
+			}
+		}
+		switch tok.typ {
 		case hclsyntax.TokenComment:
 			sc.comments = append(sc.comments, span{tok.start, tok.end})
 		case hclsyntax.TokenOBrace, hclsyntax.TokenOBrack, hclsyntax.TokenOParen, hclsyntax.TokenOQuote,
 			hclsyntax.TokenOHeredoc, hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl:
+			if tok.typ == hclsyntax.TokenOBrack && following.typ == hclsyntax.TokenStar && !countOp() {
+				// A full splat ("[*]"): the parser reads the rest of the traversal
+				// recursively, so each counts as an operator of the expression.
+				return scanned{}, tok, errTooLong
+			}
+			if tok.typ == hclsyntax.TokenOQuote || tok.typ == hclsyntax.TokenOHeredoc {
+				templates = append(templates, 0)
+			}
 			depth++
-			ops = append(ops, 0)
+			levels = append(levels, level{newlineEnds: tok.typ == hclsyntax.TokenOBrace})
 			if tok.typ == hclsyntax.TokenTemplateControl && following.typ == hclsyntax.TokenIdent {
 				switch string(src[following.start:following.end]) {
 				case "if", "for":
 					controls = append(controls, true)
 					depth++ // the directive's body is one level deeper
-					ops = append(ops, 0)
+					levels = append(levels, level{})
 				case "endif", "endfor":
 					if len(controls) > 0 {
 						controls = controls[:len(controls)-1]
 						depth--
-						ops = ops[:len(ops)-1]
+						levels = levels[:len(levels)-1]
 					}
 				}
 			}
@@ -190,18 +264,22 @@ func scanTokens(src []byte, next func() scanTok, planner *piecePlanner) (sc scan
 			hclsyntax.TokenCHeredoc, hclsyntax.TokenTemplateSeqEnd:
 			if depth > 0 {
 				depth--
-				ops = ops[:len(ops)-1]
+				levels = levels[:len(levels)-1]
 			}
-		case hclsyntax.TokenNewline, hclsyntax.TokenComma:
-			ops[len(ops)-1] = 0
+			if (tok.typ == hclsyntax.TokenCQuote || tok.typ == hclsyntax.TokenCHeredoc) && len(templates) > 0 {
+				templates = templates[:len(templates)-1]
+			}
+		case hclsyntax.TokenNewline:
+			if l := &levels[len(levels)-1]; l.newlineEnds {
+				l.ops = 0
+			}
+		case hclsyntax.TokenComma:
+			levels[len(levels)-1].ops = 0
 		case hclsyntax.TokenStar, hclsyntax.TokenSlash, hclsyntax.TokenPlus, hclsyntax.TokenMinus, hclsyntax.TokenPercent,
 			hclsyntax.TokenEqualOp, hclsyntax.TokenNotEqual, hclsyntax.TokenLessThan, hclsyntax.TokenLessThanEq,
 			hclsyntax.TokenGreaterThan, hclsyntax.TokenGreaterThanEq, hclsyntax.TokenAnd, hclsyntax.TokenOr, hclsyntax.TokenQuestion:
-			if !isUnary {
-				ops[len(ops)-1]++
-				if ops[len(ops)-1] > MaxExpressionOperators {
-					return scanned{}, tok, errTooLong
-				}
+			if !isUnary && !countOp() {
+				return scanned{}, tok, errTooLong
 			}
 		}
 		if depth+unary > MaxNestingDepth {

@@ -9,23 +9,34 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
-// refCheckSource is the input-limit check as it was before the tokenizer: on
-// hclsyntax's tokens. The tests compare checkSource with it.
+// refCheckSource is the input-limit check on hclsyntax's tokens, as it was before
+// the tokenizer (and the limits added since). The tests compare checkSource with it.
+// It lexes the whole file with hclsyntax: quadratic on unclosed comments, so only
+// for small inputs.
 func refCheckSource(filename string, src []byte) hcl.Diagnostics {
 	if len(src) > MaxConfigBytes {
 		return hcl.Diagnostics{tooLargeDiag(filename, src)}
 	}
 	toks, _ := hclsyntax.LexConfig(src, filename, hcl.InitialPos)
+	for i := 0; i+1 < len(toks); i++ {
+		if toks[i].Type == hclsyntax.TokenSlash && toks[i+1].Type == hclsyntax.TokenStar && toks[i+1].Range.Start.Byte == toks[i].Range.End.Byte {
+			return hcl.Diagnostics{unclosedCommentDiag(filename, src, toks[i].Range.Start.Byte)}
+		}
+	}
 	return refCheckNestingTokens(toks)
 }
 
 // refCheckNestingTokens is the reference nesting check on a file's tokens.
 func refCheckNestingTokens(toks hclsyntax.Tokens) hcl.Diagnostics {
 	depth := 0
-	unary := 0           // consecutive unary operators just before the current token
-	ops := []int{0}      // operators chained so far, per open level: len(ops) == depth+1 always
-	var controls []bool  // per open template directive: %{ if|for } opened a body
-	prevOperand := false // the previous token ends an operand (so "-" is binary)
+	unary := 0                  // consecutive unary operators just before the current token
+	ops := []int{0}             // operators chained so far, per open level: len(ops) == depth+1 always
+	newlineEnds := []bool{true} // per open level: a newline ends an expression there
+	var controls []bool         // per open template directive: %{ if|for } opened a body
+	var templates []int         // parts of each open string and heredoc
+	prevOperand := false        // the previous token ends an operand (so "-" is binary)
+	push := func(nl bool) { ops = append(ops, 0); newlineEnds = append(newlineEnds, nl) }
+	pop := func() { ops = ops[:len(ops)-1]; newlineEnds = newlineEnds[:len(newlineEnds)-1] }
 	for i := 0; i < len(toks); i++ {
 		tok := toks[i]
 		over := func(summary, detail string, args ...any) hcl.Diagnostics {
@@ -38,22 +49,43 @@ func refCheckNestingTokens(toks hclsyntax.Tokens) hcl.Diagnostics {
 		} else {
 			unary = 0
 		}
+		tooLong := func() hcl.Diagnostics {
+			return over("Expression too long",
+				"This expression chains more than %d operators, the limit on one expression; split it up.", MaxExpressionOperators)
+		}
+		switch tok.Type {
+		case hclsyntax.TokenQuotedLit, hclsyntax.TokenStringLit, hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl:
+			if n := len(templates); n > 0 {
+				if templates[n-1]++; templates[n-1] > MaxTemplateParts {
+					return over("String too long",
+						"This string or heredoc has more than %d parts (lines of a heredoc, interpolations, directives and the text between them), the limit on one string; the file was not parsed. Split it into several strings.", MaxTemplateParts)
+				}
+			}
+		}
 		switch tok.Type {
 		case hclsyntax.TokenOBrace, hclsyntax.TokenOBrack, hclsyntax.TokenOParen, hclsyntax.TokenOQuote,
 			hclsyntax.TokenOHeredoc, hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl:
+			if tok.Type == hclsyntax.TokenOBrack && i+1 < len(toks) && toks[i+1].Type == hclsyntax.TokenStar {
+				if ops[len(ops)-1]++; ops[len(ops)-1] > MaxExpressionOperators {
+					return tooLong()
+				}
+			}
+			if tok.Type == hclsyntax.TokenOQuote || tok.Type == hclsyntax.TokenOHeredoc {
+				templates = append(templates, 0)
+			}
 			depth++
-			ops = append(ops, 0)
+			push(tok.Type == hclsyntax.TokenOBrace)
 			if tok.Type == hclsyntax.TokenTemplateControl && i+1 < len(toks) && toks[i+1].Type == hclsyntax.TokenIdent {
 				switch string(toks[i+1].Bytes) {
 				case "if", "for":
 					controls = append(controls, true)
 					depth++ // the directive's body is one level deeper
-					ops = append(ops, 0)
+					push(false)
 				case "endif", "endfor":
 					if len(controls) > 0 {
 						controls = controls[:len(controls)-1]
 						depth--
-						ops = ops[:len(ops)-1]
+						pop()
 					}
 				}
 			}
@@ -61,9 +93,16 @@ func refCheckNestingTokens(toks hclsyntax.Tokens) hcl.Diagnostics {
 			hclsyntax.TokenCHeredoc, hclsyntax.TokenTemplateSeqEnd:
 			if depth > 0 {
 				depth--
-				ops = ops[:len(ops)-1]
+				pop()
 			}
-		case hclsyntax.TokenNewline, hclsyntax.TokenComma:
+			if (tok.Type == hclsyntax.TokenCQuote || tok.Type == hclsyntax.TokenCHeredoc) && len(templates) > 0 {
+				templates = templates[:len(templates)-1]
+			}
+		case hclsyntax.TokenNewline:
+			if newlineEnds[len(newlineEnds)-1] {
+				ops[len(ops)-1] = 0
+			}
+		case hclsyntax.TokenComma:
 			ops[len(ops)-1] = 0
 		case hclsyntax.TokenStar, hclsyntax.TokenSlash, hclsyntax.TokenPlus, hclsyntax.TokenMinus, hclsyntax.TokenPercent,
 			hclsyntax.TokenEqualOp, hclsyntax.TokenNotEqual, hclsyntax.TokenLessThan, hclsyntax.TokenLessThanEq,
@@ -71,8 +110,7 @@ func refCheckNestingTokens(toks hclsyntax.Tokens) hcl.Diagnostics {
 			if !isUnary {
 				ops[len(ops)-1]++
 				if ops[len(ops)-1] > MaxExpressionOperators {
-					return over("Expression too long",
-						"This expression chains more than %d operators, the limit on one expression; split it up.", MaxExpressionOperators)
+					return tooLong()
 				}
 			}
 		}
@@ -117,6 +155,16 @@ func TestLimitsMatchReference(t *testing.T) {
 		"x = é" + strings.Repeat("(", 200), // beyond ASCII: lexed by hclsyntax
 		"# é\nx = " + strings.Repeat("[", 200),
 		"x = \"é\"\ny = " + strings.Repeat("{", 200),
+		"x = a" + strings.Repeat("[*]", 1200),
+		"x = (1" + strings.Repeat("\n+ 1", 1200) + ")",
+		"x = {\n" + strings.Repeat("a = 1 + 1\n", 1200) + "}",
+		"x = \"" + strings.Repeat("$", 1200) + "\"",
+		"x = <<EOT\n" + strings.Repeat("a\n", 1200) + "EOT\n",
+		"x = <<EOT\n" + strings.Repeat("$${\n", 1200) + "EOT\n",
+		"x = \"" + strings.Repeat("%%{~", 1200) + "\"",
+		"x = \"" + strings.Repeat("${a}", 600) + "\"",
+		"x = <<EOT\n" + strings.Repeat("%{ if a }b%{ endif }", 400) + "\nEOT\n",
+		"x = [/*a, /*a]\n", "é = 1 /*", "é = \"/*\"\n",
 	}
 	for _, src := range srcs {
 		if d := limitsDiff([]byte(src)); d != "" {
@@ -131,6 +179,7 @@ func FuzzLimitsMatchReference(f *testing.F) {
 	f.Add([]byte("x = " + strings.Repeat("(", 101) + "1" + strings.Repeat(")", 101)))
 	f.Add([]byte("x = <<EOT\n%{ if a }${b}%{ endif }\nEOT\n"))
 	f.Add([]byte("x = 1 + 2 - -3 * !a\n"))
+	f.Add([]byte("x = a[*][*].b\ny = (1\n+ 2)\nz = \"$$${a}%\"\n/*"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		if d := limitsDiff(src); d != "" {
 			t.Fatalf("%q: %s", src, d)

@@ -142,3 +142,68 @@ func TestConfigSizeLimit(t *testing.T) {
 		t.Errorf("a file of exactly MaxConfigBytes is refused: %v", diags)
 	}
 }
+
+// limitSized repeats unit after prefix up to MaxConfigBytes (a file at the limit).
+func limitSized(prefix, unit string) []byte {
+	return []byte(prefix + strings.Repeat(unit, (MaxConfigBytes-len(prefix))/len(unit)))
+}
+
+// TestHostileInput: files at the size limit of shapes that hclsyntax reads in time
+// quadratic in their size (minutes) or that overflow the stack are refused before
+// parsing, with a diagnostic at the construct. A hang shows as the test's timeout.
+func TestHostileInput(t *testing.T) {
+	tests := []struct {
+		name      string
+		src       []byte
+		summary   string
+		line, col int
+	}{
+		{"unclosed comments", limitSized("", "/*,"), "Unterminated comment", 1, 1},
+		{"unclosed comments in a list", limitSized("x = [", "/*a, "), "Unterminated comment", 1, 6},
+		{"unclosed comments after a name beyond ASCII", limitSized("é = 1\n", "/*,"), "Unterminated comment", 2, 1},
+		{"unclosed comments between strings", limitSized("", `"/*`), "Unterminated comment", 1, 5},
+		{"a comment closed, then unclosed ones", limitSized("/* a */ x = 1\n", "/*,"), "Unterminated comment", 2, 1},
+		{"unclosed comments after a nesting error", limitSized("x = "+strings.Repeat("(", 200), "/*,"), "Unterminated comment", 1, 205},
+		{"an unclosed heredoc of short lines", limitSized("x = <<EOT\n", "line\n"), "String too long", 1002, 1},
+		{"heredoc openers in a heredoc", limitSized("", "x = <<EOT\n"), "String too long", 1002, 1},
+		{"a string of dollar signs", limitSized(`x = "`, "$"), "String too long", 1, 5 + 1001},
+		{"a string of escaped interpolations", limitSized(`x = "`, "$${"), "String too long", 1, 5 + 3*1000 + 1},
+		{"a heredoc of interpolations", limitSized("x = <<-EOT\n", "  a ${b}\n"), "String too long", 335, 5},
+		{"a chain of full splats", limitSized("x = a", "[*]"), "Expression too long", 1, 6 + 3*1000},
+		{"operators on new lines in parentheses", limitSized("variable \"v\" {\n  default = (1", "\n+1"), "Expression too long", 1003, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			check := func(what string, diags hcl.Diagnostics) {
+				t.Helper()
+				d := onlyError(t, diags)
+				if d.Summary != tt.summary || d.Subject.Filename != "hostile.hcl" || d.Subject.Start.Line != tt.line || d.Subject.Start.Column != tt.col {
+					t.Errorf("%s: got %q at %s:%d:%d, want %q at %d:%d", what, d.Summary, d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column, tt.summary, tt.line, tt.col)
+				}
+			}
+			_, diags := LoadSource("hostile.hcl", tt.src, Options{})
+			check("LoadSource", diags)
+			_, diags = Format(tt.src, "hostile.hcl")
+			check("Format", diags)
+		})
+	}
+}
+
+// TestHostileInputWithinLimits: the limits leave alone what reads in time: a "/*"
+// inside strings and heredocs, comments closed later, and strings of up to
+// MaxTemplateParts parts.
+func TestHostileInputWithinLimits(t *testing.T) {
+	for _, src := range []string{
+		"x = \"/*\"\ny = <<EOT\n/*\nEOT\nz = \"${\"/*\"}\" # /*\n// /*\n",
+		"/* a /* b */ x = 1\n/**/\n",
+		"x = <<EOT\n" + strings.Repeat("a\n", MaxTemplateParts) + "EOT\n",
+		"x = \"" + strings.Repeat("$", MaxTemplateParts) + "\"\n",
+		"x = \"" + strings.Repeat("${a}", MaxTemplateParts) + "\"\n",
+		"x = [\n" + strings.Repeat("  a[*].b,\n", 2*MaxExpressionOperators) + "]\n",
+		"x = {\n" + strings.Repeat("  a = 1 + 1\n", 2*MaxExpressionOperators) + "}\n",
+	} {
+		if diags := checkSource("ok.hcl", []byte(src)); diags.HasErrors() {
+			t.Errorf("%.60q…: %v", src, diags)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package schema
 import (
 	"bytes"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
@@ -17,10 +18,11 @@ import (
 // What the checks rely on is exact: where strings, heredocs, comments and template
 // sequences begin and end, every bracket, operator, identifier and number, and
 // where hclsyntax gives up on the rest of the file (one TokenInvalid to the end).
-// Literal text inside strings and heredocs may be cut into tokens at other places
-// than hclsyntax cuts it (one token type either way). TestTokenizerMatchesLexer,
-// FuzzTokenizerMatchesLexer and TestTokenizerExhaustive compare the two token
-// streams with adjacent literal tokens joined.
+// TestTokenizerMatchesLexer, FuzzTokenizerMatchesLexer and TestTokenizerExhaustive
+// compare the two token streams with adjacent literal tokens joined; literal text
+// is also cut where hclsyntax cuts it (the count of a string's parts, MaxTemplateParts,
+// relies on that), which the same tests found unjoined (exhaustive to 4 symbols,
+// two minutes of fuzzing).
 //
 // Identifiers beyond ASCII are left to hclsyntax (see unsure). The zero value is not
 // usable: use newTokenizer.
@@ -37,14 +39,20 @@ type tokenizer struct {
 	// pending is a token scanned ahead: the newline after a heredoc's end marker.
 	pending    scanTok
 	hasPending bool
-	broken     bool // no token matched: the rest was one invalid token
+	ahead      []scanTok // tokens lexAt took from its window after the one it returned
+	broken     bool      // no token matched: the rest was one invalid token
 	// unsure is set when the tokenizer met a byte beyond ASCII where hclsyntax
 	// would read an identifier or an invalid character (outside strings, heredocs
 	// and comments): it then stops (next returns TokenEOF), and the caller must lex
 	// the file with hclsyntax instead.
 	unsure bool
-	// noCommentEnd is set once a "/*" found no "*/" after it.
+	// lenient reads on where unsure would stop: hclsyntax lexes the token there
+	// alone (see lexAt), so the tokens stay hclsyntax's, at a cost per token.
+	lenient bool
+	// noCommentEnd is set once a "/*" found no "*/" after it; openComment is
+	// that "/*"'s offset (-1 before).
 	noCommentEnd bool
+	openComment  int
 }
 
 // scanTok is one token: its type and byte offsets in the source.
@@ -69,7 +77,7 @@ type heredocState struct {
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 func newTokenizer(src []byte) *tokenizer {
-	t := &tokenizer{src: src, modes: make([]scanMode, 1, 8)}
+	t := &tokenizer{src: src, modes: make([]scanMode, 1, 8), openComment: -1}
 	if bytes.HasPrefix(src, utf8BOM) {
 		t.p = len(utf8BOM) // hclsyntax strips a leading byte order mark
 	}
@@ -81,6 +89,12 @@ func (t *tokenizer) next() scanTok {
 	if t.hasPending {
 		t.hasPending = false
 		return t.pending
+	}
+	if len(t.ahead) > 0 {
+		tok := t.ahead[0]
+		t.ahead = t.ahead[1:]
+		t.p = tok.end
+		return tok
 	}
 	if t.broken || t.unsure || t.p >= len(t.src) {
 		return scanTok{hclsyntax.TokenEOF, len(t.src), len(t.src)}
@@ -256,6 +270,7 @@ func (t *tokenizer) scanMain() scanTok {
 				return t.tok(hclsyntax.TokenComment, p, p+2+end+2)
 			}
 			t.noCommentEnd = true // nor after any later "/*": the scan stays linear
+			t.openComment = p
 		}
 		return t.tok(hclsyntax.TokenSlash, p, p+1) // unclosed: "/", then "*", …
 	case c == '\n':
@@ -294,7 +309,7 @@ func (t *tokenizer) scanMain() scanTok {
 				i++
 			}
 			if e := t.identEnd(i); t.unsure {
-				return scanTok{hclsyntax.TokenEOF, len(s), len(s)}
+				return t.lexAt(p)
 			} else if e > i {
 				nl := e
 				if nl < len(s) && s[nl] == '\r' {
@@ -347,11 +362,92 @@ func (t *tokenizer) scanMain() scanTok {
 		return t.tok(hclsyntax.TokenType(c), p, p+1)
 	}
 	if e := t.identEnd(p); t.unsure {
-		return scanTok{hclsyntax.TokenEOF, len(s), len(s)}
+		return t.lexAt(p)
 	} else if e > p {
 		return t.tok(hclsyntax.TokenIdent, p, e)
 	}
 	return t.tok(hclsyntax.TokenInvalid, p, p+1) // an ASCII byte no token starts with
+}
+
+// lexAt is where the tokenizer is unsure at p, in expressions: an identifier, an
+// invalid character or a heredoc opener with bytes beyond ASCII. hclsyntax's Unicode
+// tables decide it (they also take some invalid UTF-8, such as "\xde/", into an
+// identifier). Not lenient, the tokenizer stops (TokenEOF); lenient, it lexes a
+// window of the source from p with hclsyntax and takes its first token: when that
+// ends at least 4 bytes (one character, the longest lookahead of a token but a
+// heredoc opener's, which the window covers to its line end) before the window
+// does, a longer window would give the same token; else the window doubles. The
+// tokens after it in the window that change no lexer state are kept (ahead), so a
+// file of such tokens is lexed about once.
+func (t *tokenizer) lexAt(p int) scanTok {
+	s := t.src
+	if !t.lenient {
+		return scanTok{hclsyntax.TokenEOF, len(s), len(s)}
+	}
+	t.unsure = false
+	if bytes.HasPrefix(s[p:], utf8BOM) {
+		return t.tok(hclsyntax.TokenInvalid, p, p+len(utf8BOM)) // hclsyntax would strip it from the window
+	}
+	w := 64
+	if s[p] == '<' {
+		if nl := bytes.IndexByte(s[p:], '\n'); nl >= 0 {
+			w = max(w, nl+1+4)
+		} else {
+			w = len(s) - p
+		}
+	}
+	for ; ; w *= 2 {
+		end := min(p+w, len(s))
+		toks, _ := hclsyntax.LexConfig(s[p:end], "", hcl.InitialPos)
+		within := func(tk hclsyntax.Token) bool { return tk.Range.End.Byte+4 <= end-p || end == len(s) }
+		first := toks[0]
+		if !within(first) {
+			continue
+		}
+		if first.Type == hclsyntax.TokenOHeredoc {
+			marker := bytes.TrimRight(first.Bytes, "\r\n")
+			marker = bytes.TrimPrefix(bytes.TrimPrefix(marker, []byte("<<")), []byte("-"))
+			t.heredocs = append(t.heredocs, heredocState{marker: marker, startOfLine: true})
+			t.push(modeHeredoc)
+		} else {
+			for _, tk := range toks[1:] {
+				if !within(tk) || !stateless(tk.Type) {
+					break
+				}
+				t.ahead = append(t.ahead, scanTok{tk.Type, p + tk.Range.Start.Byte, p + tk.Range.End.Byte})
+			}
+		}
+		return t.tok(first.Type, p, p+first.Range.End.Byte)
+	}
+}
+
+// stateless reports whether hclsyntax's lexer reads a token of type typ in
+// expressions without changing its state or looking further ahead than the token's
+// next character.
+func stateless(typ hclsyntax.TokenType) bool {
+	switch typ {
+	case hclsyntax.TokenIdent, hclsyntax.TokenInvalid, hclsyntax.TokenBadUTF8, hclsyntax.TokenNumberLit,
+		hclsyntax.TokenNewline, hclsyntax.TokenEqual, hclsyntax.TokenComma, hclsyntax.TokenDot,
+		hclsyntax.TokenOParen, hclsyntax.TokenCParen, hclsyntax.TokenOBrack, hclsyntax.TokenCBrack,
+		hclsyntax.TokenColon, hclsyntax.TokenQuestion, hclsyntax.TokenPlus, hclsyntax.TokenMinus,
+		hclsyntax.TokenStar, hclsyntax.TokenBang:
+		return true
+	}
+	return false
+}
+
+// unclosedComment is the offset of the first "/*" outside strings and heredocs with
+// no "*/" after it, or -1: hclsyntax's lexer reads from each such "/*" to the end of
+// the file before it gives up on it as a comment (then "/", "*": a syntax error), so
+// a file of many takes time quadratic in its size to lex (a 60 KB file of "/*,"
+// took 8 s). It reads src with a lenient tokenizer: linearly, and for each token
+// beyond ASCII with hclsyntax.
+func unclosedComment(src []byte) int {
+	t := newTokenizer(src)
+	t.lenient = true
+	for t.next().typ != hclsyntax.TokenEOF {
+	}
+	return t.openComment
 }
 
 // closeBrace is "}" or "~}": the end of a template sequence when it matches the one
@@ -382,6 +478,9 @@ func (t *tokenizer) templateLiteral(i int) int {
 		return i
 	}
 	if s[i+1] == s[i] && i+2 < len(s) && s[i+2] == '{' {
+		if i+3 < len(s) && s[i+3] == '~' {
+			return i + 4 // hclsyntax reads "$${~" as one literal
+		}
 		return i + 3
 	}
 	return i + 1
@@ -467,6 +566,17 @@ func (t *tokenizer) scanHeredoc() scanTok {
 			// a line end follows (e.g. "$\r" in "$\r\r\n", which is then no lone
 			// carriage return).
 			e = p + 2
+		}
+		if e >= p+3 {
+			// An escaped opener ("$${") takes the line end after it, as in hclsyntax.
+			if e < len(s) && s[e] == '\n' {
+				doc.startOfLine = true
+				return t.tok(hclsyntax.TokenStringLit, p, e+1)
+			}
+			if e+1 < len(s) && s[e] == '\r' && s[e+1] == '\n' {
+				doc.startOfLine = true
+				return t.tok(hclsyntax.TokenStringLit, p, e+2)
+			}
 		}
 		doc.startOfLine = false
 		return t.tok(hclsyntax.TokenStringLit, p, e)

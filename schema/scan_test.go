@@ -56,9 +56,30 @@ func tokenizerTokens(src []byte) (toks []scanTok, unsure bool) {
 	return joinLiterals(out), tz.unsure
 }
 
-// tokensDiff describes the first difference between the two token streams of src.
-// It is empty when the tokenizer leaves src to the lexer.
+// lexerUnclosedComment is the offset of the first "/*" that hclsyntax's lexer does
+// not read as a comment (it gives "/" and "*" there), or -1.
+func lexerUnclosedComment(src []byte) int {
+	toks, _ := hclsyntax.LexConfig(src, "x.hcl", hcl.InitialPos)
+	for i := 0; i+1 < len(toks); i++ {
+		if toks[i].Type == hclsyntax.TokenSlash && toks[i+1].Type == hclsyntax.TokenStar && toks[i+1].Range.Start.Byte == toks[i].Range.End.Byte {
+			return toks[i].Range.Start.Byte
+		}
+	}
+	return -1
+}
+
+// tokensDiff describes the first difference between the two token streams of src,
+// or between unclosedComment and hclsyntax's lexer (which also must refuse a file
+// with an unclosed comment). The token streams are not compared when the tokenizer
+// leaves src to the lexer.
 func tokensDiff(src []byte) string {
+	if got, want := unclosedComment(src), lexerUnclosedComment(src); got != want {
+		return fmt.Sprintf("unclosed comment at %d, hclsyntax's at %d", got, want)
+	} else if want >= 0 {
+		if _, diags := hclsyntax.ParseConfig(src, "x.hcl", hcl.InitialPos); !diags.HasErrors() {
+			return fmt.Sprintf("hclsyntax parses the file with an unclosed comment at %d", want)
+		}
+	}
 	got, unsure := tokenizerTokens(src)
 	if unsure {
 		return ""
@@ -103,6 +124,11 @@ func TestTokenizerMatchesLexer(t *testing.T) {
 		"x = !!!true", "x = - -1", "a {\n}\n", "} } }", "~}", "\"${}~}\"", "\"${ ~} }\"",
 		"\t x\t=\t1", "x = \"\t\"", "\x00", "\x7f", "\xff", "\xc3", "\xc3(", "\xe2\x82", "\xf0\x9f\x92\xa9", "\xf8\x88\x80\x80",
 		"x = \"%{ for a in b }${a}%{ endfor }\"", "%{", "${", "\"%{", "\"${", "<<EOT\n%{for)}\nEOT\n",
+		"/*", "/* a", "a /*", "/*/", "/* */ /*", "x = \"/*\"", "x = \"${ /* }\"", "x = <<EOT\n/*\nEOT\n", "x = <<EOT\n${/*}\nEOT\n",
+		"# /*\n", "// /*\n", "x = 4 /*2", "x = [/*a, /*a]", "/*,/*,/*,", "é /*", "é = \"/*\"", "x = <<é\n/*\né\n/*",
+		"x = <<EOTé\n/*\n", "x = <<\u00a0\n/*\n", "x = <<a\u0301\n/*\na\u0301\n", "x = <<-é\n  /*\n  é\n", "x = <<\xc3\n/*\n",
+		"x = <<a\xff\n/*", "\xef\xbb\xbf/*", "x = \"a\n/*", "x = \"a\\\n/*",
+		"\xde/*0", "\xde\"/*\"", "x\xef\xbb\xbf/*", "x = <<\xde\n/*\n", "é" + strings.Repeat("é", 200) + "\xde/*",
 	}
 	files, _ := filepath.Glob(filepath.Join("testdata", "*", "*.hcl"))
 	more, _ := filepath.Glob(filepath.Join("..", "examples", "*", "*.hcl"))

@@ -47,9 +47,11 @@ func TestFmtWritesThroughSymlinks(t *testing.T) {
 	}
 }
 
-// TestHostileConfigs: a launch.hcl of 100,000 nested parentheses and one of 10 MB
-// each give one diagnostic naming file:line:col and exit 1 (no crash, nothing read
-// from or written to the API), for validate, plan and fmt.
+// TestHostileConfigs: a launch.hcl of 100,000 nested parentheses, one of 10 MB, and
+// ones of 1 MiB that the HCL parser reads in quadratic time (unclosed comments, a
+// heredoc of short lines) each give one diagnostic naming file:line:col and exit 1
+// (no crash or hang, nothing read from or written to the API), for validate, plan
+// and fmt.
 func TestHostileConfigs(t *testing.T) {
 	t.Parallel()
 	w := &workspace{t: t, dir: t.TempDir()}
@@ -57,10 +59,15 @@ func TestHostileConfigs(t *testing.T) {
 	w.write("deep.hcl", deep)
 	big := strings.Repeat("# "+strings.Repeat("x", 97)+"\n", 10<<20/100)
 	w.write("big.hcl", big)
+	comments := "x = [" + strings.Repeat("/*a, ", (1<<20-5)/5)
+	w.write("comments.hcl", comments)
+	w.write("heredoc.hcl", "x = <<EOT\n"+strings.Repeat("line\n", (1<<20-10)/5))
 	env := []string{"CLOUDFLARE_BASE_URL=http://127.0.0.1:1/client/v4", "CLOUDFLARE_API_TOKEN=unused"}
 	for _, tc := range []struct{ file, want string }{
 		{"deep.hcl", "deep.hcl:3:111: error: Nesting too deep"},
 		{"big.hcl", "big.hcl:10486:77: error: Configuration file too large"},
+		{"comments.hcl", "comments.hcl:1:6: error: Unterminated comment"},
+		{"heredoc.hcl", "heredoc.hcl:1002:1: error: String too long"},
 	} {
 		for _, args := range [][]string{{"validate", "--config", tc.file}, {"plan", "--config", tc.file}, {"fmt", tc.file}} {
 			r := runCLI(t, w.dir, env, args...)
@@ -71,6 +78,9 @@ func TestHostileConfigs(t *testing.T) {
 	}
 	if got := w.read("deep.hcl"); got != deep {
 		t.Error("fmt changed the refused file")
+	}
+	if got := w.read("comments.hcl"); got != comments {
+		t.Error("fmt changed the refused file of comments")
 	}
 }
 
