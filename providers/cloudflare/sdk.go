@@ -101,14 +101,7 @@ func (s *sdkAPI) fetchRecords(ctx context.Context, zoneID string) ([]wireRecord,
 		if page > 1 {
 			params.Page = cf.F(float64(page))
 		}
-		var env struct {
-			Result     []wireRecord `json:"result"`
-			ResultInfo *struct {
-				Page       int  `json:"page"`
-				PerPage    int  `json:"per_page"`
-				TotalCount *int `json:"total_count"`
-			} `json:"result_info"`
-		}
+		var env recordsPage
 		// The page is read into a pooled buffer and decoded with json.Unmarshal.
 		// Handed a struct, the SDK reads the body with io.ReadAll and then decodes it
 		// through a json.Decoder, which copies it all into a buffer of its own: for
@@ -472,7 +465,7 @@ func convertErr(op string, err error) error {
 var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // decodeBody reads res's body (an answer the SDK left unread) and decodes its JSON
-// into dst, closing the body.
+// into dst (by dst's own decodeJSON if it has one), closing the body.
 func decodeBody(res *http.Response, dst any) error {
 	defer res.Body.Close()
 	buf := bodyBuffers.Get().(*bytes.Buffer)
@@ -484,8 +477,20 @@ func decodeBody(res *http.Response, dst any) error {
 	if _, err := buf.ReadFrom(res.Body); err != nil {
 		return fmt.Errorf("error reading response body: %w", err)
 	}
-	if err := json.Unmarshal(buf.Bytes(), dst); err != nil {
+	var err error
+	if d, ok := dst.(jsonDecoder); ok {
+		err = d.decodeJSON(buf.Bytes())
+	} else {
+		err = json.Unmarshal(buf.Bytes(), dst)
+	}
+	if err != nil {
 		return fmt.Errorf("error parsing response json: %w", err)
 	}
 	return nil
+}
+
+// jsonDecoder is a destination of decodeBody that decodes its JSON itself (a page of
+// records: recordsPage).
+type jsonDecoder interface {
+	decodeJSON(b []byte) error
 }
