@@ -49,21 +49,22 @@ type pageInfo struct {
 	TotalCount *int `json:"total_count"`
 }
 
-// decodeJSON decodes a page from b, by the fast pass when it can (see above), else by
-// encoding/json (whose error it returns). decodeBody calls it.
-func (p *recordsPage) decodeJSON(b []byte) error {
-	if decodeRecordsPageFast(b, p) {
+// decodeJSON decodes a page from body, by the fast pass when it can (see above), else
+// by encoding/json (whose error it returns). decodeBody calls it. The page's strings
+// may be slices of body.
+func (p *recordsPage) decodeJSON(body string) error {
+	if decodeRecordsPageFast(body, p) {
 		return nil
 	}
 	*p = recordsPage{}
-	return json.Unmarshal(b, p)
+	return json.Unmarshal([]byte(body), p)
 }
 
-// decodeRecordsPageFast decodes b into p by the fast pass; false (p unspecified) when
-// it met something it does not take.
-func decodeRecordsPageFast(b []byte, p *recordsPage) bool {
+// decodeRecordsPageFast decodes body into p by the fast pass; false (p unspecified)
+// when it met something it does not take.
+func decodeRecordsPageFast(body string, p *recordsPage) bool {
 	*p = recordsPage{}
-	d := fastDecoder{s: string(b)}
+	d := fastDecoder{s: body}
 	if !d.page(p) {
 		return false
 	}
@@ -75,9 +76,8 @@ func decodeRecordsPageFast(b []byte, p *recordsPage) bool {
 // limit is 10,000; deeper input goes to it).
 const maxFastDepth = 512
 
-// fastDecoder is the fast pass's position in the body. The body is one string: the
-// decoded strings are slices of it, so a page costs one copy instead of one
-// allocation per string.
+// fastDecoder is the fast pass's position in the body. The decoded strings are
+// slices of the body: a page costs no allocation per string.
 type fastDecoder struct {
 	s string
 	i int

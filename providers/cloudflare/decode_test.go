@@ -22,7 +22,7 @@ func checkPageMatchesJSON(t testing.TB, b []byte) (fast bool) {
 	var want recordsPage
 	wantErr := json.Unmarshal(b, &want)
 	var got recordsPage
-	gotErr := got.decodeJSON(b)
+	gotErr := got.decodeJSON(string(b))
 	if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
 		t.Fatalf("%q: error %v, encoding/json's %v", b, gotErr, wantErr)
 	}
@@ -30,7 +30,7 @@ func checkPageMatchesJSON(t testing.TB, b []byte) (fast bool) {
 		t.Fatalf("%q:\n got %s\nwant %s", b, dumpPage(got), dumpPage(want))
 	}
 	var alone recordsPage
-	fast = decodeRecordsPageFast(b, &alone)
+	fast = decodeRecordsPageFast(string(b), &alone)
 	if fast {
 		if wantErr != nil {
 			t.Fatalf("%q: the fast pass accepts what encoding/json refuses (%v)", b, wantErr)
@@ -216,7 +216,7 @@ func TestRecordsPageFastOnSimulatorAnswers(t *testing.T) {
 		t.Errorf("the fast pass left the simulator's answer to encoding/json:\n%s", body)
 	}
 	var page recordsPage
-	if err := page.decodeJSON(body); err != nil {
+	if err := page.decodeJSON(string(body)); err != nil {
 		t.Fatal(err)
 	}
 	seen := map[string]bool{}
@@ -266,12 +266,13 @@ func benchPage(n int) []byte {
 
 func BenchmarkRecordsPage1000(b *testing.B) {
 	body := benchPage(1000)
+	s := string(body)
 	b.Run("fast", func(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 		b.ReportAllocs()
 		for b.Loop() {
 			var p recordsPage
-			if err := p.decodeJSON(body); err != nil || len(p.Result) != 1000 {
+			if err := p.decodeJSON(s); err != nil || len(p.Result) != 1000 {
 				b.Fatal(err)
 			}
 		}
