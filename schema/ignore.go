@@ -143,7 +143,8 @@ func (l *loader) checkIgnoredSets(zs *zoneState) {
 			}
 			for _, v := range d.rec.Values {
 				if r.Covers(rel, d.rec.Type, v) {
-					l.errorf(d.valueRanges[v], "Record value both declared and ignored",
+					rng, _ := d.valueRanges.get(v)
+					l.errorf(rng, "Record value both declared and ignored",
 						"The ignore entry %s (at %s) covers this value of %s %s, so launchready could never manage it. Narrow the entry's value pattern, or remove the value.",
 						r, rangeString(zs.ignoreRanges[i]), d.rec.Name, d.rec.Type)
 				}

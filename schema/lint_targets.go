@@ -30,7 +30,7 @@ func (l *loader) lintTargetsWithoutAddress() {
 					continue
 				}
 				rng := d.nameRange
-				if r, ok := d.valueRanges[v]; ok {
+				if r, ok := d.valueRanges.get(v); ok {
 					rng = r
 				}
 				what := "Mail"

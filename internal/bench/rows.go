@@ -28,6 +28,7 @@ type row struct {
 	MaxRequests int // target; -1: none
 	Wall        time.Duration
 	MaxWall     time.Duration // target; 0: none
+	CPU         time.Duration // the process's CPU time during the row (the simulator's included)
 	PeakHeap    uint64        // bytes, sampled every 5 ms
 	Alloc       uint64        // bytes allocated during the row
 	MaxAlloc    uint64        // target; 0: none
@@ -99,7 +100,7 @@ func (w *world) writeConfig(src string) error {
 
 // measured runs f with the simulator's latency on, counting requests and sampling
 // the heap.
-func (w *world) measured(f func() error) (int, time.Duration, uint64, uint64, map[string]int, error) {
+func (w *world) measured(f func() error) (int, sampled, map[string]int, error) {
 	w.srv.ClearFaults()
 	if w.latency > 0 {
 		w.srv.InjectFault(sim.Fault{Latency: w.latency})
@@ -107,18 +108,25 @@ func (w *world) measured(f func() error) (int, time.Duration, uint64, uint64, ma
 	w.srv.ResetStats()
 	defer w.srv.ClearFaults()
 	stopProfile := startProfile()
-	wall, peak, alloc, err := sample(f)
+	m, err := sample(f)
 	stopProfile()
 	st := w.srv.Stats()
 	n := 0
 	for _, c := range st {
 		n += c
 	}
-	return n, wall, peak, alloc, st, err
+	return n, m, st, err
 }
 
-// sample runs f, measuring wall time, the peak heap in use and bytes allocated.
-func sample(f func() error) (time.Duration, uint64, uint64, error) {
+// sampled is what sample measured.
+type sampled struct {
+	wall, cpu   time.Duration
+	peak, alloc uint64
+}
+
+// sample runs f, measuring wall time, the process's CPU time, the peak heap in use
+// and bytes allocated.
+func sample(f func() error) (sampled, error) {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
@@ -145,16 +153,16 @@ func sample(f func() error) (time.Duration, uint64, uint64, error) {
 			}
 		}
 	}()
-	start := time.Now()
+	start, cpu := time.Now(), processCPU()
 	err := f()
-	wall := time.Since(start)
+	wall, cpu := time.Since(start), processCPU()-cpu
 	close(stop)
 	wg.Wait()
 	runtime.ReadMemStats(&ms)
 	if ms.HeapAlloc > peak.Load() {
 		peak.Store(ms.HeapAlloc)
 	}
-	return wall, peak.Load(), ms.TotalAlloc - before, err
+	return sampled{wall: wall, cpu: cpu, peak: peak.Load(), alloc: ms.TotalAlloc - before}, err
 }
 
 // recordsConfig declares n A records in each zone.
@@ -210,8 +218,8 @@ func rowPlan(latency time.Duration, zones int, maxReq int, maxWall time.Duration
 	if err := w.mustRun(0, "apply", "--auto-approve", "--no-verify"); err != nil {
 		return row{}, err
 	}
-	n, wall, peak, alloc, st, err := w.measured(func() error { return w.mustRun(0, "plan", "--detailed-exitcode", "--no-email-check") })
-	r := row{Name: fmt.Sprintf("plan %d zone(s) × 1,000 records, records only", zones), Requests: n, MaxRequests: maxReq, Wall: wall, MaxWall: maxWall, PeakHeap: peak, Alloc: alloc, Stats: st}
+	n, m, st, err := w.measured(func() error { return w.mustRun(0, "plan", "--detailed-exitcode", "--no-email-check") })
+	r := row{Name: fmt.Sprintf("plan %d zone(s) × 1,000 records, records only", zones), Requests: n, MaxRequests: maxReq, Wall: m.wall, MaxWall: maxWall, CPU: m.cpu, PeakHeap: m.peak, Alloc: m.alloc, Stats: st}
 	return r, err
 }
 
@@ -225,8 +233,8 @@ func rowCreate(latency time.Duration) (row, error) {
 	if err := w.writeConfig(recordsConfig([]string{"example.com"}, 1000, nil, nil)); err != nil {
 		return row{}, err
 	}
-	n, wall, peak, alloc, st, err := w.measured(func() error { return w.mustRun(0, "apply", "--auto-approve", "--no-verify") })
-	return row{Name: "create 1,000 records (Free zone, 200 per batch)", Requests: n, MaxRequests: 7, Wall: wall, PeakHeap: peak, Alloc: alloc, Stats: st,
+	n, m, st, err := w.measured(func() error { return w.mustRun(0, "apply", "--auto-approve", "--no-verify") })
+	return row{Name: "create 1,000 records (Free zone, 200 per batch)", Requests: n, MaxRequests: 7, Wall: m.wall, CPU: m.cpu, PeakHeap: m.peak, Alloc: m.alloc, Stats: st,
 		Note: "8 is the floor with any apply lock (issue 11): the 1,000 creates fill 5 batches of 200, the lock's writes need a sixth (997 records: 7)"}, err
 }
 
@@ -255,14 +263,14 @@ func rowMixed(latency time.Duration) (row, error) {
 	if err := w.writeConfig(next); err != nil {
 		return row{}, err
 	}
-	planN, _, _, _, _, err := w.measured(func() error { return w.mustRun(2, "plan", "--detailed-exitcode", "--no-email-check") })
+	planN, _, _, err := w.measured(func() error { return w.mustRun(2, "plan", "--detailed-exitcode", "--no-email-check") })
 	if err != nil {
 		return row{}, err
 	}
-	n, wall, peak, alloc, st, err := w.measured(func() error {
+	n, m, st, err := w.measured(func() error {
 		return w.mustRun(0, "apply", "--auto-approve", "--no-verify", "--allow-mass-changes")
 	})
-	return row{Name: "apply 31 mixed changes, --no-verify (requests beyond plan's reads)", Requests: n - planN, MaxRequests: 3, Wall: wall, PeakHeap: peak, Alloc: alloc, Stats: st,
+	return row{Name: "apply 31 mixed changes, --no-verify (requests beyond plan's reads)", Requests: n - planN, MaxRequests: 3, Wall: m.wall, CPU: m.cpu, PeakHeap: m.peak, Alloc: m.alloc, Stats: st,
 		Note: fmt.Sprintf("apply %d requests, plan %d", n, planN)}, err
 }
 
@@ -292,7 +300,7 @@ func rowCompute() (row, error) {
 	}
 	live := map[string]*model.LiveZone{"example.com": lz}
 	var again *plan.Plan
-	wall, peak, alloc, err := sample(func() error {
+	m, err := sample(func() error {
 		var err error
 		again, err = plan.Compute(cfg, live)
 		return err
@@ -300,7 +308,7 @@ func rowCompute() (row, error) {
 	if err == nil && again.HasChanges() {
 		err = fmt.Errorf("an in-sync zone planned changes")
 	}
-	return row{Name: "Compute of 100,000 in-sync records (CPU)", Requests: -1, MaxRequests: -1, Wall: wall, MaxWall: 500 * time.Millisecond, PeakHeap: peak, Alloc: alloc, MaxAlloc: 150 << 20}, err
+	return row{Name: "Compute of 100,000 in-sync records (CPU)", Requests: -1, MaxRequests: -1, Wall: m.wall, MaxWall: 500 * time.Millisecond, CPU: m.cpu, PeakHeap: m.peak, Alloc: m.alloc, MaxAlloc: 150 << 20}, err
 }
 
 // rowBigFile measures loading a 10 MB launch.hcl (refused over the size limit).
@@ -323,7 +331,7 @@ func rowBigFile() (row, error) {
 	io.WriteString(f, "}\n")
 	f.Close()
 	var msg string
-	wall, peak, alloc, err := sample(func() error {
+	m, err := sample(func() error {
 		_, diags := schema.LoadFile(p, schema.Options{})
 		if !diags.HasErrors() {
 			return fmt.Errorf("a 10 MB launch.hcl was accepted")
@@ -331,5 +339,5 @@ func rowBigFile() (row, error) {
 		msg = schema.DiagnosticString(diags[0])
 		return nil
 	})
-	return row{Name: "a 10 MB launch.hcl", Requests: -1, MaxRequests: -1, Wall: wall, MaxWall: 2 * time.Second, PeakHeap: peak, Alloc: alloc, Note: msg}, err
+	return row{Name: "a 10 MB launch.hcl", Requests: -1, MaxRequests: -1, Wall: m.wall, MaxWall: 2 * time.Second, CPU: m.cpu, PeakHeap: m.peak, Alloc: m.alloc, Note: msg}, err
 }

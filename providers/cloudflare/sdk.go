@@ -1,13 +1,14 @@
 package cloudflare
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -149,14 +150,7 @@ func (s *sdkAPI) readPages(ctx context.Context, zoneID, name string, firstOnly b
 		if page > 1 {
 			params.Page = cf.F(float64(page))
 		}
-		var env struct {
-			Result     []wireRecord `json:"result"`
-			ResultInfo *struct {
-				Page       int  `json:"page"`
-				PerPage    int  `json:"per_page"`
-				TotalCount *int `json:"total_count"`
-			} `json:"result_info"`
-		}
+		var env recordsPage
 		// The page is read into a pooled buffer and decoded with json.Unmarshal.
 		// Handed a struct, the SDK reads the body with io.ReadAll and then decodes it
 		// through a json.Decoder, which copies it all into a buffer of its own: for
@@ -521,24 +515,65 @@ func convertErr(op string, err error) error {
 	return ae
 }
 
-// bodyBuffers are the buffers decodeBody reads answers into.
-var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// bodyChunkSize is the size of the pieces decodeBody reads an answer in.
+const bodyChunkSize = 64 << 10
+
+// bodyChunks are decodeBody's pieces, reused across answers.
+var bodyChunks = sync.Pool{New: func() any { return new([bodyChunkSize]byte) }}
 
 // decodeBody reads res's body (an answer the SDK left unread) and decodes its JSON
-// into dst, closing the body.
+// into dst (by dst's own decodeJSON if it has one), closing the body.
+//
+// The body is read in pooled pieces and then copied once into a string of its exact
+// size, which a decodeJSON keeps (the strings it decodes are slices of it): reading
+// into one growing buffer allocated twice the body and copied it as often, then once
+// more into the string, for 1,000 records ~1.4 MB where 0.4 MB is needed.
 func decodeBody(res *http.Response, dst any) error {
 	defer res.Body.Close()
-	buf := bodyBuffers.Get().(*bytes.Buffer)
-	defer bodyBuffers.Put(buf)
-	buf.Reset()
-	if n := res.ContentLength; n > 0 && n < 1<<30 {
-		buf.Grow(int(n) + bytes.MinRead)
+	var chunks []*[bodyChunkSize]byte
+	defer func() {
+		for _, c := range chunks {
+			bodyChunks.Put(c)
+		}
+	}()
+	n, last := 0, 0 // bytes read in all, and in the last piece
+	for {
+		if len(chunks) == 0 || last == bodyChunkSize {
+			chunks = append(chunks, bodyChunks.Get().(*[bodyChunkSize]byte))
+			last = 0
+		}
+		m, err := res.Body.Read(chunks[len(chunks)-1][last:])
+		n, last = n+m, last+m
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("error reading response body: %w", err)
+		}
 	}
-	if _, err := buf.ReadFrom(res.Body); err != nil {
-		return fmt.Errorf("error reading response body: %w", err)
+	var b strings.Builder
+	b.Grow(n)
+	for i, c := range chunks {
+		if i == len(chunks)-1 {
+			b.Write(c[:last])
+		} else {
+			b.Write(c[:])
+		}
 	}
-	if err := json.Unmarshal(buf.Bytes(), dst); err != nil {
+	var err error
+	if d, ok := dst.(jsonDecoder); ok {
+		err = d.decodeJSON(b.String())
+	} else {
+		err = json.Unmarshal([]byte(b.String()), dst)
+	}
+	if err != nil {
 		return fmt.Errorf("error parsing response json: %w", err)
 	}
 	return nil
+}
+
+// jsonDecoder is a destination of decodeBody that decodes its JSON itself (a page of
+// records: recordsPage).
+type jsonDecoder interface {
+	decodeJSON(body string) error
 }

@@ -209,10 +209,14 @@ func (s *Server) listRecords(w http.ResponseWriter, r *http.Request, q url.Value
 	}
 	keep := combine(filters, match == "any")
 
+	// The page is taken under the lock and encoded after it, so that listings run
+	// side by side as Cloudflare's do (a 1,000-record page takes milliseconds to
+	// encode). The wire records share nothing a write changes in place: a write
+	// replaces a record, its tags and data.
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	z, e := s.zoneFromPath(r)
 	if e != nil {
+		s.mu.Unlock()
 		writeError(w, e)
 		return
 	}
@@ -224,7 +228,9 @@ func (s *Server) listRecords(w http.ResponseWriter, r *http.Request, q url.Value
 	}
 	sortRecords(rs, order, direction == "desc")
 	lo, hi, info := paginate(len(rs), page, perPage)
-	writeResult(w, z.wireAll(rs[lo:hi]), info)
+	result := z.wireAll(rs[lo:hi])
+	s.mu.Unlock()
+	writeResult(w, result, info)
 }
 
 // sortRecords orders by the requested key, then name, type, content and id so that

@@ -2,11 +2,13 @@ package sim_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cloudflare/cloudflare-go/v7"
@@ -519,4 +521,56 @@ func TestPerNameRules(t *testing.T) {
 	// Several A records on one name are a round robin.
 	e.post(map[string]any{"type": "A", "name": "rr", "content": "203.0.113.1"})
 	e.post(map[string]any{"type": "A", "name": "rr", "content": "203.0.113.2"})
+}
+
+// Listings are encoded outside the simulator's lock, side by side: a write while
+// they are under way must change none of what they send (run with -race), and
+// each listing is one consistent state.
+func TestListWhileWriting(t *testing.T) {
+	e := newEnv(t, sim.Options{Plan: "pro"}) // tags need a paid plan
+	e.seedA(50)
+	e.call(context.Background(), http.MethodPost, "/zones/"+e.zoneID+"/dns_records/batch", map[string]any{"posts": []map[string]any{
+		{"type": "SRV", "name": "_sip._tcp", "data": map[string]any{"priority": 10, "weight": 5, "port": 5060, "target": "sip.example.com"}, "ttl": 300, "tags": []string{"a:1"}},
+		{"type": "CAA", "name": "@", "data": map[string]any{"flags": 0, "tag": "issue", "value": "letsencrypt.org"}, "comment": "ca"},
+	}}, 200, nil)
+	rs := e.records()
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for range 3 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				req, _ := http.NewRequest(http.MethodGet, e.base+"/zones/"+e.zoneID+"/dns_records?per_page=5000", nil)
+				req.Header.Set("Authorization", "Bearer "+testToken)
+				resp, err := e.http.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				var page struct {
+					Result []wireRecord `json:"result"`
+				}
+				err = json.NewDecoder(resp.Body).Decode(&page)
+				resp.Body.Close()
+				if err != nil || len(page.Result) != len(rs) {
+					t.Errorf("listing while writing: %v, %d records, want %d", err, len(page.Result), len(rs))
+					return
+				}
+			}
+		})
+	}
+	for i := range 40 {
+		r := rs[i%len(rs)]
+		body := map[string]any{"comment": fmt.Sprintf("c%d", i), "tags": []string{fmt.Sprintf("n:%d", i)}}
+		if r.Data != nil {
+			body["data"] = r.Data
+		}
+		e.call(context.Background(), http.MethodPatch, "/zones/"+e.zoneID+"/dns_records/"+r.ID, body, 200, nil)
+	}
+	close(stop)
+	wg.Wait()
 }
