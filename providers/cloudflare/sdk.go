@@ -151,11 +151,11 @@ func (s *sdkAPI) readPages(ctx context.Context, zoneID, name string, firstOnly b
 			params.Page = cf.F(float64(page))
 		}
 		var env recordsPage
-		// The page is read into a pooled buffer and decoded with json.Unmarshal.
-		// Handed a struct, the SDK reads the body with io.ReadAll and then decodes it
-		// through a json.Decoder, which copies it all into a buffer of its own: for
-		// 1,000 records (~0.5 MB), megabytes of fresh, zeroed memory per page, more
-		// than the decoding costs.
+		// The page is read and decoded by decodeBody (recordsPage's one-pass decoder,
+		// decode.go), not by the SDK: handed a struct, the SDK reads the body with
+		// io.ReadAll and then decodes it through a json.Decoder, which copies it all
+		// into a buffer of its own: for 1,000 records (~0.5 MB), megabytes of fresh,
+		// zeroed memory per page, more than the decoding costs.
 		var res *http.Response
 		if err := s.c.Get(ctx, path, params, &res); err != nil {
 			return nil, false, convertErr(fmt.Sprintf("GET %s (page %d)", path, page), err)
