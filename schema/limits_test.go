@@ -170,6 +170,14 @@ func TestHostileInput(t *testing.T) {
 		{"a string of escaped interpolations", limitSized(`x = "`, "$${"), "String too long", 1, 5 + 3*1000 + 1},
 		{"a heredoc of interpolations", limitSized("x = <<-EOT\n", "  a ${b}\n"), "String too long", 335, 5},
 		{"a chain of full splats", limitSized("x = a", "[*]"), "Expression too long", 1, 6 + 3*1000},
+		{"NUL bytes", limitSized("", "\x00"), "NUL byte in configuration file", 1, 1},
+		{"a NUL byte in a string", []byte("# é\nx = \"ab\x00\"\n"), "NUL byte in configuration file", 2, 8},
+		{"a NUL byte after an unclosed comment", limitSized("/* é\n", "/*\x00"), "NUL byte in configuration file", 2, 3},
+		{"broken UTF-8", limitSized("", "\xff"), "Invalid UTF-8", 1, 1},
+		{"broken UTF-8 in a comment", limitSized("x = \"é\" # ", "\xff"), "Invalid UTF-8", 1, 11},
+		{"a truncated character in a heredoc", []byte("x = <<EOT\r\na\u0301b\xc3\nEOT\n"), "Invalid UTF-8", 2, 3},
+		{"a long number", limitSized("x = ", "1"), "Number too long", 1, 5},
+		{"a long number in an interpolation", []byte("x = \"${1." + strings.Repeat("5", MaxNumberLength) + "}\"\n"), "Number too long", 1, 8},
 		{"operators on new lines in parentheses", limitSized("variable \"v\" {\n  default = (1", "\n+1"), "Expression too long", 1003, 1},
 	}
 	for _, tt := range tests {
@@ -201,6 +209,8 @@ func TestHostileInputWithinLimits(t *testing.T) {
 		"x = \"" + strings.Repeat("${a}", MaxTemplateParts) + "\"\n",
 		"x = [\n" + strings.Repeat("  a[*].b,\n", 2*MaxExpressionOperators) + "]\n",
 		"x = {\n" + strings.Repeat("  a = 1 + 1\n", 2*MaxExpressionOperators) + "}\n",
+		"x = \"\\u0000 é \uFFFD\"\n# ü \U0001F600\n",
+		"x = 1" + strings.Repeat("0", MaxNumberLength-1) + "\ny = 1.5e-" + strings.Repeat("9", MaxNumberLength-5) + "\n",
 	} {
 		if diags := checkSource("ok.hcl", []byte(src)); diags.HasErrors() {
 			t.Errorf("%.60q…: %v", src, diags)
