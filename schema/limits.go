@@ -63,6 +63,11 @@ func readConfigFile(filename string) ([]byte, error) {
 	return readLimited(f)
 }
 
+// ReadConfigFile reads a configuration file as the loader does: at most one byte
+// past MaxConfigBytes, so that Format and LoadSource refuse a larger file
+// ("Configuration file too large") without it being read whole.
+func ReadConfigFile(filename string) ([]byte, error) { return readConfigFile(filename) }
+
 // readFSConfigFile is fs.ReadFile through readLimited.
 func readFSConfigFile(fsys fs.FS, name string) ([]byte, error) {
 	f, err := fsys.Open(name)
