@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
@@ -276,6 +277,29 @@ func scanSource(filename string, src []byte) (scanned, hcl.Diagnostics) {
 	// a large file.
 	r := (&tokenRanges{filename: filename, src: src[:bad.end]}).of(bad.start, bad.end)
 	return scanned{}, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: over.summary, Detail: over.detail, Subject: &r}}
+}
+
+// checkValue applies a file's input limits (size, text, nesting, operators, string
+// parts, numbers) to a --var or environment value that is parsed as an expression:
+// the parser costs the same there. The diagnostics name the value as filename
+// ("--var ttl") and, in their detail, the variable.
+func checkValue(filename, from, name string, raw []byte) hcl.Diagnostics {
+	if len(raw) > MaxConfigBytes {
+		pos := posAt(raw, MaxConfigBytes)
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Value too large",
+			Detail: fmt.Sprintf("The value given by %s for the variable %q is larger than %d bytes (%d MiB), the limit on one configuration file; it was not parsed.",
+				from, name, MaxConfigBytes, MaxConfigBytes>>20),
+			Subject: &hcl.Range{Filename: filename, Start: pos, End: pos},
+		}}
+	}
+	_, diags := scanSource(filename, raw)
+	for _, d := range diags {
+		d.Detail = fmt.Sprintf("In the value given by %s for the variable %q: %s", from, name,
+			strings.ReplaceAll(d.Detail, "the file was not parsed", "the value was not parsed"))
+	}
+	return diags
 }
 
 // limitError is a limit a file is over.

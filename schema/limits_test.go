@@ -217,3 +217,42 @@ func TestHostileInputWithinLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileVariables: a --var or environment value parsed as an expression (a
+// variable whose default is not a string) meets the limits of a file, with a
+// diagnostic at file:line:col of the value, naming the variable.
+func TestHostileVariables(t *testing.T) {
+	const config = "variable \"ttl\" { default = 300 }\nvariable \"ips\" { default = [\"192.0.2.1\"] }\n"
+	tests := []struct {
+		name, variable, value string
+		env                   bool
+		summary, file         string
+		line, col             int
+	}{
+		{"deep --var", "ttl", strings.Repeat("(", 200) + "1" + strings.Repeat(")", 200), false, "Nesting too deep", "--var ttl", 1, 101},
+		{"deep environment value", "ttl", strings.Repeat("(", 200) + "1", true, "Nesting too deep", VarEnvPrefix + "ttl", 1, 101},
+		{"long --var", "ttl", "1" + strings.Repeat(" + 1", 1001), false, "Expression too long", "--var ttl", 1, 4*1000 + 3},
+		{"long string in a list", "ips", `["` + strings.Repeat("$", 1001) + `"]`, false, "String too long", "--var ips", 1, 1003},
+		{"long number", "ttl", strings.Repeat("9", 101), true, "Number too long", VarEnvPrefix + "ttl", 1, 1},
+		{"NUL byte", "ips", "[\"a\",\n\"\x00\"]", false, "NUL byte in configuration file", "--var ips", 2, 2},
+		{"too large", "ips", strings.Repeat(" ", MaxConfigBytes) + "[]", false, "Value too large", "--var ips", 1, MaxConfigBytes + 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := Options{}
+			if tt.env {
+				opts.LookupEnv = func(k string) (string, bool) { return tt.value, k == VarEnvPrefix+tt.variable }
+			} else {
+				opts.Vars = map[string]string{tt.variable: tt.value}
+			}
+			_, diags := LoadSource("launch.hcl", []byte(config), opts)
+			d := onlyError(t, diags)
+			if d.Summary != tt.summary || d.Subject.Filename != tt.file || d.Subject.Start.Line != tt.line || d.Subject.Start.Column != tt.col {
+				t.Errorf("got %q at %s:%d:%d, want %q at %s:%d:%d", d.Summary, d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column, tt.summary, tt.file, tt.line, tt.col)
+			}
+			if !strings.Contains(d.Detail, `variable "`+tt.variable+`"`) {
+				t.Errorf("detail does not name the variable: %s", d.Detail)
+			}
+		})
+	}
+}
