@@ -111,7 +111,8 @@ func unclosedCommentDiag(filename string, src []byte, offset int) *hcl.Diagnosti
 
 // notTextDiag is the diagnostic of a file that is not UTF-8 text, at its first NUL
 // byte or invalid UTF-8 sequence; nil for text. hclsyntax refuses invalid UTF-8 in
-// code, strings and heredocs but not in comments, and a NUL byte in code but not in
+// code, strings and heredocs but not in comments (nor surrogate halves, overlong and
+// out-of-range sequences in strings and heredocs), and a NUL byte in code but not in
 // strings, heredocs and comments; it lexes a file of either in time linear but
 // large (a 1 MiB file of NUL bytes: 10 s, of "\xff": 3.5 s, one diagnostic per
 // byte). A configuration holding either is not text (a NUL in a value is written
@@ -161,33 +162,55 @@ func lexPos(src []byte) hcl.Pos {
 		if tok.typ == hclsyntax.TokenEOF {
 			return pos
 		}
-		b := src[tok.start:tok.end]
-		if isASCII(b) {
-			for i := 0; i < len(b); i++ {
+		pos = advancePos(pos, src[tok.start:tok.end])
+		pos.Byte = tok.end
+	}
+}
+
+// advancePos moves pos over one token's bytes b as hclsyntax does: a line per "\n"
+// or "\r\n", else a column per grapheme cluster (pos.Byte is left as it is).
+func advancePos(pos hcl.Pos, b []byte) hcl.Pos {
+	for len(b) > 0 {
+		// A lone "\r" is one column to hclsyntax and a line end to hcl's
+		// RangeScanner, so the text beyond ASCII between them is measured
+		// apart (a control character is a grapheme cluster of its own).
+		n := len(b)
+		for i := 0; i < len(b); i++ {
+			if b[i] == '\r' && (i+1 == len(b) || b[i+1] != '\n') {
+				n = i
+				break
+			}
+		}
+		seg := b[:n]
+		if isASCII(seg) {
+			for i := 0; i < len(seg); i++ {
 				switch {
-				case b[i] == '\n':
+				case seg[i] == '\n':
 					pos.Line++
 					pos.Column = 1
-				case b[i] == '\r' && i+1 < len(b) && b[i+1] == '\n':
+				case seg[i] == '\r' && i+1 < len(seg) && seg[i+1] == '\n':
 				default:
 					pos.Column++
 				}
 			}
 		} else {
-			// hcl's RangeScanner counts grapheme clusters with hclsyntax's tables
-			// (it also takes a lone "\r" for a line end, which hclsyntax does not).
-			sc := hcl.NewRangeScanner(b, "", func(data []byte, _ bool) (int, []byte, error) { return len(data), data, nil })
+			// RangeScanner counts grapheme clusters with hclsyntax's tables.
+			sc := hcl.NewRangeScanner(seg, "", func(data []byte, _ bool) (int, []byte, error) { return len(data), data, nil })
 			sc.Scan()
-			end := sc.Range().End
-			if end.Line > 1 {
+			if end := sc.Range().End; end.Line > 1 {
 				pos.Line += end.Line - 1
 				pos.Column = end.Column
 			} else {
 				pos.Column += end.Column - 1
 			}
 		}
-		pos.Byte = tok.end
+		if n < len(b) {
+			pos.Column++ // the lone "\r"
+			n++
+		}
+		b = b[n:]
 	}
+	return pos
 }
 
 func isASCII(b []byte) bool {

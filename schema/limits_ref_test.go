@@ -185,7 +185,7 @@ func TestLimitsMatchReference(t *testing.T) {
 		"x = <<EOT\n" + strings.Repeat("%{ if a }b%{ endif }", 400) + "\nEOT\n",
 		"x = [/*a, /*a]\n", "é = 1 /*", "é = \"/*\"\n",
 		"x = \"a\x00b\"\n", "x = 1 # \xff\n", "é = <<EOT\nè\r\n\u0301\xc3\nEOT\n", "/* a\n\x00", "\xef\xbb\xbfx = 1\x00",
-		"x = \"\u0301\u0301\x00", "x = 1" + strings.Repeat("0", MaxNumberLength), "x = 1." + strings.Repeat("0", MaxNumberLength-2) + "\ny = 1e" + strings.Repeat("9", MaxNumberLength),
+		"x = \"\u0301\u0301\x00", "# é\rè\n\x00", "x = <<EOT\né\rè\nEOT\n\x00", "/* é\r\n\rè */ \x00", "x = \"e\u0301\u0301\" #\u0301\r\xff", "x = 1" + strings.Repeat("0", MaxNumberLength), "x = 1." + strings.Repeat("0", MaxNumberLength-2) + "\ny = 1e" + strings.Repeat("9", MaxNumberLength),
 	}
 	for _, src := range srcs {
 		if d := limitsDiff([]byte(src)); d != "" {
@@ -201,6 +201,7 @@ func FuzzLimitsMatchReference(f *testing.F) {
 	f.Add([]byte("x = <<EOT\n%{ if a }${b}%{ endif }\nEOT\n"))
 	f.Add([]byte("x = 1 + 2 - -3 * !a\n"))
 	f.Add([]byte("x = a[*][*].b\ny = (1\n+ 2)\nz = \"$$${a}%\"\n/*"))
+	f.Add([]byte("é = \"e\u0301\r\n\u0301\" # \r\u0301\n/*\x00\xff"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		if d := limitsDiff(src); d != "" {
 			t.Fatalf("%q: %s", src, d)
