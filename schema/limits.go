@@ -1,12 +1,15 @@
 package schema
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -38,6 +41,11 @@ const (
 	// adjacent text at a cost of the number of parts each time, so a 1 MiB heredoc
 	// of short lines took minutes. launch.hcl's strings need a handful.
 	MaxTemplateParts = 1000
+	// MaxNumberLength is the longest number literal accepted, in bytes (digits, a
+	// point and an exponent): the parser converts a number in time superlinear in
+	// its length (a 1 MiB number took 3.5 s). launch.hcl's numbers (TTLs,
+	// priorities, ports) need a handful of digits.
+	MaxNumberLength = 100
 )
 
 // readLimited reads a configuration file, stopping one byte past MaxConfigBytes: a
@@ -55,6 +63,11 @@ func readConfigFile(filename string) ([]byte, error) {
 	defer f.Close()
 	return readLimited(f)
 }
+
+// ReadConfigFile reads a configuration file as the loader does: at most one byte
+// past MaxConfigBytes, so that Format and LoadSource refuse a larger file
+// ("Configuration file too large") without it being read whole.
+func ReadConfigFile(filename string) ([]byte, error) { return readConfigFile(filename) }
 
 // readFSConfigFile is fs.ReadFile through readLimited.
 func readFSConfigFile(fsys fs.FS, name string) ([]byte, error) {
@@ -94,6 +107,119 @@ func unclosedCommentDiag(filename string, src []byte, offset int) *hcl.Diagnosti
 		Detail:   `This "/*" has no "*/" after it, so the rest of the file is not a comment; the file was not parsed. Close the comment with "*/", or use "#" for a one-line comment.`,
 		Subject:  &hcl.Range{Filename: filename, Start: start, End: end},
 	}
+}
+
+// notTextDiag is the diagnostic of a file that is not UTF-8 text, at its first NUL
+// byte or invalid UTF-8 sequence; nil for text. hclsyntax refuses invalid UTF-8 in
+// code, strings and heredocs but not in comments (nor surrogate halves, overlong and
+// out-of-range sequences in strings and heredocs), and a NUL byte in code but not in
+// strings, heredocs and comments; it lexes a file of either in time linear but
+// large (a 1 MiB file of NUL bytes: 10 s, of "\xff": 3.5 s, one diagnostic per
+// byte). A configuration holding either is not text (a NUL in a value is written
+// "\u0000"), so it is refused before it is lexed.
+func notTextDiag(filename string, src []byte) *hcl.Diagnostic {
+	if bytes.IndexByte(src, 0) < 0 && utf8.Valid(src) {
+		return nil
+	}
+	for i := 0; i < len(src); {
+		r, n := utf8.DecodeRune(src[i:])
+		switch {
+		case r == 0:
+			return notTextAt(filename, src, i, "NUL byte in configuration file",
+				"A configuration file is UTF-8 text and holds no NUL byte (this may be a binary file); the file was not parsed. Write a NUL character in a string as \"\\u0000\".")
+		case r == utf8.RuneError && n == 1:
+			return notTextAt(filename, src, i, "Invalid UTF-8",
+				fmt.Sprintf("A configuration file is UTF-8 text, comments included; the byte 0x%02x here starts no UTF-8 character, so the file was not parsed. Save it as UTF-8 in your editor.", src[i]))
+		}
+		i += n
+	}
+	return nil
+}
+
+// notTextAt is the diagnostic of the byte at offset, with hclsyntax's line and
+// column.
+func notTextAt(filename string, src []byte, offset int, summary, detail string) *hcl.Diagnostic {
+	start := lexPos(src[:offset])
+	end := start
+	end.Byte++
+	end.Column++
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail,
+		Subject: &hcl.Range{Filename: filename, Start: start, End: end}}
+}
+
+// lexPos is the position hclsyntax gives the end of src (its end-of-file token):
+// the line and the column in grapheme clusters counted token by token, as its
+// lexer does. The tokens are the lenient tokenizer's (scan.go), so it takes time
+// linear in the size of src even where hclsyntax would not (unclosed comments).
+func lexPos(src []byte) hcl.Pos {
+	t := newTokenizer(src)
+	t.lenient = true
+	pos := hcl.Pos{Line: 1, Column: 1, Byte: t.p}
+	for {
+		tok := t.next()
+		pos.Column += tok.start - pos.Byte // only spaces and tabs lie between tokens
+		pos.Byte = tok.start
+		if tok.typ == hclsyntax.TokenEOF {
+			return pos
+		}
+		pos = advancePos(pos, src[tok.start:tok.end])
+		pos.Byte = tok.end
+	}
+}
+
+// advancePos moves pos over one token's bytes b as hclsyntax does: a line per "\n"
+// or "\r\n", else a column per grapheme cluster (pos.Byte is left as it is).
+func advancePos(pos hcl.Pos, b []byte) hcl.Pos {
+	for len(b) > 0 {
+		// A lone "\r" is one column to hclsyntax and a line end to hcl's
+		// RangeScanner, so the text beyond ASCII between them is measured
+		// apart (a control character is a grapheme cluster of its own).
+		n := len(b)
+		for i := 0; i < len(b); i++ {
+			if b[i] == '\r' && (i+1 == len(b) || b[i+1] != '\n') {
+				n = i
+				break
+			}
+		}
+		seg := b[:n]
+		if isASCII(seg) {
+			for i := 0; i < len(seg); i++ {
+				switch {
+				case seg[i] == '\n':
+					pos.Line++
+					pos.Column = 1
+				case seg[i] == '\r' && i+1 < len(seg) && seg[i+1] == '\n':
+				default:
+					pos.Column++
+				}
+			}
+		} else {
+			// RangeScanner counts grapheme clusters with hclsyntax's tables.
+			sc := hcl.NewRangeScanner(seg, "", func(data []byte, _ bool) (int, []byte, error) { return len(data), data, nil })
+			sc.Scan()
+			if end := sc.Range().End; end.Line > 1 {
+				pos.Line += end.Line - 1
+				pos.Column = end.Column
+			} else {
+				pos.Column += end.Column - 1
+			}
+		}
+		if n < len(b) {
+			pos.Column++ // the lone "\r"
+			n++
+		}
+		b = b[n:]
+	}
+	return pos
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // posAt is the line:column position of byte offset in src (columns count bytes).
@@ -143,6 +269,9 @@ func scanSource(filename string, src []byte) (scanned, hcl.Diagnostics) {
 	if len(src) > MaxConfigBytes {
 		return scanned{}, hcl.Diagnostics{tooLargeDiag(filename, src)}
 	}
+	if d := notTextDiag(filename, src); d != nil {
+		return scanned{}, hcl.Diagnostics{d}
+	}
 	tz := newTokenizer(src)
 	sc, bad, over := scanTokens(src, tz.next, &piecePlanner{src: src})
 	open := tz.openComment
@@ -173,6 +302,29 @@ func scanSource(filename string, src []byte) (scanned, hcl.Diagnostics) {
 	return scanned{}, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: over.summary, Detail: over.detail, Subject: &r}}
 }
 
+// checkValue applies a file's input limits (size, text, nesting, operators, string
+// parts, numbers) to a --var or environment value that is parsed as an expression:
+// the parser costs the same there. The diagnostics name the value as filename
+// ("--var ttl") and, in their detail, the variable.
+func checkValue(filename, from, name string, raw []byte) hcl.Diagnostics {
+	if len(raw) > MaxConfigBytes {
+		pos := posAt(raw, MaxConfigBytes)
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Value too large",
+			Detail: fmt.Sprintf("The value given by %s for the variable %q is larger than %d bytes (%d MiB), the limit on one configuration file; it was not parsed.",
+				from, name, MaxConfigBytes, MaxConfigBytes>>20),
+			Subject: &hcl.Range{Filename: filename, Start: pos, End: pos},
+		}}
+	}
+	_, diags := scanSource(filename, raw)
+	for _, d := range diags {
+		d.Detail = fmt.Sprintf("In the value given by %s for the variable %q: %s", from, name,
+			strings.ReplaceAll(d.Detail, "the file was not parsed", "the value was not parsed"))
+	}
+	return diags
+}
+
 // limitError is a limit a file is over.
 type limitError struct{ summary, detail string }
 
@@ -181,6 +333,8 @@ var (
 		"Blocks, brackets, parentheses, strings, templates and unary operators nest more than %d levels deep here, the limit of the configuration language; the file was not parsed.", MaxNestingDepth)}
 	errTooLong = &limitError{"Expression too long", fmt.Sprintf(
 		"This expression chains more than %d operators, the limit on one expression; split it up.", MaxExpressionOperators)}
+	errNumberTooLong = &limitError{"Number too long", fmt.Sprintf(
+		"This number is longer than %d characters, the limit on one number; the file was not parsed.", MaxNumberLength)}
 	errTemplateTooLong = &limitError{"String too long", fmt.Sprintf(
 		"This string or heredoc has more than %d parts (lines of a heredoc, interpolations, directives and the text between them), the limit on one string; the file was not parsed. Split it into several strings.", MaxTemplateParts)}
 )
@@ -230,6 +384,10 @@ func scanTokens(src []byte, next func() scanTok, planner *piecePlanner) (sc scan
 					return scanned{}, tok, errTemplateTooLong
 				}
 			}
+		}
+		if tok.typ == hclsyntax.TokenNumberLit && tok.end-tok.start > MaxNumberLength {
+			// hclsyntax converts a number in time superlinear in its length.
+			return scanned{}, tok, errNumberTooLong
 		}
 		switch tok.typ {
 		case hclsyntax.TokenComment:

@@ -1,9 +1,11 @@
 package schema
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -16,6 +18,20 @@ import (
 func refCheckSource(filename string, src []byte) hcl.Diagnostics {
 	if len(src) > MaxConfigBytes {
 		return hcl.Diagnostics{tooLargeDiag(filename, src)}
+	}
+	for i, r := range string(src) { // a range over a string yields utf8.RuneError, width 1, for each invalid byte
+		if r == 0 || (r == utf8.RuneError && !bytes.HasPrefix(src[i:], []byte("\uFFFD"))) {
+			toks, _ := hclsyntax.LexConfig(src[:i], filename, hcl.InitialPos)
+			start := toks[len(toks)-1].Range.Start
+			end := start
+			end.Byte++
+			end.Column++
+			summary := "Invalid UTF-8"
+			if r == 0 {
+				summary = "NUL byte in configuration file"
+			}
+			return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: summary, Subject: &hcl.Range{Filename: filename, Start: start, End: end}}}
+		}
 	}
 	toks, _ := hclsyntax.LexConfig(src, filename, hcl.InitialPos)
 	for i := 0; i+1 < len(toks); i++ {
@@ -61,6 +77,9 @@ func refCheckNestingTokens(toks hclsyntax.Tokens) hcl.Diagnostics {
 						"This string or heredoc has more than %d parts (lines of a heredoc, interpolations, directives and the text between them), the limit on one string; the file was not parsed. Split it into several strings.", MaxTemplateParts)
 				}
 			}
+		}
+		if tok.Type == hclsyntax.TokenNumberLit && len(tok.Bytes) > MaxNumberLength {
+			return over("Number too long", "This number is longer than %d characters, the limit on one number; the file was not parsed.", MaxNumberLength)
 		}
 		switch tok.Type {
 		case hclsyntax.TokenOBrace, hclsyntax.TokenOBrack, hclsyntax.TokenOParen, hclsyntax.TokenOQuote,
@@ -165,6 +184,8 @@ func TestLimitsMatchReference(t *testing.T) {
 		"x = \"" + strings.Repeat("${a}", 600) + "\"",
 		"x = <<EOT\n" + strings.Repeat("%{ if a }b%{ endif }", 400) + "\nEOT\n",
 		"x = [/*a, /*a]\n", "é = 1 /*", "é = \"/*\"\n",
+		"x = \"a\x00b\"\n", "x = 1 # \xff\n", "é = <<EOT\nè\r\n\u0301\xc3\nEOT\n", "/* a\n\x00", "\xef\xbb\xbfx = 1\x00",
+		"x = \"\u0301\u0301\x00", "# é\rè\n\x00", "x = <<EOT\né\rè\nEOT\n\x00", "/* é\r\n\rè */ \x00", "x = \"e\u0301\u0301\" #\u0301\r\xff", "x = 1" + strings.Repeat("0", MaxNumberLength), "x = 1." + strings.Repeat("0", MaxNumberLength-2) + "\ny = 1e" + strings.Repeat("9", MaxNumberLength),
 	}
 	for _, src := range srcs {
 		if d := limitsDiff([]byte(src)); d != "" {
@@ -180,6 +201,7 @@ func FuzzLimitsMatchReference(f *testing.F) {
 	f.Add([]byte("x = <<EOT\n%{ if a }${b}%{ endif }\nEOT\n"))
 	f.Add([]byte("x = 1 + 2 - -3 * !a\n"))
 	f.Add([]byte("x = a[*][*].b\ny = (1\n+ 2)\nz = \"$$${a}%\"\n/*"))
+	f.Add([]byte("é = \"e\u0301\r\n\u0301\" # \r\u0301\n/*\x00\xff"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		if d := limitsDiff(src); d != "" {
 			t.Fatalf("%q: %s", src, d)

@@ -170,6 +170,14 @@ func TestHostileInput(t *testing.T) {
 		{"a string of escaped interpolations", limitSized(`x = "`, "$${"), "String too long", 1, 5 + 3*1000 + 1},
 		{"a heredoc of interpolations", limitSized("x = <<-EOT\n", "  a ${b}\n"), "String too long", 335, 5},
 		{"a chain of full splats", limitSized("x = a", "[*]"), "Expression too long", 1, 6 + 3*1000},
+		{"NUL bytes", limitSized("", "\x00"), "NUL byte in configuration file", 1, 1},
+		{"a NUL byte in a string", []byte("# é\nx = \"ab\x00\"\n"), "NUL byte in configuration file", 2, 8},
+		{"a NUL byte after an unclosed comment", limitSized("/* é\n", "/*\x00"), "NUL byte in configuration file", 2, 3},
+		{"broken UTF-8", limitSized("", "\xff"), "Invalid UTF-8", 1, 1},
+		{"broken UTF-8 in a comment", limitSized("x = \"é\" # ", "\xff"), "Invalid UTF-8", 1, 11},
+		{"a truncated character in a heredoc", []byte("x = <<EOT\r\na\u0301b\xc3\nEOT\n"), "Invalid UTF-8", 2, 3},
+		{"a long number", limitSized("x = ", "1"), "Number too long", 1, 5},
+		{"a long number in an interpolation", []byte("x = \"${1." + strings.Repeat("5", MaxNumberLength) + "}\"\n"), "Number too long", 1, 8},
 		{"operators on new lines in parentheses", limitSized("variable \"v\" {\n  default = (1", "\n+1"), "Expression too long", 1003, 1},
 	}
 	for _, tt := range tests {
@@ -201,9 +209,50 @@ func TestHostileInputWithinLimits(t *testing.T) {
 		"x = \"" + strings.Repeat("${a}", MaxTemplateParts) + "\"\n",
 		"x = [\n" + strings.Repeat("  a[*].b,\n", 2*MaxExpressionOperators) + "]\n",
 		"x = {\n" + strings.Repeat("  a = 1 + 1\n", 2*MaxExpressionOperators) + "}\n",
+		"x = \"\\u0000 é \uFFFD\"\n# ü \U0001F600\n",
+		"x = 1" + strings.Repeat("0", MaxNumberLength-1) + "\ny = 1.5e-" + strings.Repeat("9", MaxNumberLength-5) + "\n",
 	} {
 		if diags := checkSource("ok.hcl", []byte(src)); diags.HasErrors() {
 			t.Errorf("%.60q…: %v", src, diags)
 		}
+	}
+}
+
+// TestHostileVariables: a --var or environment value parsed as an expression (a
+// variable whose default is not a string) meets the limits of a file, with a
+// diagnostic at file:line:col of the value, naming the variable.
+func TestHostileVariables(t *testing.T) {
+	const config = "variable \"ttl\" { default = 300 }\nvariable \"ips\" { default = [\"192.0.2.1\"] }\n"
+	tests := []struct {
+		name, variable, value string
+		env                   bool
+		summary, file         string
+		line, col             int
+	}{
+		{"deep --var", "ttl", strings.Repeat("(", 200) + "1" + strings.Repeat(")", 200), false, "Nesting too deep", "--var ttl", 1, 101},
+		{"deep environment value", "ttl", strings.Repeat("(", 200) + "1", true, "Nesting too deep", VarEnvPrefix + "ttl", 1, 101},
+		{"long --var", "ttl", "1" + strings.Repeat(" + 1", 1001), false, "Expression too long", "--var ttl", 1, 4*1000 + 3},
+		{"long string in a list", "ips", `["` + strings.Repeat("$", 1001) + `"]`, false, "String too long", "--var ips", 1, 1003},
+		{"long number", "ttl", strings.Repeat("9", 101), true, "Number too long", VarEnvPrefix + "ttl", 1, 1},
+		{"NUL byte", "ips", "[\"a\",\n\"\x00\"]", false, "NUL byte in configuration file", "--var ips", 2, 2},
+		{"too large", "ips", strings.Repeat(" ", MaxConfigBytes) + "[]", false, "Value too large", "--var ips", 1, MaxConfigBytes + 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := Options{}
+			if tt.env {
+				opts.LookupEnv = func(k string) (string, bool) { return tt.value, k == VarEnvPrefix+tt.variable }
+			} else {
+				opts.Vars = map[string]string{tt.variable: tt.value}
+			}
+			_, diags := LoadSource("launch.hcl", []byte(config), opts)
+			d := onlyError(t, diags)
+			if d.Summary != tt.summary || d.Subject.Filename != tt.file || d.Subject.Start.Line != tt.line || d.Subject.Start.Column != tt.col {
+				t.Errorf("got %q at %s:%d:%d, want %q at %s:%d:%d", d.Summary, d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column, tt.summary, tt.file, tt.line, tt.col)
+			}
+			if !strings.Contains(d.Detail, `variable "`+tt.variable+`"`) {
+				t.Errorf("detail does not name the variable: %s", d.Detail)
+			}
+		})
 	}
 }

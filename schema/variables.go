@@ -104,12 +104,12 @@ func (l *loader) resolveVariables() {
 		source := ""
 		if l.opts.LookupEnv != nil {
 			if raw, ok := l.opts.LookupEnv(VarEnvPrefix + name); ok {
-				v.Value = l.overrideValue(v, raw, "the environment variable "+VarEnvPrefix+name)
+				v.Value = l.overrideValue(v, raw, "the environment variable "+VarEnvPrefix+name, VarEnvPrefix+name)
 				source = "env"
 			}
 		}
 		if raw, ok := l.opts.Vars[name]; ok {
-			v.Value = l.overrideValue(v, raw, "--var "+name)
+			v.Value = l.overrideValue(v, raw, "--var "+name, "--var "+name)
 			source = "var"
 		}
 		if v.Value == cty.NilVal && source == "" && !v.broken {
@@ -121,12 +121,18 @@ func (l *loader) resolveVariables() {
 
 // overrideValue turns a --var or environment string into a value of the default's
 // type: strings are taken as they are; other types (numbers, bools, lists) are parsed
-// as an HCL expression, the way Terraform reads -var for complex types.
-func (l *loader) overrideValue(v *variable, raw, from string) cty.Value {
+// as an HCL expression, the way Terraform reads -var for complex types, after the
+// input limits of a configuration file (checkValue). filename names the value in
+// diagnostics ("--var ttl", "LAUNCHREADY_VAR_ttl").
+func (l *loader) overrideValue(v *variable, raw, from, filename string) cty.Value {
 	if v.Default == cty.NilVal || v.Default.IsNull() || v.Default.Type() == cty.String {
 		return cty.StringVal(raw)
 	}
-	expr, diags := hclsyntax.ParseExpression([]byte(raw), from, hcl.InitialPos)
+	if diags := checkValue(filename, from, v.Name, []byte(raw)); diags.HasErrors() {
+		l.diags = append(l.diags, diags...)
+		return cty.NilVal
+	}
+	expr, diags := hclsyntax.ParseExpression([]byte(raw), filename, hcl.InitialPos)
 	if !diags.HasErrors() && len(expr.Variables()) == 0 {
 		val, vd := expr.Value(&hcl.EvalContext{Functions: functions()})
 		if !vd.HasErrors() {

@@ -49,7 +49,8 @@ func TestFmtWritesThroughSymlinks(t *testing.T) {
 
 // TestHostileConfigs: a launch.hcl of 100,000 nested parentheses, one of 10 MB, and
 // ones of 1 MiB that the HCL parser reads in quadratic time (unclosed comments, a
-// heredoc of short lines) each give one diagnostic naming file:line:col and exit 1
+// heredoc of short lines), of NUL bytes, broken UTF-8 or one long number, and a
+// 4 GiB file (sparse) each give one diagnostic naming file:line:col and exit 1
 // (no crash or hang, nothing read from or written to the API), for validate, plan
 // and fmt.
 func TestHostileConfigs(t *testing.T) {
@@ -62,12 +63,24 @@ func TestHostileConfigs(t *testing.T) {
 	comments := "x = [" + strings.Repeat("/*a, ", (1<<20-5)/5)
 	w.write("comments.hcl", comments)
 	w.write("heredoc.hcl", "x = <<EOT\n"+strings.Repeat("line\n", (1<<20-10)/5))
+	w.write("nul.hcl", strings.Repeat("\x00", 1<<20))
+	w.write("utf8.hcl", "# é\n"+strings.Repeat("\xff", 1<<20-5))
+	w.write("number.hcl", "x = "+strings.Repeat("1", 1<<20-5)+"\n")
+	// 4 GiB, sparse: read whole (as fmt once did) it would exhaust memory.
+	w.write("huge.hcl", "x = 1\n")
+	if err := os.Truncate(filepath.Join(w.dir, "huge.hcl"), 4<<30); err != nil {
+		t.Fatal(err)
+	}
 	env := []string{"CLOUDFLARE_BASE_URL=http://127.0.0.1:1/client/v4", "CLOUDFLARE_API_TOKEN=unused"}
 	for _, tc := range []struct{ file, want string }{
 		{"deep.hcl", "deep.hcl:3:111: error: Nesting too deep"},
 		{"big.hcl", "big.hcl:10486:77: error: Configuration file too large"},
 		{"comments.hcl", "comments.hcl:1:6: error: Unterminated comment"},
 		{"heredoc.hcl", "heredoc.hcl:1002:1: error: String too long"},
+		{"nul.hcl", "nul.hcl:1:1: error: NUL byte in configuration file"},
+		{"utf8.hcl", "utf8.hcl:2:1: error: Invalid UTF-8"},
+		{"number.hcl", "number.hcl:1:5: error: Number too long"},
+		{"huge.hcl", "huge.hcl:2:1048571: error: Configuration file too large"},
 	} {
 		for _, args := range [][]string{{"validate", "--config", tc.file}, {"plan", "--config", tc.file}, {"fmt", tc.file}} {
 			r := runCLI(t, w.dir, env, args...)

@@ -23,7 +23,7 @@ func newFmtCmd(e *env) *cobra.Command {
 			}
 			unformatted := 0
 			for _, f := range files {
-				src, err := os.ReadFile(f)
+				src, err := schema.ReadConfigFile(f) // a file over the limit is refused by Format, not read whole
 				if err != nil {
 					return exitCode(ExitError, err)
 				}
