@@ -194,3 +194,21 @@ func TestParseMarkers(t *testing.T) {
 		t.Errorf("parseMarkers = %v, want %v", got, want)
 	}
 }
+
+// fixtureSources reads the fixtures testdata/<dir>/*.hcl (dir may be a glob, "*" for
+// valid and invalid alike) and the examples' files, by path, in path order.
+func fixtureSources(t *testing.T, dir string) (paths []string, srcs map[string][]byte) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join("testdata", dir, "*.hcl"))
+	more, _ := filepath.Glob(filepath.Join("..", "examples", "*", "*.hcl"))
+	srcs = map[string][]byte{}
+	for _, p := range append(files, more...) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+		srcs[p] = b
+	}
+	return paths, srcs
+}

@@ -5,8 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"maps"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -18,16 +16,8 @@ import (
 // loading on one processor gives, for every fixture (valid and invalid) and a large
 // file. Run with -race, it also checks that decoding zones shares nothing it writes.
 func TestLoadConcurrentlyAsSequentially(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "*", "*.hcl"))
-	more, _ := filepath.Glob(filepath.Join("..", "examples", "*", "*.hcl"))
-	srcs := map[string][]byte{"big.hcl": recordsSource(4, 300)}
-	for _, p := range append(files, more...) {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		srcs[p] = b
-	}
+	_, srcs := fixtureSources(t, "*")
+	srcs["big.hcl"] = recordsSource(4, 300)
 	load := func(procs int) map[string]string {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		out := map[string]string{}
@@ -53,16 +43,8 @@ func TestLoadConcurrentlyAsSequentially(t *testing.T) {
 // TestFingerprintEncoding: the fingerprint, hashed zone by zone, is the sha256 of
 // json.Marshal of the whole canonical form, for every fixture that loads.
 func TestFingerprintEncoding(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "valid", "*.hcl"))
-	more, _ := filepath.Glob(filepath.Join("..", "examples", "*", "*.hcl"))
-	srcs := map[string][]byte{"big.hcl": recordsSource(4, 50)}
-	for _, p := range append(files, more...) {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		srcs[p] = b
-	}
+	_, srcs := fixtureSources(t, "valid")
+	srcs["big.hcl"] = recordsSource(4, 50)
 	for name, src := range srcs {
 		cfg, diags := LoadSource(name, src, Options{})
 		if diags.HasErrors() {

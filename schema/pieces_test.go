@@ -3,8 +3,6 @@ package schema
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -111,14 +109,9 @@ func piecesTestSources(t *testing.T) []string {
 		"a {\n  b = 1\n} /* c */\n",
 		"variable \"v\" {\n  default = \"x\"\n}\nzone \"z\" {\n  provider = \"cloudflare\"\n  record \"a\" \"A\" { value = var.v }\n}\n",
 	}
-	files, _ := filepath.Glob(filepath.Join("testdata", "*", "*.hcl"))
-	more, _ := filepath.Glob(filepath.Join("..", "examples", "*", "*.hcl"))
-	for _, p := range append(files, more...) {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		srcs = append(srcs, string(b))
+	paths, files := fixtureSources(t, "*")
+	for _, p := range paths {
+		srcs = append(srcs, string(files[p]))
 	}
 	srcs = append(srcs, string(recordsSource(3, 50)))
 	return srcs

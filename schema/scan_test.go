@@ -130,14 +130,9 @@ func TestTokenizerMatchesLexer(t *testing.T) {
 		"x = <<a\xff\n/*", "\xef\xbb\xbf/*", "x = \"a\n/*", "x = \"a\\\n/*",
 		"\xde/*0", "\xde\"/*\"", "x\xef\xbb\xbf/*", "x = <<\xde\n/*\n", "é" + strings.Repeat("é", 200) + "\xde/*",
 	}
-	files, _ := filepath.Glob(filepath.Join("testdata", "*", "*.hcl"))
-	more, _ := filepath.Glob(filepath.Join("..", "examples", "*", "*.hcl"))
-	for _, p := range append(files, more...) {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		srcs = append(srcs, string(b))
+	paths, files := fixtureSources(t, "*")
+	for _, p := range paths {
+		srcs = append(srcs, string(files[p]))
 	}
 	fz, _ := filepath.Glob(filepath.Join("testdata", "fuzz", "*", "*"))
 	for _, p := range fz {

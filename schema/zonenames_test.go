@@ -1,8 +1,6 @@
 package schema
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -70,14 +68,10 @@ func TestCloudflareZones(t *testing.T) {
 			t.Errorf("%q: got %q %v, want %q %v", tt.src, names, ok, tt.names, tt.ok)
 		}
 	}
-	files, _ := filepath.Glob(filepath.Join("testdata", "*", "*.hcl"))
-	more, _ := filepath.Glob(filepath.Join("..", "examples", "*", "*.hcl"))
+	paths, srcs := fixtureSources(t, "*")
 	sure := 0
-	for _, p := range append(files, more...) {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, p := range paths {
+		b := srcs[p]
 		cfg, diags := LoadSource(p, b, Options{})
 		if zoneNamesAgree(t, p, b, cfg, diags) {
 			sure++
